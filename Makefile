@@ -1,0 +1,63 @@
+# Every target bootstraps .venv itself; a second call only re-installs when pyproject.toml or the lock changed.
+SHELL := /bin/bash
+VENV := .venv
+BIN := $(VENV)/bin
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+# Find a Python >= 3.12: an explicit PYTHON=, then python3.13/python3.12 on PATH, then pyenv's versions.
+PYTHON ?= $(shell for c in python3.13 python3.12 python3 \
+	$$(ls -d $${PYENV_ROOT:-$$HOME/.pyenv}/versions/3.1[2-9]*/bin/python3 2>/dev/null | sort -rV); do \
+	  p=$$(command -v $$c 2>/dev/null) || continue; \
+	  $$p -c 'import sys; sys.exit(sys.version_info < (3, 12))' 2>/dev/null && { echo $$p; break; }; \
+	done)
+
+.PHONY: run test lint migrate bench worker demo clean browser
+
+$(BIN)/.installed: pyproject.toml requirements.lock
+	@if [ -z "$(PYTHON)" ]; then \
+	  echo "error: Python 3.12 or newer is needed (Django 6.1 requires it) and none was found."; \
+	  echo "Install one (for example 'pyenv install 3.12' or your system's python3.12 package)"; \
+	  echo "or point to it: make $(MAKECMDGOALS) PYTHON=/path/to/python3.12"; exit 1; fi
+	@if [ -x $(BIN)/python ] && ! $(BIN)/python -c 'import sys; sys.exit(sys.version_info < (3, 12))'; then rm -rf $(VENV); fi
+	@[ -x $(BIN)/python ] || { echo "Creating $(VENV) with $(PYTHON)"; $(PYTHON) -m venv $(VENV); }
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -c requirements.lock -e '.[dev]'
+	@touch $@
+
+$(VENV): $(BIN)/.installed
+
+# Debian's Chromium drives the browser tests; Playwright's own download cannot work offline.
+browser:
+	@command -v chromium >/dev/null || { \
+	  echo "Installing Debian's chromium for the browser tests"; \
+	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium; }
+
+export DEBUG ?= 1
+
+migrate: $(VENV)
+	$(BIN)/python manage.py migrate --no-input
+
+demo: migrate
+	$(BIN)/python manage.py load_demo
+
+run: demo
+	$(BIN)/python manage.py collectstatic --no-input --verbosity 0
+	$(BIN)/python manage.py runserver $(HOST):$(PORT)
+
+worker: $(VENV)
+	$(BIN)/python manage.py db_worker
+
+test: $(VENV) browser
+	SECRET_KEY=$${SECRET_KEY:-insecure-test-only-key} $(BIN)/python -m pytest $(PYTEST_ARGS)
+
+lint: $(VENV)
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+bench: $(VENV)
+	$(BIN)/python -m bench
+
+clean:
+	rm -rf $(VENV) var/*.sqlite3

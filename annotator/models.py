@@ -1,0 +1,154 @@
+"""Labels, labelled spans and their change history."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import RegexValidator
+from django.db import models
+from django.db.models import Q
+
+from articles.models import Article, Paragraph
+
+NOTE_MAX_LENGTH = 2000
+ATTRIBUTION_MAX_LENGTH = 200
+
+hex_colour = RegexValidator(r"^#[0-9a-fA-F]{6}$", "Enter a colour as #rrggbb.")
+
+
+class Label(models.Model):
+    slug = models.SlugField(max_length=50, unique=True)
+    name = models.CharField(max_length=100)
+    colour = models.CharField(max_length=7, validators=[hex_colour], help_text="Highlight colour, #rrggbb.")
+    shortcut = models.CharField(max_length=1, unique=True, help_text="One key that applies this label.")
+    description = models.TextField(blank=True)
+    order = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["order", "name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class AnnotationQuerySet(models.QuerySet):
+    def live(self) -> AnnotationQuerySet:
+        return self.filter(deleted_at__isnull=True)
+
+    def for_article(self, article: Article | int) -> AnnotationQuerySet:
+        return self.filter(article=article)
+
+    def by(self, user) -> AnnotationQuerySet:
+        return self.filter(reviewer=user)
+
+
+class Annotation(models.Model):
+    """A labelled span: code-point offsets [start, end) into one paragraph's text."""
+
+    article = models.ForeignKey(Article, on_delete=models.PROTECT, related_name="annotations")
+    paragraph = models.ForeignKey(Paragraph, on_delete=models.PROTECT, related_name="annotations")
+    start = models.PositiveIntegerField()
+    end = models.PositiveIntegerField()
+    quote = models.TextField()
+    label = models.ForeignKey(Label, on_delete=models.PROTECT, related_name="annotations")
+    reviewer = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="annotations")
+    note = models.TextField(blank=True, max_length=NOTE_MAX_LENGTH)
+    attributed_to = models.CharField(max_length=ATTRIBUTION_MAX_LENGTH, blank=True)
+    transferred_from = models.ForeignKey(
+        "self", on_delete=models.SET_NULL, null=True, blank=True, related_name="transfers"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    version = models.PositiveIntegerField(default=1)
+    deleted_at = models.DateTimeField(null=True, blank=True)
+
+    objects = AnnotationQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["paragraph_id", "start", "end", "id"]
+        constraints = [
+            models.CheckConstraint(condition=Q(start__gte=0), name="annotation_start_gte_0"),
+            models.CheckConstraint(condition=Q(start__lt=models.F("end")), name="annotation_start_lt_end"),
+            models.CheckConstraint(condition=Q(version__gte=1), name="annotation_version_gte_1"),
+            models.UniqueConstraint(
+                fields=["paragraph", "label", "start", "end", "reviewer"],
+                condition=Q(deleted_at__isnull=True),
+                name="annotation_unique_live_span",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["article", "reviewer"], name="annotation_article_reviewer"),
+            models.Index(fields=["updated_at"], name="annotation_updated_at"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.label_id}:{self.quote[:40]}"
+
+    @property
+    def is_deleted(self) -> bool:
+        return self.deleted_at is not None
+
+    def clean(self) -> None:
+        """Check the offsets against the paragraph and the quote against its text."""
+        errors: dict[str, str] = {}
+        if self.paragraph_id is None:
+            raise ValidationError({"paragraph": "Choose a paragraph."})
+        text = self.paragraph.text
+        if self.start is None or self.end is None:
+            raise ValidationError("Both start and end are required.")
+        if self.start < 0:
+            errors["start"] = "start must be 0 or more."
+        elif self.start >= self.end:
+            errors["end"] = f"end ({self.end}) must be greater than start ({self.start})."
+        elif self.end > len(text):
+            errors["end"] = f"end ({self.end}) is past the end of the paragraph ({len(text)} characters)."
+        elif self.quote != text[self.start : self.end]:
+            errors["quote"] = (
+                f"The quote does not match the paragraph text at {self.start}-{self.end}: "
+                f"expected {text[self.start : self.end]!r}."
+            )
+        if errors:
+            raise ValidationError(errors)
+
+    def snapshot(self) -> dict:
+        """Return the values the history records before and after a change."""
+        return {
+            "paragraph": self.paragraph_id,
+            "start": self.start,
+            "end": self.end,
+            "quote": self.quote,
+            "label": self.label.slug if self.label_id else None,
+            "note": self.note,
+            "attributed_to": self.attributed_to,
+            "version": self.version,
+            "deleted": self.deleted_at is not None,
+        }
+
+
+class AnnotationChange(models.Model):
+    """One entry of the history: who did what to which span, with the values before and after."""
+
+    class Action(models.TextChoices):
+        CREATE = "create", "created"
+        CHANGE = "change", "changed"
+        DELETE = "delete", "deleted"
+        UNDO = "undo", "undid"
+        TRANSFER = "transfer", "transferred"
+
+    annotation = models.ForeignKey(Annotation, on_delete=models.CASCADE, related_name="changes")
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="annotation_changes")
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    action = models.CharField(max_length=16, choices=Action.choices)
+    before = models.JSONField(null=True, blank=True)
+    after = models.JSONField(null=True, blank=True)
+    undoes = models.OneToOneField(
+        "self", on_delete=models.SET_NULL, null=True, blank=True, related_name="undone_by"
+    )
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["article", "-created_at"], name="change_article_recent")]
+
+    def __str__(self) -> str:
+        return f"{self.actor_id} {self.action} {self.annotation_id}"

@@ -1,0 +1,224 @@
+"""The one write path for labelled spans: create, change, delete, undo, transfer.
+
+Every entry point (workbench, API, admin, importers, commands) calls these functions, so one set of rules
+holds everywhere. Each runs in one transaction and records its change in the history.
+"""
+
+from __future__ import annotations
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from annotator.models import (
+    ATTRIBUTION_MAX_LENGTH,
+    NOTE_MAX_LENGTH,
+    Annotation,
+    AnnotationChange,
+    Label,
+)
+from articles.models import Article, Paragraph
+
+Action = AnnotationChange.Action
+
+
+class SpanConflict(Exception):
+    """Someone changed the span since the caller read it."""
+
+    def __init__(self, annotation: Annotation, expected_version: int) -> None:
+        self.annotation = annotation
+        self.expected_version = expected_version
+        super().__init__(
+            f"This span was changed by someone else meanwhile (you had version {expected_version}, "
+            f"it is now at version {annotation.version}). Reload to see the current state."
+        )
+
+
+def can_edit(user, annotation: Annotation) -> bool:
+    """Return True when the user may change this span: its reviewer, or staff."""
+    return bool(user.is_staff or annotation.reviewer_id == user.pk)
+
+
+def resolve_label(label: Label | str) -> Label:
+    """Return the Label for a slug, with an error that lists the valid ones."""
+    if isinstance(label, Label):
+        return label
+    found = Label.objects.filter(slug=label).first()
+    if found is None:
+        slugs = ", ".join(Label.objects.values_list("slug", flat=True))
+        raise ValidationError({"label": f"Unknown label {label!r}. Choose one of: {slugs}."})
+    return found
+
+
+def _check_texts(note: str, attributed_to: str) -> None:
+    errors = {}
+    if len(note) > NOTE_MAX_LENGTH:
+        errors["note"] = f"The note is {len(note)} characters long; the limit is {NOTE_MAX_LENGTH}."
+    if len(attributed_to) > ATTRIBUTION_MAX_LENGTH:
+        errors["attributed_to"] = (
+            f"'Attributed to' is {len(attributed_to)} characters long; the limit is {ATTRIBUTION_MAX_LENGTH}."
+        )
+    if errors:
+        raise ValidationError(errors)
+
+
+def _record(annotation: Annotation, *, actor, action: str, before: dict | None, undoes=None) -> AnnotationChange:
+    return AnnotationChange.objects.create(
+        annotation=annotation,
+        article_id=annotation.article_id,
+        actor=actor,
+        action=action,
+        before=before,
+        after=annotation.snapshot(),
+        undoes=undoes,
+    )
+
+
+def _save(annotation: Annotation) -> None:
+    """Save, turning the live-span uniqueness rule into a readable error."""
+    try:
+        with transaction.atomic():
+            annotation.save()
+    except IntegrityError:
+        if Annotation.objects.live().filter(
+            paragraph_id=annotation.paragraph_id,
+            label_id=annotation.label_id,
+            start=annotation.start,
+            end=annotation.end,
+            reviewer_id=annotation.reviewer_id,
+        ).exclude(pk=annotation.pk).exists():
+            raise ValidationError(
+                f"{annotation.reviewer} already tagged these words as {annotation.label.name}."
+            ) from None
+        raise
+
+
+@transaction.atomic
+def create(
+    *,
+    paragraph: Paragraph,
+    label: Label | str,
+    start: int,
+    end: int,
+    reviewer,
+    quote: str | None = None,
+    note: str = "",
+    attributed_to: str = "",
+    transferred_from: Annotation | None = None,
+) -> Annotation:
+    """Create a span. Offsets are code-point indices into `paragraph.text`; a given quote must match."""
+    label = resolve_label(label)
+    note, attributed_to = (note or "").strip(), (attributed_to or "").strip()
+    _check_texts(note, attributed_to)
+    annotation = Annotation(
+        article_id=paragraph.article_id,
+        paragraph=paragraph,
+        start=start,
+        end=end,
+        label=label,
+        reviewer=reviewer,
+        note=note,
+        attributed_to=attributed_to,
+        transferred_from=transferred_from,
+    )
+    annotation.quote = quote if quote is not None else paragraph.text[start:end]
+    annotation.clean()
+    _save(annotation)
+    action = Action.TRANSFER if transferred_from is not None else Action.CREATE
+    _record(annotation, actor=reviewer, action=action, before=None)
+    return annotation
+
+
+def _lock(annotation: Annotation, *, actor, version: int | None) -> Annotation:
+    current = (
+        Annotation.objects.select_for_update()
+        .select_related("label", "paragraph")
+        .get(pk=annotation.pk)
+    )
+    if not can_edit(actor, current):
+        raise PermissionDenied("You can only change your own spans.")
+    if version is not None and current.version != version:
+        raise SpanConflict(current, version)
+    return current
+
+
+@transaction.atomic
+def change(
+    *,
+    annotation: Annotation,
+    actor,
+    version: int | None,
+    label: Label | str | None = None,
+    note: str | None = None,
+    attributed_to: str | None = None,
+) -> Annotation:
+    """Change a span's label, note or attribution. A stale `version` raises SpanConflict."""
+    current = _lock(annotation, actor=actor, version=version)
+    if current.is_deleted:
+        raise ValidationError("This span was deleted; undo the deletion before changing it.")
+    before = current.snapshot()
+    if label is not None:
+        current.label = resolve_label(label)
+    if note is not None:
+        current.note = note.strip()
+    if attributed_to is not None:
+        current.attributed_to = attributed_to.strip()
+    _check_texts(current.note, current.attributed_to)
+    if current.snapshot() == before:
+        return current
+    current.version += 1
+    _save(current)
+    _record(current, actor=actor, action=Action.CHANGE, before=before)
+    return current
+
+
+@transaction.atomic
+def delete(*, annotation: Annotation, actor, version: int | None = None) -> Annotation:
+    """Soft-delete a span; `undo` brings it back."""
+    current = _lock(annotation, actor=actor, version=version)
+    if current.is_deleted:
+        return current
+    before = current.snapshot()
+    current.deleted_at = timezone.now()
+    current.version += 1
+    current.save()
+    _record(current, actor=actor, action=Action.DELETE, before=before)
+    return current
+
+
+def _restore(current: Annotation, values: dict) -> None:
+    current.label = resolve_label(values["label"])
+    current.note = values["note"]
+    current.attributed_to = values["attributed_to"]
+    current.deleted_at = timezone.now() if values["deleted"] else None
+
+
+@transaction.atomic
+def undo(*, entry: AnnotationChange, actor) -> AnnotationChange:
+    """Revert one history entry, recording the revert as a new entry."""
+    entry = AnnotationChange.objects.select_for_update().get(pk=entry.pk)
+    if entry.action == Action.UNDO:
+        raise ValidationError("An undo cannot itself be undone; make the change again instead.")
+    if AnnotationChange.objects.filter(undoes=entry).exists():
+        raise ValidationError("This change has already been undone.")
+    current = _lock(entry.annotation, actor=actor, version=None)
+    if current.version != entry.after["version"]:
+        raise ValidationError("This span has changed since; undo the later changes first.")
+    before = current.snapshot()
+    if entry.before is None:
+        current.deleted_at = timezone.now()
+    else:
+        _restore(current, entry.before)
+    current.version += 1
+    _save(current)
+    return _record(current, actor=actor, action=Action.UNDO, before=before, undoes=entry)
+
+
+def last_undoable(*, article: Article, actor) -> AnnotationChange | None:
+    """Return the actor's newest change in this article that can still be undone."""
+    return (
+        AnnotationChange.objects.filter(article=article, actor=actor, undone_by__isnull=True)
+        .exclude(action=Action.UNDO)
+        .select_related("annotation")
+        .first()
+    )

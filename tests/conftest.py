@@ -1,0 +1,79 @@
+from __future__ import annotations
+
+import os
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from annotator import spans
+from annotator.models import Annotation, Label
+from tests.factories import ArticleFactory, UserFactory
+
+REPO = Path(__file__).resolve().parents[1]
+SHARED = Path(os.environ.get("SHARED_DIR", REPO.parent / "shared"))
+
+
+@pytest.fixture(scope="session")
+def shared_dir() -> Path:
+    """The third-party material beside the repository; CI (REQUIRE_SHARED=1) fails without it."""
+    if not (SHARED / "seeds").is_dir():
+        message = f"the shared material is not at {SHARED} (set SHARED_DIR to point at it)"
+        if os.environ.get("REQUIRE_SHARED") == "1":
+            pytest.fail(f"REQUIRE_SHARED=1 but {message}")
+        pytest.skip(message)
+    return SHARED
+
+
+@pytest.fixture(scope="session")
+def seed_paths(shared_dir: Path) -> list[Path]:
+    """The two seed articles, in order: the short repost, then its longer edited version."""
+    return sorted((shared_dir / "seeds").glob("*.txt"))
+
+
+@pytest.fixture
+def analyst(db):
+    return UserFactory(username="alice")
+
+
+@pytest.fixture
+def colleague(db):
+    return UserFactory(username="bob")
+
+
+@pytest.fixture
+def outsider(db):
+    return UserFactory(username="charlie")
+
+
+@pytest.fixture
+def staff(db):
+    return UserFactory(username="sam", is_staff=True, is_superuser=True)
+
+
+@pytest.fixture
+def labels(db) -> dict[str, Label]:
+    return {label.slug: label for label in Label.objects.all()}
+
+
+@pytest.fixture
+def article(db):
+    return ArticleFactory()
+
+
+@pytest.fixture
+def annotate(labels) -> Callable[..., Annotation]:
+    """Tag the first occurrence of `quote` in the paragraph, through the one write path."""
+
+    def make(paragraph, quote: str, label: str = "reported_fact", reviewer=None, **kwargs) -> Annotation:
+        start = paragraph.text.index(quote)
+        return spans.create(
+            paragraph=paragraph,
+            label=label,
+            start=start,
+            end=start + len(quote),
+            reviewer=reviewer or UserFactory(),
+            **kwargs,
+        )
+
+    return make

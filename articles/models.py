@@ -93,6 +93,9 @@ class Paragraph(models.Model):
     article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="paragraphs")
     position = models.PositiveIntegerField()
     text = models.TextField()
+    links = models.JSONField(
+        default=list, blank=True, help_text="Hyperlinks kept from the source: [{start, end, url}] into text."
+    )
 
     class Meta:
         ordering = ["article", "position"]

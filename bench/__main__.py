@@ -12,7 +12,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
-RESULTS = REPO / "bench" / "out"
+RESULTS = REPO / "bench" / "results"
 
 
 def machine() -> str:

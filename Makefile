@@ -34,7 +34,8 @@ browser:
 	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
 	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium; }
 
-export DEBUG ?= 1
+# The local commands run the development server, which needs DEBUG; `make test` runs with it off.
+run demo migrate worker: export DEBUG ?= 1
 
 migrate: $(VENV)
 	$(BIN)/python manage.py migrate --no-input
@@ -44,10 +45,13 @@ demo: migrate
 
 run: demo
 	$(BIN)/python manage.py collectstatic --no-input --verbosity 0
-	$(BIN)/python manage.py runserver $(HOST):$(PORT)
+	@echo "Serving http://$(HOST):$(PORT)/ with a background worker (Ctrl-C stops both)"
+	@trap 'kill 0' INT TERM EXIT; \
+	  $(BIN)/python manage.py db_worker --queue-name '*' --no-reload --no-startup-delay & \
+	  $(BIN)/python manage.py runserver $(HOST):$(PORT)
 
 worker: $(VENV)
-	$(BIN)/python manage.py db_worker
+	$(BIN)/python manage.py db_worker --queue-name '*'
 
 test: $(VENV) browser
 	SECRET_KEY=$${SECRET_KEY:-insecure-test-only-key} $(BIN)/python -m pytest $(PYTEST_ARGS)

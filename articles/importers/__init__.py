@@ -1,0 +1,226 @@
+"""Importing articles: bytes -> text -> format detection -> pure parser -> records -> one transaction.
+
+One module per input format (`seed`, `plaintext`, `jsonl`), each a pure `parse(text) -> list[ArticleRecord]`.
+Each file is atomic: a file with any problem writes nothing, and the next file goes on. Articles whose
+title and paragraphs are already stored are skipped as duplicates. An article without a publisher (plain
+text, JSON Lines without `publisher`) is filed under the source "Unknown publisher", which the admin's
+"re-assign publisher" action fixes in bulk.
+"""
+
+from __future__ import annotations
+
+import codecs
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from django.conf import settings
+from django.db import DatabaseError, transaction
+
+from articles.importers import jsonl, plaintext, seed
+from articles.importers.records import ArticleRecord, ImportFailed, check
+from articles.importers.store import UNKNOWN_PUBLISHER, save_records
+from articles.models import Article
+
+__all__ = [
+    "EXTENSIONS", "FORMATS", "UNKNOWN_PUBLISHER", "ArticleRecord", "FileReport", "ImportFailed", "Summary",
+    "decode", "detect", "find_files", "import_bytes", "import_file", "import_files", "parse", "save_article",
+]  # fmt: skip
+
+FORMATS = {"seed": seed, "text": plaintext, "jsonl": jsonl}
+EXTENSIONS = (".txt", ".md", ".jsonl", ".json")
+BATCH_ARTICLES = 1000
+
+
+@dataclass
+class FileReport:
+    """What happened to one file: the articles it added, the duplicates it skipped, or why it failed."""
+
+    path: str
+    articles: list[Article] = field(default_factory=list)
+    duplicates: int = 0
+    error: str | None = None
+
+
+@dataclass
+class Summary:
+    """The closing summary of an import, shared by the command and the admin upload page."""
+
+    reports: list[FileReport]
+    dry_run: bool = False
+
+    @property
+    def imported(self) -> int:
+        return sum(len(report.articles) for report in self.reports)
+
+    @property
+    def duplicates(self) -> int:
+        return sum(report.duplicates for report in self.reports)
+
+    @property
+    def failed(self) -> list[FileReport]:
+        return [report for report in self.reports if report.error is not None]
+
+    def lines(self) -> list[str]:
+        """Return the summary as lines of text: the counts, then one line per failed file."""
+        verb = "Would import" if self.dry_run else "Imported"
+        files = len(self.reports) - len(self.failed)
+        lines = [
+            f"{verb} {_plural(self.imported, 'article')} from {_plural(files, 'file')}; "
+            f"skipped {_plural(self.duplicates, 'duplicate')}; {_plural(len(self.failed), 'file')} failed."
+        ]
+        lines += [f"  {report.path}: {report.error}" for report in self.failed]
+        return lines
+
+
+def _plural(count: int, noun: str) -> str:
+    return f"{count:,} {noun}{'' if count == 1 else 's'}"
+
+
+def check_size(size: int) -> None:
+    """Refuse a file larger than settings.IMPORT_MAX_BYTES before reading it."""
+    if size > settings.IMPORT_MAX_BYTES:
+        raise ImportFailed(
+            f"the file is {size:,} bytes; the limit is {settings.IMPORT_MAX_BYTES:,} bytes (IMPORT_MAX_BYTES)"
+        )
+
+
+def decode(data: bytes) -> str:
+    """Return the bytes as text: UTF-8 with or without a byte order mark, nothing else."""
+    check_size(len(data))
+    if not data:
+        raise ImportFailed("the file is empty")
+    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        raise ImportFailed("the file is UTF-16 text; save it as UTF-8 and import it again")
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        line = data.count(b"\n", 0, error.start) + 1
+        raise ImportFailed(
+            f"the file is not UTF-8 text: byte 0x{data[error.start]:02X} at offset {error.start} "
+            f"(line {line}) is not valid UTF-8; save the file as UTF-8 and import it again"
+        ) from None
+    if "\x00" in text:
+        offset = data.index(b"\x00")
+        raise ImportFailed(f"the file contains a NUL byte at offset {offset}: it looks binary, not text")
+    if not text.strip():
+        raise ImportFailed("the file has no text, only blank lines")
+    return text
+
+
+def detect(text: str, name: str = "") -> str:
+    """Return the format name of a text: JSON Lines by extension or a leading `{`, the seeds' format by its
+    header lines, plain text otherwise."""
+    if name.lower().endswith((".jsonl", ".json")) or text.lstrip().startswith("{"):
+        return "jsonl"
+    return "seed" if seed.looks_like(text) else "text"
+
+
+def parse(text: str, *, format: str | None = None, name: str = "") -> list[ArticleRecord]:
+    """Return the articles in the text, in the given or detected format.
+
+    Raise ImportFailed naming every problem found.
+    """
+    if format is not None and format not in FORMATS:
+        raise ImportFailed(f"unknown format {format!r}; choose one of: {', '.join(FORMATS)}")
+    records = FORMATS[format or detect(text, name)].parse(text.removeprefix("\ufeff"))
+    problems = [problem for record in records for problem in check(record)]
+    if problems:
+        raise ImportFailed.from_errors(problems)
+    return records
+
+
+@transaction.atomic
+def save_article(record: ArticleRecord, *, imported_by=None) -> Article | None:
+    """Store one record with its sources, tags and paragraphs; return None when its text is already stored."""
+    problems = check(record)
+    if problems:
+        raise ImportFailed.from_errors(problems)
+    [(articles, _)] = save_records([[record]], imported_by=imported_by)
+    return articles[0] if articles else None
+
+
+def _write(pending: list[tuple[FileReport, list[ArticleRecord]]], imported_by, dry_run: bool) -> None:
+    """Store the parsed files in one transaction; when the database refuses, retry file by file."""
+    todo = [(report, records) for report, records in pending if report.error is None]
+    try:
+        with transaction.atomic():
+            results = save_records([records for _, records in todo], imported_by=imported_by)
+            transaction.set_rollback(dry_run)
+    except DatabaseError as error:
+        if len(todo) > 1:
+            for one in todo:
+                _write([one], imported_by, dry_run)
+        elif todo:
+            todo[0][0].error = f"the database refused the file: {error}"
+        return
+    for (report, _), (articles, duplicates) in zip(todo, results, strict=True):
+        report.articles, report.duplicates = articles, duplicates
+
+
+def _read(path: Path) -> str:
+    try:
+        check_size(path.stat().st_size)
+        return decode(path.read_bytes())
+    except OSError as error:
+        raise ImportFailed(f"cannot read the file: {error.strerror}") from None
+
+
+def import_files(
+    paths: Iterable[Path | str], *, format: str | None = None, imported_by=None, dry_run: bool = False
+) -> Iterator[FileReport]:
+    """Import files and yield one report per file, in order. Files are parsed first, then stored in batches
+    of about BATCH_ARTICLES articles per transaction; each file still succeeds or fails as a whole."""
+    pending: list[tuple[FileReport, list[ArticleRecord]]] = []
+    count = 0
+    for path in map(Path, paths):
+        report, records = FileReport(path=str(path)), []
+        try:
+            records = parse(_read(path), format=format, name=path.name)
+        except ImportFailed as error:
+            report.error = str(error)
+        pending.append((report, records))
+        count += len(records)
+        if count >= BATCH_ARTICLES:
+            _write(pending, imported_by, dry_run)
+            yield from (report for report, _ in pending)
+            pending, count = [], 0
+    _write(pending, imported_by, dry_run)
+    yield from (report for report, _ in pending)
+
+
+def import_file(
+    path: Path | str, *, format: str | None = None, imported_by=None, dry_run: bool = False
+) -> FileReport:
+    """Import one file atomically and return its report."""
+    return next(import_files([path], format=format, imported_by=imported_by, dry_run=dry_run))
+
+
+def import_bytes(
+    data: bytes, *, name: str, format: str | None = None, imported_by=None, dry_run: bool = False
+) -> FileReport:
+    """Import an uploaded file's content atomically; `name` is shown in the report and hints the format."""
+    report, records = FileReport(path=name), []
+    try:
+        records = parse(decode(data), format=format, name=name)
+    except ImportFailed as error:
+        report.error = str(error)
+    _write([(report, records)], imported_by, dry_run)
+    return report
+
+
+def find_files(paths: Iterable[Path | str]) -> list[Path]:
+    """Return the files to import: named files as given, folders searched recursively for EXTENSIONS."""
+    found: list[Path] = []
+    for path in map(Path, paths):
+        if path.is_dir():
+            found += sorted(
+                p for p in path.rglob("*")
+                if p.is_file() and p.suffix.lower() in EXTENSIONS
+                and not any(part.startswith(".") for part in p.relative_to(path).parts)
+            )  # fmt: skip
+        elif path.is_file():
+            found.append(path)
+        else:
+            raise ImportFailed(f"{path}: no such file or folder")
+    return found

@@ -41,6 +41,13 @@ class AnnotationQuerySet(models.QuerySet):
     def by(self, user) -> AnnotationQuerySet:
         return self.filter(reviewer=user)
 
+    def by_username(self, username: str) -> AnnotationQuerySet:
+        return self.filter(reviewer__username=username)
+
+    def with_labels(self) -> AnnotationQuerySet:
+        """Join what rendering a span needs: its label and its reviewer."""
+        return self.select_related("label", "reviewer")
+
 
 class Annotation(models.Model):
     """A labelled span: code-point offsets [start, end) into one paragraph's text."""
@@ -51,7 +58,9 @@ class Annotation(models.Model):
     end = models.PositiveIntegerField()
     quote = models.TextField()
     label = models.ForeignKey(Label, on_delete=models.PROTECT, related_name="annotations")
-    reviewer = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="annotations")
+    reviewer = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="annotations"
+    )
     note = models.TextField(blank=True, max_length=NOTE_MAX_LENGTH)
     attributed_to = models.CharField(max_length=ATTRIBUTION_MAX_LENGTH, blank=True)
     transferred_from = models.ForeignKey(

@@ -1,10 +1,18 @@
 from django.urls import path
 
-from annotator import views
+from annotator.views import articles, tagging, workbench
 
 app_name = "annotator"
 
 urlpatterns = [
-    path("", views.article_list, name="article-list"),
-    path("articles/<int:pk>/", views.article_detail, name="article"),
+    path("", articles.article_list, name="article-list"),
+    path("articles/<int:pk>/", workbench.article_detail, name="article"),
+    path("articles/<int:pk>/panel/", workbench.article_panel, name="article-panel"),
+    path("articles/<int:pk>/history/", workbench.article_history, name="article-history"),
+    path("articles/<int:pk>/spans/", workbench.span_popover, name="span-popover"),
+    path("articles/<int:pk>/spans/new/", tagging.span_create, name="span-create"),
+    path("articles/<int:pk>/undo/", tagging.undo_last, name="undo-last"),
+    path("spans/<int:pk>/change/", tagging.span_change, name="span-change"),
+    path("spans/<int:pk>/delete/", tagging.span_delete, name="span-delete"),
+    path("changes/<int:pk>/undo/", tagging.change_undo, name="change-undo"),
 ]

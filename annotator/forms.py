@@ -1,0 +1,54 @@
+"""Forms of the workbench: they check the shape of input; `annotator.spans` checks its meaning."""
+
+from __future__ import annotations
+
+from django import forms
+
+from annotator.models import ATTRIBUTION_MAX_LENGTH, NOTE_MAX_LENGTH
+from articles.models import Source
+
+
+class ArticleFilterForm(forms.Form):
+    PROGRESS_CHOICES = [
+        ("", "Any progress"),
+        ("untouched", "Untouched"),
+        ("in_progress", "In progress"),
+        ("done", "Done"),
+    ]
+
+    q = forms.CharField(required=False, max_length=200, label="Search")
+    publisher = forms.ModelChoiceField(
+        Source.objects.all(), required=False, empty_label="All publishers", to_field_name="slug"
+    )
+    progress = forms.ChoiceField(choices=PROGRESS_CHOICES, required=False)
+
+
+class SpanCreateForm(forms.Form):
+    paragraph = forms.IntegerField(min_value=1)
+    start = forms.IntegerField(min_value=0)
+    end = forms.IntegerField(min_value=0)
+    quote = forms.CharField(required=False, strip=False)
+    label = forms.SlugField(max_length=50)
+    # Longer values pass here so that the one write path gives its own, exact message.
+    attributed_to = forms.CharField(required=False, max_length=ATTRIBUTION_MAX_LENGTH * 2)
+    note = forms.CharField(required=False, max_length=NOTE_MAX_LENGTH * 2)
+
+
+class SpanChangeForm(forms.Form):
+    version = forms.IntegerField(min_value=1)
+    label = forms.SlugField(max_length=50, required=False)
+    attributed_to = forms.CharField(required=False, max_length=ATTRIBUTION_MAX_LENGTH * 2)
+    note = forms.CharField(required=False, max_length=NOTE_MAX_LENGTH * 2)
+
+
+class SpanDeleteForm(forms.Form):
+    version = forms.IntegerField(min_value=1, required=False)
+
+
+def error_message(form: forms.Form) -> str:
+    """Return the form's errors as one sentence a user can act on."""
+    parts = []
+    for name, errors in form.errors.items():
+        prefix = "" if name == "__all__" else f"{form.fields[name].label or name.replace('_', ' ')}: "
+        parts.append(prefix + " ".join(errors))
+    return " ".join(parts)

@@ -1,0 +1,100 @@
+"""The article list: search, filters by publisher and by my progress, pagination, my label counts."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+
+from django.core.paginator import Paginator
+from django.db.models import Count, Exists, F, IntegerField, OuterRef, Q, QuerySet, Subquery, Value
+from django.db.models.functions import Coalesce
+from django.http import HttpResponse
+from django.shortcuts import render
+from django.views.decorators.http import require_GET
+from django.views.decorators.vary import vary_on_headers
+
+from annotator.forms import ArticleFilterForm
+from annotator.models import Annotation, Label
+from annotator.views.common import HtmxHttpRequest
+from articles.models import Article, Paragraph, Source
+
+PER_PAGE = 25
+
+
+def _count(queryset: QuerySet, expression) -> Coalesce:
+    grouped = queryset.order_by().values("article").annotate(n=expression).values("n")
+    return Coalesce(Subquery(grouped, output_field=IntegerField()), Value(0))
+
+
+def articles_for(user, *, q: str = "", publisher: Source | None = None, progress: str = "") -> QuerySet:
+    """Return visible articles with their paragraph count and my span and paragraph counts, filtered."""
+    mine = Annotation.objects.live().by(user).filter(article=OuterRef("pk"))
+    articles = (
+        Article.objects.visible()
+        .select_related("publisher")
+        .annotate(
+            paragraph_count=_count(Paragraph.objects.filter(article=OuterRef("pk")), Count("pk")),
+            my_spans=_count(mine, Count("pk")),
+            my_paragraphs=_count(mine, Count("paragraph", distinct=True)),
+        )
+    )
+    if q:
+        in_text = Paragraph.objects.filter(article=OuterRef("pk"), text__icontains=q)
+        articles = articles.filter(Q(title__icontains=q) | Exists(in_text))
+    if publisher is not None:
+        articles = articles.filter(publisher=publisher)
+    if progress == "untouched":
+        articles = articles.filter(my_paragraphs=0)
+    elif progress == "in_progress":
+        articles = articles.filter(my_paragraphs__gt=0, my_paragraphs__lt=F("paragraph_count"))
+    elif progress == "done":
+        articles = articles.filter(my_paragraphs__gt=0, my_paragraphs__gte=F("paragraph_count"))
+    return articles
+
+
+def _attach_label_bars(articles: list[Article], user, labels: list[Label]) -> None:
+    counts: dict[int, dict[int, int]] = defaultdict(dict)
+    rows = (
+        Annotation.objects.live()
+        .by(user)
+        .filter(article__in=articles)
+        .values("article", "label")
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+    for row in rows:
+        counts[row["article"]][row["label"]] = row["n"]
+    for article in articles:
+        total = article.paragraph_count
+        article.progress = round(100 * article.my_paragraphs / total) if total else 0
+        bar, x = [], 0.0
+        for label in labels:
+            n = counts[article.pk].get(label.pk, 0)
+            if n:
+                width = 100 * n / article.my_spans
+                bar.append({"label": label, "count": n, "x": round(x, 2), "width": round(width, 2)})
+                x += width
+        article.label_bar = bar
+
+
+@require_GET
+@vary_on_headers("HX-Request")
+def article_list(request: HtmxHttpRequest) -> HttpResponse:
+    form = ArticleFilterForm(request.GET or None)
+    form.fields["publisher"].queryset = Source.objects.filter(published_articles__isnull=False).distinct()
+    filters = form.cleaned_data if form.is_valid() else {}
+    articles = articles_for(
+        request.user,
+        q=(filters.get("q") or "").strip(),
+        publisher=filters.get("publisher"),
+        progress=filters.get("progress") or "",
+    )
+    page = Paginator(articles, PER_PAGE).get_page(request.GET.get("page"))
+    page.object_list = list(page.object_list)
+    labels = list(Label.objects.all())
+    _attach_label_bars(page.object_list, request.user, labels)
+    filtered = any(filters.values()) if filters else False
+    context = {"form": form, "page": page, "labels": labels, "filtered": filtered}
+    template = "annotator/article_list.html"
+    if request.htmx and not request.htmx.boosted:
+        template += "#results"
+    return render(request, template, context)

@@ -1,0 +1,65 @@
+"""What the workbench views share: the typed request, access helpers, the layer choice."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from urllib.parse import urlencode
+
+from django.http import Http404, HttpRequest
+from django.shortcuts import get_object_or_404
+from django_htmx.middleware import HtmxDetails
+
+from annotator.models import AnnotationQuerySet
+from articles.models import Article
+
+
+class HtmxHttpRequest(HttpRequest):
+    htmx: HtmxDetails
+
+
+def get_article(pk: int, *, for_page: bool = False) -> Article:
+    """Return a visible article or raise Http404; `for_page` also loads what its header shows."""
+    articles = Article.objects.visible()
+    if for_page:
+        articles = articles.select_related("publisher", "original_source").prefetch_related("tags")
+    return get_object_or_404(articles, pk=pk)
+
+
+@dataclass(frozen=True)
+class Layer:
+    """Whose spans the page shows: mine (the default), everyone's, or one reviewer's."""
+
+    kind: str
+    username: str = ""
+
+    @classmethod
+    def from_request(cls, request: HttpRequest) -> Layer:
+        reviewer = request.GET.get("reviewer", "").strip()
+        if reviewer:
+            if len(reviewer) > 150:
+                raise Http404("No such reviewer.")
+            return cls("reviewer", reviewer)
+        return cls("all") if request.GET.get("layer") == "all" else cls("mine")
+
+    @property
+    def query(self) -> str:
+        """Return the query string that keeps this layer across links and writes."""
+        if self.kind == "reviewer":
+            return urlencode({"reviewer": self.username})
+        return "layer=all" if self.kind == "all" else ""
+
+    @property
+    def suffix(self) -> str:
+        """Return the query string with its leading "?", or nothing for the default layer."""
+        return f"?{self.query}" if self.query else ""
+
+    def filter(self, spans: AnnotationQuerySet, user) -> AnnotationQuerySet:
+        if self.kind == "all":
+            return spans
+        if self.kind == "reviewer":
+            return spans.by_username(self.username)
+        return spans.by(user)
+
+    def shows_own_spans(self, user) -> bool:
+        """Return True when spans the user creates appear in this layer, so tagging is offered."""
+        return self.kind in {"mine", "all"} or self.username == user.get_username()

@@ -1,0 +1,218 @@
+"""Span writes from the workbench: create, change, delete, undo.
+
+Each view checks the shape of the input, calls the one write path in `annotator.spans`, and answers an htmx
+request with the re-rendered paragraph plus an `annotationChanged` event for the rest of the page.
+Errors come back as plain text with their status (400 invalid, 403 not yours, 409 conflict) and write nothing.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import wraps
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.http import require_POST
+from django_htmx.http import reswap, retarget, trigger_client_event
+
+from annotator import spans
+from annotator.forms import SpanChangeForm, SpanCreateForm, SpanDeleteForm, error_message
+from annotator.models import Annotation, AnnotationChange
+from annotator.views.common import HtmxHttpRequest, Layer, get_article
+from articles.models import Article, Paragraph
+from articles.text import trim_span
+
+
+def _message(text: str, status: int) -> HttpResponse:
+    return HttpResponse(text, status=status, content_type="text/plain; charset=utf-8")
+
+
+def _validation_text(error: ValidationError) -> str:
+    if hasattr(error, "error_dict"):
+        return " ".join(message for messages in error.message_dict.values() for message in messages)
+    return " ".join(error.messages)
+
+
+def span_errors(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    """Turn the write path's refusals into a status and the exact message, for htmx to show."""
+
+    @wraps(view)
+    def wrapper(request: HtmxHttpRequest, *args, **kwargs) -> HttpResponse:
+        try:
+            return view(request, *args, **kwargs)
+        except spans.SpanConflict as conflict:
+            return _message(str(conflict), 409)
+        except PermissionDenied as denied:
+            return _message(str(denied) or "You may not change this span.", 403)
+        except ValidationError as invalid:
+            return _message(_validation_text(invalid), 400)
+
+    return wrapper
+
+
+def _paragraph_response(
+    request: HtmxHttpRequest, article: Article, paragraph: Paragraph, *, message: str, undo: int | None
+) -> HttpResponse:
+    """Return the changed paragraph for htmx to swap in, or send a browser without JavaScript back."""
+    layer = Layer.from_request(request)
+    next_url = request.POST.get("next", "")
+    if not request.htmx:
+        if next_url and url_has_allowed_host_and_scheme(next_url, {request.get_host()}):
+            return redirect(next_url)
+        return redirect(f"{article.get_absolute_url()}{layer.suffix}#para-{paragraph.pk}")
+    paragraph.layer_spans = list(
+        layer.filter(Annotation.objects.live().filter(paragraph=paragraph), request.user).with_labels()
+    )
+    response = render(request, "annotator/article.html#paragraph", {"p": paragraph, "article": article})
+    retarget(response, f"#para-{paragraph.pk}")
+    reswap(response, "outerHTML")
+    undo_url = reverse("annotator:change-undo", args=[undo]) + layer.suffix if undo else ""
+    return trigger_client_event(
+        response, "annotationChanged", {"message": message, "undo": undo_url, "paragraph": paragraph.pk}
+    )
+
+
+def _trimmed(text: str, start: int, end: int, quote: str | None) -> tuple[int, int, str | None]:
+    """Drop leading and trailing whitespace from a selection, keeping the quote in step with the offsets."""
+    if not 0 <= start < end <= len(text):
+        return start, end, quote
+    new_start, new_end = trim_span(text, start, end)
+    if new_start == new_end:
+        raise ValidationError("The selection holds only white space: select some words.")
+    if quote is not None and len(quote) == end - start:
+        quote = quote[new_start - start : len(quote) - (end - new_end)]
+    return new_start, new_end, quote
+
+
+def _newest_change(annotation: Annotation, actor) -> int | None:
+    return (
+        AnnotationChange.objects.filter(annotation=annotation, actor=actor, undone_by__isnull=True)
+        .exclude(action=AnnotationChange.Action.UNDO)
+        .values_list("pk", flat=True)
+        .first()
+    )
+
+
+@require_POST
+@span_errors
+def span_create(request: HtmxHttpRequest, pk: int) -> HttpResponse:
+    article = get_article(pk)
+    layer = Layer.from_request(request)
+    if not layer.shows_own_spans(request.user):
+        return _message(f"You are looking at {layer.username}'s spans: switch to your layer to tag.", 400)
+    form = SpanCreateForm(request.POST)
+    if not form.is_valid():
+        return _message(error_message(form), 400)
+    data = form.cleaned_data
+    paragraph = article.paragraphs.filter(pk=data["paragraph"]).first()
+    if paragraph is None:
+        return _message("This paragraph is not part of this article.", 400)
+    start, end, quote = _trimmed(paragraph.text, data["start"], data["end"], data["quote"] or None)
+    annotation = spans.create(
+        paragraph=paragraph,
+        label=data["label"],
+        start=start,
+        end=end,
+        quote=quote,
+        reviewer=request.user,
+        note=data["note"],
+        attributed_to=data["attributed_to"],
+    )
+    message = f"Tagged as {annotation.label.name}."
+    return _paragraph_response(
+        request, article, paragraph, message=message, undo=_newest_change(annotation, request.user)
+    )
+
+
+def _get_span(pk: int) -> Annotation:
+    return get_object_or_404(
+        Annotation.objects.select_related("paragraph", "article", "label"),
+        pk=pk,
+        article__deleted_at__isnull=True,
+    )
+
+
+@require_POST
+@span_errors
+def span_change(request: HtmxHttpRequest, pk: int) -> HttpResponse:
+    annotation = _get_span(pk)
+    form = SpanChangeForm(request.POST)
+    if not form.is_valid():
+        return _message(error_message(form), 400)
+    data = form.cleaned_data
+    before = annotation.version
+    changed = spans.change(
+        annotation=annotation,
+        actor=request.user,
+        version=data["version"],
+        label=data["label"] or None,
+        note=data["note"] if "note" in request.POST else None,
+        attributed_to=data["attributed_to"] if "attributed_to" in request.POST else None,
+    )
+    if changed.version == before:
+        return _paragraph_response(
+            request, annotation.article, annotation.paragraph, message="Nothing changed.", undo=None
+        )
+    return _paragraph_response(
+        request,
+        annotation.article,
+        annotation.paragraph,
+        message=f"Span saved as {changed.label.name}.",
+        undo=_newest_change(changed, request.user),
+    )
+
+
+@require_POST
+@span_errors
+def span_delete(request: HtmxHttpRequest, pk: int) -> HttpResponse:
+    annotation = _get_span(pk)
+    form = SpanDeleteForm(request.POST)
+    if not form.is_valid():
+        return _message(error_message(form), 400)
+    deleted = spans.delete(annotation=annotation, actor=request.user, version=form.cleaned_data["version"])
+    return _paragraph_response(
+        request,
+        annotation.article,
+        annotation.paragraph,
+        message=f"Span deleted: “{deleted.quote[:60]}”.",
+        undo=_newest_change(deleted, request.user),
+    )
+
+
+UNDONE = {
+    AnnotationChange.Action.CREATE: "Undone: the new span is removed.",
+    AnnotationChange.Action.CHANGE: "Undone: the span is back as it was.",
+    AnnotationChange.Action.DELETE: "Undone: the span is restored.",
+    AnnotationChange.Action.TRANSFER: "Undone: the transferred span is removed.",
+}
+
+
+def _undo_response(request: HtmxHttpRequest, entry: AnnotationChange) -> HttpResponse:
+    spans.undo(entry=entry, actor=request.user)
+    annotation = entry.annotation
+    message = UNDONE.get(entry.action, "Undone.")
+    return _paragraph_response(request, annotation.article, annotation.paragraph, message=message, undo=None)
+
+
+@require_POST
+@span_errors
+def undo_last(request: HtmxHttpRequest, pk: int) -> HttpResponse:
+    article = get_article(pk)
+    entry = spans.last_undoable(article=article, actor=request.user)
+    if entry is None:
+        return _message("Nothing of yours to undo in this article.", 400)
+    return _undo_response(request, entry)
+
+
+@require_POST
+@span_errors
+def change_undo(request: HtmxHttpRequest, pk: int) -> HttpResponse:
+    entry = get_object_or_404(
+        AnnotationChange.objects.select_related("annotation__paragraph", "annotation__article"),
+        pk=pk,
+        article__deleted_at__isnull=True,
+    )
+    return _undo_response(request, entry)

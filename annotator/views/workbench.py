@@ -1,0 +1,177 @@
+"""The article page: paragraphs with their highlights, the side panel, the span popover, the history."""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+from urllib.parse import urlsplit
+
+from django.contrib.auth import get_user_model
+from django.core.paginator import Paginator
+from django.http import HttpResponse
+from django.shortcuts import render
+from django.views.decorators.http import require_GET
+
+from annotator import spans as span_ops
+from annotator.models import Annotation, AnnotationChange, Label
+from annotator.views.common import HtmxHttpRequest, Layer, get_article
+from articles.models import Article
+
+HISTORY_IN_PANEL = 20
+HISTORY_PER_PAGE = 100
+POPOVER_MAX_SPANS = 20
+FIELD_NAMES = {"label": "label", "note": "note", "attributed_to": "attributed to", "deleted": "deleted"}
+
+
+@dataclass
+class HistoryItem:
+    """One history entry as the page shows it: what changed, and whether this user may undo it."""
+
+    entry: AnnotationChange
+    quote: str
+    label: Label | None
+    changes: list[tuple[str, str, str]] = field(default_factory=list)
+    can_undo: bool = False
+
+
+def _label_name(slug: str | None, labels: dict[str, Label]) -> str:
+    return labels[slug].name if slug in labels else (slug or "")
+
+
+def _describe(entry: AnnotationChange, user, labels: dict[str, Label]) -> HistoryItem:
+    values = entry.after or entry.before or {}
+    item = HistoryItem(entry, values.get("quote", ""), labels.get(values.get("label")))
+    if entry.before and entry.after:
+        for key, name in FIELD_NAMES.items():
+            old, new = entry.before.get(key), entry.after.get(key)
+            if old != new:
+                if key == "label":
+                    old, new = _label_name(old, labels), _label_name(new, labels)
+                elif key == "deleted":
+                    old, new = ("yes" if old else "no"), ("yes" if new else "no")
+                item.changes.append((name, old or "—", new or "—"))
+    annotation = entry.annotation
+    item.can_undo = (
+        entry.action != AnnotationChange.Action.UNDO
+        and not hasattr(entry, "undone_by")
+        and (entry.after or {}).get("version") == annotation.version
+        and span_ops.can_edit(user, annotation)
+    )
+    return item
+
+
+def history_items(entries, user, labels: list[Label]) -> list[HistoryItem]:
+    """Return history entries (fetched with `history_queryset`) ready for the page."""
+    by_slug = {label.slug: label for label in labels}
+    return [_describe(entry, user, by_slug) for entry in entries]
+
+
+def history_queryset(article: Article):
+    return AnnotationChange.objects.filter(article=article).select_related("actor", "annotation", "undone_by")
+
+
+def _safe_url(url: str | None) -> str | None:
+    return url if url and urlsplit(url).scheme.lower() in {"http", "https"} else None
+
+
+def panel_context(request: HtmxHttpRequest, article: Article, layer: Layer) -> dict:
+    """Return what the side panel shows: the legend, the spans by label, the history, the attributions."""
+    user = request.user
+    layer_spans = list(layer.filter(Annotation.objects.live().for_article(article), user).with_labels())
+    labels = list(Label.objects.all())
+    counts = Counter(span.label_id for span in layer_spans)
+    grouped = defaultdict(list)
+    for span in layer_spans:
+        grouped[span.label_id].append(span)
+    entries = list(history_queryset(article)[: HISTORY_IN_PANEL + 1])
+    attributions = (
+        Annotation.objects.live()
+        .for_article(article)
+        .exclude(attributed_to="")
+        .order_by("attributed_to")
+        .values_list("attributed_to", flat=True)
+        .distinct()
+    )
+    return {
+        "article": article,
+        "layer": layer,
+        "labels": labels,
+        "layer_spans": layer_spans,
+        "legend": [(label, counts[label.pk]) for label in labels],
+        "span_groups": [(label, grouped[label.pk]) for label in labels if grouped[label.pk]],
+        "history": history_items(entries[:HISTORY_IN_PANEL], user, labels),
+        "history_has_more": len(entries) > HISTORY_IN_PANEL,
+        "attributions": list(attributions),
+        "can_tag": layer.shows_own_spans(user),
+    }
+
+
+@require_GET
+def article_detail(request: HtmxHttpRequest, pk: int) -> HttpResponse:
+    article = get_article(pk, for_page=True)
+    layer = Layer.from_request(request)
+    context = panel_context(request, article, layer)
+    by_paragraph = defaultdict(list)
+    for span in context["layer_spans"]:
+        by_paragraph[span.paragraph_id].append(span)
+    paragraphs = list(article.paragraphs.all())
+    for paragraph in paragraphs:
+        paragraph.layer_spans = by_paragraph[paragraph.pk]
+    reviewers = (
+        get_user_model()
+        .objects.filter(annotations__article=article, annotations__deleted_at__isnull=True)
+        .distinct()
+        .order_by("username")
+    )
+    context.update(
+        paragraphs=paragraphs,
+        reviewers=list(reviewers),
+        original_url=_safe_url(article.url),
+        # The source-criticism pages plug their provenance block in here; the fallback renders nothing.
+        provenance_templates=["articles/_provenance.html", "annotator/_no_provenance.html"],
+    )
+    return render(request, "annotator/article.html", context)
+
+
+@require_GET
+def article_panel(request: HtmxHttpRequest, pk: int) -> HttpResponse:
+    article = get_article(pk)
+    context = panel_context(request, article, Layer.from_request(request))
+    return render(request, "annotator/article.html#panel", context)
+
+
+@require_GET
+def span_popover(request: HtmxHttpRequest, pk: int) -> HttpResponse:
+    """Return the editors for the spans under a click, innermost first, so nested spans stay reachable."""
+    article = get_article(pk)
+    ids = [int(part) for part in request.GET.get("ids", "").split(",") if part.strip().isdigit()]
+    ids = list(dict.fromkeys(ids))[:POPOVER_MAX_SPANS]
+    found = {
+        span.pk: span
+        for span in Annotation.objects.live().for_article(article).filter(pk__in=ids).with_labels()
+    }
+    items = [found[pk] for pk in ids if pk in found]
+    for span in items:
+        span.editable = span_ops.can_edit(request.user, span)
+    context = {
+        "article": article,
+        "layer": Layer.from_request(request),
+        "popover_spans": items,
+        "labels": list(Label.objects.all()),
+    }
+    return render(request, "annotator/article.html#popover", context)
+
+
+@require_GET
+def article_history(request: HtmxHttpRequest, pk: int) -> HttpResponse:
+    article = get_article(pk)
+    page = Paginator(history_queryset(article), HISTORY_PER_PAGE).get_page(request.GET.get("page"))
+    labels = list(Label.objects.all())
+    context = {
+        "article": article,
+        "labels": labels,
+        "page": page,
+        "history": history_items(page.object_list, request.user, labels),
+        "layer": Layer.from_request(request),
+    }
+    return render(request, "annotator/history.html", context)

@@ -1,0 +1,293 @@
+// The article page: select words, tag them, edit a span, keyboard shortcuts.
+// Offsets are counted on the paragraph element's text (its text nodes), never on its HTML, and sent to the
+// server as code points, which is how Python indexes Paragraph.text.
+(() => {
+  "use strict";
+
+  const bench = document.getElementById("workbench");
+  if (!bench || !window.htmx) return;
+
+  const toolbar = document.getElementById("toolbar");
+  const popover = document.getElementById("popover");
+  const notice = document.getElementById("notice");
+  const noticeText = notice.querySelector(".notice-text");
+  const noticeUndo = notice.querySelector(".notice-undo");
+  const shortcutsDialog = document.getElementById("shortcuts");
+  const undoLastForm = document.getElementById("undo-last");
+  const canTag = bench.dataset.canTag === "true";
+  const labelKeys = new Map();
+  for (const button of toolbar.querySelectorAll("button[data-label]")) {
+    labelKeys.set(button.dataset.shortcut.toLowerCase(), button.dataset.label);
+  }
+
+  // ---- Offsets -------------------------------------------------------------------------------------
+
+  function codePointLength(text) {
+    let count = 0;
+    for (let i = 0; i < text.length; i++) {
+      const unit = text.charCodeAt(i);
+      if (unit >= 0xd800 && unit <= 0xdbff && i + 1 < text.length) {
+        const next = text.charCodeAt(i + 1);
+        if (next >= 0xdc00 && next <= 0xdfff) i++;
+      }
+      count++;
+    }
+    return count;
+  }
+
+  // UTF-16 offset of a boundary point, counted over the text nodes before it inside the paragraph.
+  function textOffset(paragraph, node, offset) {
+    const before = document.createRange();
+    before.selectNodeContents(paragraph);
+    before.setEnd(node, offset);
+    return before.toString().length;
+  }
+
+  function paragraphOf(node) {
+    const element = node.nodeType === Node.ELEMENT_NODE ? node : node.parentElement;
+    return element ? element.closest("[data-paragraph-id]") : null;
+  }
+
+  const SPACE = /\s/u;
+
+  // Return {paragraph, start, end, quote, rect}, {error} for a selection across paragraphs, or null.
+  function readSelection() {
+    const selection = window.getSelection();
+    if (!selection || selection.rangeCount === 0 || selection.isCollapsed) return null;
+    const range = selection.getRangeAt(0);
+    const first = paragraphOf(range.startContainer);
+    const last = paragraphOf(range.endContainer);
+    if (!first && !last) return null;
+    if (first !== last) {
+      return { error: "A span stays inside one paragraph: select words within a single paragraph." };
+    }
+    const text = first.textContent;
+    let start = textOffset(first, range.startContainer, range.startOffset);
+    let end = textOffset(first, range.endContainer, range.endOffset);
+    while (start < end && SPACE.test(text[start])) start++;
+    while (end > start && SPACE.test(text[end - 1])) end--;
+    if (start === end) return null;
+    return {
+      paragraph: first.dataset.paragraphId,
+      start: codePointLength(text.slice(0, start)),
+      end: codePointLength(text.slice(0, end)),
+      quote: text.slice(start, end),
+      rect: range.getBoundingClientRect(),
+    };
+  }
+
+  // ---- Notices -------------------------------------------------------------------------------------
+
+  let noticeTimer = null;
+
+  function showNotice(message, { error = false, undoUrl = "" } = {}) {
+    clearTimeout(noticeTimer);
+    noticeText.textContent = message;
+    notice.classList.toggle("is-error", error);
+    notice.setAttribute("role", error ? "alert" : "status");
+    noticeUndo.hidden = !undoUrl;
+    noticeUndo.dataset.url = undoUrl;
+    notice.hidden = false;
+    // Errors stay until dismissed; an undo offer stays long enough to change one's mind.
+    if (!error) noticeTimer = setTimeout(hideNotice, undoUrl ? 15000 : 5000);
+  }
+
+  function hideNotice() {
+    clearTimeout(noticeTimer);
+    notice.hidden = true;
+  }
+
+  noticeUndo.addEventListener("click", () => {
+    const url = noticeUndo.dataset.url;
+    if (!url) return;
+    hideNotice();
+    htmx.ajax("POST", url, { source: noticeUndo, swap: "none" });
+  });
+  notice.querySelector(".notice-close").addEventListener("click", hideNotice);
+
+  // ---- Floating boxes ------------------------------------------------------------------------------
+
+  // Position a box under a rectangle of the viewport, inside the page; absolute, so nothing shifts.
+  function placeBelow(box, rect) {
+    const margin = 8;
+    const width = box.offsetWidth;
+    const left = Math.min(
+      Math.max(window.scrollX + rect.left, window.scrollX + margin),
+      window.scrollX + document.documentElement.clientWidth - width - margin,
+    );
+    box.style.left = `${Math.max(left, margin)}px`;
+    box.style.top = `${window.scrollY + rect.bottom + margin}px`;
+  }
+
+  let pending = null;
+
+  function showToolbar(selection) {
+    pending = selection;
+    for (const name of ["paragraph", "start", "end", "quote"]) {
+      toolbar.elements[name].value = selection[name];
+    }
+    toolbar.hidden = false;
+    placeBelow(toolbar, selection.rect);
+  }
+
+  function hideToolbar() {
+    pending = null;
+    toolbar.hidden = true;
+  }
+
+  function resetToolbar() {
+    hideToolbar();
+    toolbar.elements.attributed_to.value = "";
+    toolbar.elements.note.value = "";
+  }
+
+  function hidePopover() {
+    popover.hidden = true;
+    popover.replaceChildren();
+  }
+
+  function tag(label) {
+    const selection = pending || readSelection();
+    if (!selection) return;
+    if (selection.error) {
+      showNotice(selection.error, { error: true });
+      return;
+    }
+    if (!pending) showToolbar(selection);
+    toolbar.elements.label.value = label;
+    toolbar.requestSubmit();
+  }
+
+  for (const button of toolbar.querySelectorAll("button[data-label]")) {
+    button.addEventListener("click", () => tag(button.dataset.label));
+  }
+
+  function openPopover(mark) {
+    const ids = [];
+    for (let node = mark; node; node = node.parentElement.closest("mark[data-annotation-id]")) {
+      if (!ids.includes(node.dataset.annotationId)) ids.push(node.dataset.annotationId);
+    }
+    const url = new URL(bench.dataset.popoverUrl, window.location.href);
+    url.searchParams.set("ids", ids.join(","));
+    htmx.ajax("GET", url.pathname + url.search, { target: popover, swap: "innerHTML" }).then(() => {
+      popover.hidden = false;
+      placeBelow(popover, mark.getBoundingClientRect());
+      const first = popover.querySelector("input:checked, input, button");
+      if (first) first.focus({ preventScroll: true });
+    });
+  }
+
+  // ---- Mouse and selection -------------------------------------------------------------------------
+
+  function onSelectionEnd(event) {
+    if (toolbar.contains(event.target) || popover.contains(event.target)) return;
+    const selection = readSelection();
+    if (!selection) {
+      hideToolbar();
+      return;
+    }
+    if (selection.error) {
+      hideToolbar();
+      showNotice(selection.error, { error: true });
+      return;
+    }
+    if (!canTag) {
+      showNotice("This layer is read-only: switch to your spans or everyone's to tag.", { error: true });
+      return;
+    }
+    hidePopover();
+    showToolbar(selection);
+  }
+
+  document.addEventListener("mouseup", onSelectionEnd);
+  document.addEventListener("keyup", (event) => {
+    if (event.shiftKey || event.key === "Shift") onSelectionEnd(event);
+  });
+
+  document.addEventListener("click", (event) => {
+    const mark = event.target.closest("mark[data-annotation-id]");
+    const selection = window.getSelection();
+    if (mark && selection && selection.isCollapsed) {
+      openPopover(mark);
+      return;
+    }
+    const goto = event.target.closest("[data-goto]");
+    if (goto) {
+      flashSpan(goto.dataset.goto);
+      return;
+    }
+    if (event.target.closest("[data-show-shortcuts]")) {
+      shortcutsDialog.showModal();
+      return;
+    }
+    if (!popover.hidden && !popover.contains(event.target)) hidePopover();
+  });
+
+  function flashSpan(id) {
+    const pieces = document.querySelectorAll(`mark[data-annotation-id="${CSS.escape(id)}"]`);
+    if (!pieces.length) return;
+    pieces[0].scrollIntoView({ block: "center", behavior: "smooth" });
+    for (const piece of pieces) {
+      piece.classList.remove("flash");
+      void piece.offsetWidth; // restart the animation when flashed twice in a row
+      piece.classList.add("flash");
+    }
+  }
+
+  // ---- Keyboard ------------------------------------------------------------------------------------
+
+  function moveParagraph(step) {
+    const paragraphs = [...document.querySelectorAll("#paragraphs .para")];
+    if (!paragraphs.length) return;
+    const current = paragraphs.indexOf(document.activeElement.closest(".para"));
+    const next = current === -1 ? (step > 0 ? 0 : paragraphs.length - 1) : current + step;
+    const target = paragraphs[Math.max(0, Math.min(paragraphs.length - 1, next))];
+    target.focus({ preventScroll: true });
+    target.scrollIntoView({ block: "nearest", behavior: "smooth" });
+  }
+
+  document.addEventListener("keydown", (event) => {
+    if (event.key === "Escape") {
+      hideToolbar();
+      hidePopover();
+      return;
+    }
+    const field = event.target.closest("input, textarea, select, [contenteditable]");
+    if (field || event.ctrlKey || event.metaKey || event.altKey || shortcutsDialog.open) return;
+    const key = event.key.toLowerCase();
+    const selection = pending || readSelection();
+    if (labelKeys.has(key) && selection && canTag) {
+      event.preventDefault();
+      tag(labelKeys.get(key));
+    } else if (key === "j" || key === "k") {
+      event.preventDefault();
+      moveParagraph(key === "j" ? 1 : -1);
+    } else if (key === "u") {
+      event.preventDefault();
+      undoLastForm.requestSubmit();
+    } else if (event.key === "?") {
+      event.preventDefault();
+      shortcutsDialog.showModal();
+    }
+  });
+
+  // ---- Server answers ------------------------------------------------------------------------------
+
+  document.body.addEventListener("annotationChanged", (event) => {
+    const detail = event.detail || {};
+    resetToolbar();
+    hidePopover();
+    window.getSelection().removeAllRanges();
+    if (detail.message) showNotice(detail.message, { undoUrl: detail.undo || "" });
+  });
+
+  document.body.addEventListener("htmx:responseError", (event) => {
+    const text = event.detail.xhr.responseText;
+    const plain = (event.detail.xhr.getResponseHeader("Content-Type") || "").startsWith("text/plain");
+    showNotice(plain && text ? text : `The server refused this (${event.detail.xhr.status}).`, { error: true });
+  });
+
+  document.body.addEventListener("htmx:sendError", () => {
+    showNotice("The server could not be reached: nothing was saved.", { error: true });
+  });
+})();

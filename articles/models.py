@@ -131,3 +131,169 @@ class Paragraph(models.Model):
     def slice(self, start: int, end: int) -> str:
         """Return the text between two code-point offsets."""
         return self.text[start:end]
+
+
+class ReuseFingerprint(models.Model):
+    """One entry of the n-gram index: a winnowed word-shingle hash of one sentence.
+
+    Derived data, rebuilt by `detect_reuse --rebuild`; it anchors nothing, so its relations are hidden.
+    """
+
+    hash = models.BigIntegerField()
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="+")
+    paragraph = models.ForeignKey(Paragraph, on_delete=models.CASCADE, related_name="+")
+    start = models.PositiveIntegerField()
+    end = models.PositiveIntegerField()
+
+    class Meta:
+        indexes = [models.Index(fields=["hash"], name="reuse_fingerprint_hash")]
+
+    def __str__(self) -> str:
+        return f"{self.hash:x} ¶{self.paragraph_id}[{self.start}:{self.end}]"
+
+
+class ReuseScan(models.Model):
+    """Marks an article as indexed and linked, so `detect_reuse` without --rebuild only does the new ones."""
+
+    article = models.OneToOneField(Article, on_delete=models.CASCADE, related_name="+")
+    sentences = models.PositiveIntegerField(default=0)
+    scanned_at = models.DateTimeField(auto_now=True)
+
+    def __str__(self) -> str:
+        return f"scan of {self.article_id}"
+
+
+class ReuseLinkQuerySet(models.QuerySet):
+    def visible(self) -> ReuseLinkQuerySet:
+        return self.filter(earlier_article__deleted_at__isnull=True, later_article__deleted_at__isnull=True)
+
+    def involving(self, article: Article | int) -> ReuseLinkQuerySet:
+        return self.filter(models.Q(earlier_article=article) | models.Q(later_article=article))
+
+    def between(self, a: Article | int, b: Article | int) -> ReuseLinkQuerySet:
+        return self.filter(
+            models.Q(earlier_article=a, later_article=b) | models.Q(earlier_article=b, later_article=a)
+        )
+
+
+class ReuseLink(models.Model):
+    """Text of the later article reused from the earlier one: both sides' paragraph and character range.
+
+    Offsets are code-point indices into each `Paragraph.text`. "Earlier" is by publication date, then import
+    order, as known when the link was found.
+    """
+
+    class Kind(models.TextChoices):
+        IDENTICAL = "identical", "identical"
+        NEAR_IDENTICAL = "near_identical", "near-identical"
+        PARTIAL = "partial", "partial"
+
+    earlier_article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="+")
+    earlier_paragraph = models.ForeignKey(Paragraph, on_delete=models.CASCADE, related_name="+")
+    earlier_start = models.PositiveIntegerField()
+    earlier_end = models.PositiveIntegerField()
+    later_article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="+")
+    later_paragraph = models.ForeignKey(Paragraph, on_delete=models.CASCADE, related_name="+")
+    later_start = models.PositiveIntegerField()
+    later_end = models.PositiveIntegerField()
+    kind = models.CharField(max_length=16, choices=Kind.choices)
+    score = models.FloatField(help_text="1.0 for identical text; word similarity or containment otherwise.")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = ReuseLinkQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["later_article", "later_paragraph__position", "later_start", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=~models.Q(earlier_article=models.F("later_article")), name="reuselink_two_articles"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(earlier_start__lt=models.F("earlier_end")),
+                name="reuselink_earlier_start_lt_end",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(later_start__lt=models.F("later_end")), name="reuselink_later_start_lt_end"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(score__gte=0) & models.Q(score__lte=1), name="reuselink_score_0_1"
+            ),
+            models.UniqueConstraint(
+                fields=[
+                    "earlier_paragraph",
+                    "earlier_start",
+                    "earlier_end",
+                    "later_paragraph",
+                    "later_start",
+                    "later_end",
+                ],
+                name="reuselink_unique_ranges",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["earlier_article", "later_article"], name="reuselink_earlier_later"),
+            models.Index(fields=["later_article", "earlier_article"], name="reuselink_later_earlier"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()}: {self.earlier_article_id} -> {self.later_article_id}"
+
+    @property
+    def earlier_text(self) -> str:
+        return self.earlier_paragraph.slice(self.earlier_start, self.earlier_end)
+
+    @property
+    def later_text(self) -> str:
+        return self.later_paragraph.slice(self.later_start, self.later_end)
+
+
+class BoilerplateSuggestion(models.Model):
+    """A paragraph or sentence range that recurs across articles of the article's publisher.
+
+    A suggestion is not a span: analysts accept it (which creates their own boilerplate span) or dismiss it.
+    """
+
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="+")
+    paragraph = models.ForeignKey(Paragraph, on_delete=models.CASCADE, related_name="+")
+    start = models.PositiveIntegerField()
+    end = models.PositiveIntegerField()
+    occurrences = models.PositiveIntegerField(help_text="How many articles of the publisher carry this text.")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["article", "paragraph__position", "start"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(start__lt=models.F("end")), name="boilerplatesuggestion_start_lt_end"
+            ),
+            models.UniqueConstraint(
+                fields=["paragraph", "start", "end"], name="boilerplatesuggestion_unique_range"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"boilerplate ¶{self.paragraph_id}[{self.start}:{self.end}]"
+
+    @property
+    def text(self) -> str:
+        return self.paragraph.slice(self.start, self.end)
+
+
+class BoilerplateDismissal(models.Model):
+    """An analyst's "not boilerplate" for one range; kept by range so it survives re-detection."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    paragraph = models.ForeignKey(Paragraph, on_delete=models.CASCADE, related_name="+")
+    start = models.PositiveIntegerField()
+    end = models.PositiveIntegerField()
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "paragraph", "start", "end"], name="boilerplatedismissal_unique"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} dismissed ¶{self.paragraph_id}[{self.start}:{self.end}]"

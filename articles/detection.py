@@ -1,0 +1,195 @@
+"""Reuse detection against the stored corpus: the n-gram index in the database and the links it yields.
+
+For each article: its sentences' fingerprints are looked up in `ReuseFingerprint` (indexed by hash), the
+sentences sharing one are classified by `reuse.classify`, and the matches are stored as `ReuseLink`s; then
+the article's own fingerprints join the index. The cost per article depends on its own length and on how
+many sentences share its fingerprints, not on the size of the corpus.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections import defaultdict
+from collections.abc import Callable, Iterable
+
+from django.db import transaction
+from django.db.models import Count, Q
+
+from articles import boilerplate
+from articles.models import (
+    Article,
+    BoilerplateSuggestion,
+    Paragraph,
+    ReuseFingerprint,
+    ReuseLink,
+    ReuseScan,
+)
+from articles.reuse import Match, Sentence, classify, fingerprints, split_paragraphs, split_sentences
+
+# A fingerprint held by more sentences than this is common phrasing (or boilerplate of a big outlet): it would
+# make every article a candidate of every other, so it is not followed.
+MAX_POSTINGS = 100
+_CHUNK = 500
+
+Range = tuple[int, int, int]
+
+
+def age_key(article: Article) -> tuple:
+    """Return the sort key telling which of two articles is older: publication date, then import order."""
+    day = article.published_on or article.imported_at.date()
+    return (day, article.imported_at or datetime.datetime.min, article.pk)
+
+
+def _boilerplate_ranges(paragraph_ids: Iterable[int]) -> dict[int, list[tuple[int, int]]]:
+    ranges: dict[int, list[tuple[int, int]]] = defaultdict(list)
+    ids = list(paragraph_ids)
+    for i in range(0, len(ids), _CHUNK):
+        rows = BoilerplateSuggestion.objects.filter(paragraph_id__in=ids[i : i + _CHUNK])
+        for pid, start, end in rows.values_list("paragraph_id", "start", "end"):
+            ranges[pid].append((start, end))
+    return ranges
+
+
+def _inside(ranges: dict[int, list[tuple[int, int]]], pid: int, start: int, end: int) -> bool:
+    return any(s <= start and end <= e for s, e in ranges.get(pid, ()))
+
+
+def _postings(hashes: set[int]) -> list[tuple[int, int, int, int, int]]:
+    """Return (hash, article, paragraph, start, end) for the given hashes, leaving out common ones."""
+    ordered = sorted(hashes)
+    rows = []
+    for i in range(0, len(ordered), _CHUNK):
+        chunk = ordered[i : i + _CHUNK]
+        counts = ReuseFingerprint.objects.filter(hash__in=chunk).values("hash").annotate(n=Count("id"))
+        rare = [row["hash"] for row in counts if row["n"] <= MAX_POSTINGS]
+        if rare:
+            rows += ReuseFingerprint.objects.filter(
+                hash__in=rare, article__deleted_at__isnull=True
+            ).values_list("hash", "article_id", "paragraph_id", "start", "end")
+    return rows
+
+
+def _candidate_sentences(paragraph_ids: set[int]) -> dict[Range, tuple[int, Sentence]]:
+    found = {}
+    rows = Paragraph.objects.filter(id__in=paragraph_ids).values_list("id", "article_id", "text")
+    for pid, aid, text in rows.iterator(chunk_size=_CHUNK):
+        for sentence in split_sentences(text, pid):
+            found[(pid, sentence.start, sentence.end)] = (aid, sentence)
+    return found
+
+
+def find_matches(sentences: list[Sentence]) -> list[tuple[int, Match]]:
+    """Return (other article id, match) for every indexed sentence elsewhere that reuses one of these."""
+    own = {s: fingerprints(s) for s in sentences if s.is_indexable}
+    skip = _boilerplate_ranges({s.paragraph for s in own})
+    own = {s: fps for s, fps in own.items() if not _inside(skip, s.paragraph, s.start, s.end)}
+    by_hash: dict[int, set[Range]] = defaultdict(set)
+    for h, _aid, pid, start, end in _postings(set().union(*own.values())):
+        by_hash[h].add((pid, start, end))
+    wanted = {key for keys in by_hash.values() for key in keys}
+    others = _candidate_sentences({pid for pid, _, _ in wanted})
+    skip = _boilerplate_ranges({pid for pid, _, _ in wanted})
+    matches = []
+    for sentence, fps in own.items():
+        keys = {key for h in fps for key in by_hash.get(h, ())}
+        for key in sorted(keys):
+            if key not in others or _inside(skip, *key):
+                continue
+            aid, other = others[key]
+            match = classify(sentence, other)
+            if match is not None:
+                matches.append((aid, match))
+    return matches
+
+
+def _links(article: Article, matches: list[tuple[int, Match]]) -> list[ReuseLink]:
+    ages = {a.pk: age_key(a) for a in Article.objects.filter(pk__in={aid for aid, _ in matches})}
+    mine = age_key(article)
+    links = []
+    for aid, m in matches:
+        ours = (article.pk, m.a.paragraph, m.a_start, m.a_end)
+        theirs = (aid, m.b.paragraph, m.b_start, m.b_end)
+        earlier, later = (theirs, ours) if ages[aid] < mine else (ours, theirs)
+        links.append(
+            ReuseLink(
+                earlier_article_id=earlier[0],
+                earlier_paragraph_id=earlier[1],
+                earlier_start=earlier[2],
+                earlier_end=earlier[3],
+                later_article_id=later[0],
+                later_paragraph_id=later[1],
+                later_start=later[2],
+                later_end=later[3],
+                kind=m.kind,
+                score=m.score,
+            )
+        )
+    return links
+
+
+def article_sentences(article: Article) -> list[Sentence]:
+    """Return the sentences of an article, in reading order."""
+    return split_paragraphs(article.paragraphs.order_by("position").values_list("id", "text"))
+
+
+@transaction.atomic
+def scan(article: Article) -> int:
+    """Link one article to the indexed corpus and add it to the index; return how many links it has.
+
+    Running it again gives the same result: the article's links and fingerprints are replaced.
+    """
+    ReuseLink.objects.involving(article).delete()
+    ReuseFingerprint.objects.filter(article=article).delete()
+    sentences = article_sentences(article)
+    links = ReuseLink.objects.bulk_create(_links(article, find_matches(sentences)))
+    ReuseFingerprint.objects.bulk_create(
+        ReuseFingerprint(hash=h, article=article, paragraph_id=s.paragraph, start=s.start, end=s.end)
+        for s in sentences
+        if s.is_indexable
+        for h in fingerprints(s)
+    )
+    ReuseScan.objects.update_or_create(article=article, defaults={"sentences": len(sentences)})
+    return len(links)
+
+
+def drop_links_inside(ranges: Iterable[Range]) -> int:
+    """Delete links with a side inside one of the (paragraph, start, end) ranges; return how many."""
+    ranges = list(ranges)
+    deleted = 0
+    for i in range(0, len(ranges), 50):
+        inside = Q()
+        for pid, start, end in ranges[i : i + 50]:
+            inside |= Q(earlier_paragraph_id=pid, earlier_start__gte=start, earlier_end__lte=end)
+            inside |= Q(later_paragraph_id=pid, later_start__gte=start, later_end__lte=end)
+        deleted += ReuseLink.objects.filter(inside).delete()[0]
+    return deleted
+
+
+def detect(article_ids: Iterable[int], progress: Callable[[Article], None] | None = None) -> int:
+    """Refresh the boilerplate of the articles' publishers, then scan each article, oldest first.
+
+    Return the number of links the scanned articles have.
+    """
+    articles = sorted(Article.objects.visible().filter(pk__in=list(article_ids)), key=age_key)
+    for publisher_id in sorted({a.publisher_id for a in articles}):
+        with transaction.atomic():
+            drop_links_inside(boilerplate.refresh(publisher_id))
+    total = 0
+    for article in articles:
+        total += scan(article)
+        if progress is not None:
+            progress(article)
+    return total
+
+
+def pending() -> list[int]:
+    """Return the ids of visible articles not scanned yet."""
+    scanned = ReuseScan.objects.values("article_id")
+    return list(Article.objects.visible().exclude(pk__in=scanned).values_list("pk", flat=True))
+
+
+@transaction.atomic
+def clear() -> None:
+    """Forget every link, fingerprint, scan and suggestion (analysts' dismissals stay)."""
+    for model in (ReuseLink, ReuseFingerprint, ReuseScan, BoilerplateSuggestion):
+        model.objects.all().delete()

@@ -1,0 +1,151 @@
+"""Where an article's text comes from, and who republishes whom: read-only queries over the corpus."""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+
+from django.db.models import Count, F, Q, Sum
+
+from articles.detection import age_key
+from articles.models import Article, ReuseLink, Source
+
+
+@dataclass
+class Related:
+    """Another article sharing text with this one."""
+
+    article: Article
+    sentences: int
+    is_earlier: bool
+
+
+def related_articles(article: Article) -> list[Related]:
+    """Return the visible articles sharing sentences with this one, earliest first."""
+    counts: Counter[int] = Counter()
+    links = ReuseLink.objects.visible().involving(article)
+    for earlier, later, n in (
+        links.values_list("earlier_article_id", "later_article_id").annotate(n=Count("id")).order_by()
+    ):
+        counts[later if earlier == article.pk else earlier] += n
+    others = Article.objects.visible().filter(pk__in=counts).select_related("publisher")
+    mine = age_key(article)
+    related = [Related(other, counts[other.pk], age_key(other) < mine) for other in others]
+    return sorted(related, key=lambda r: age_key(r.article))
+
+
+@dataclass
+class Chain:
+    """An article's provenance: byline, publisher, declared original source, earlier texts it reuses."""
+
+    article: Article
+    earlier: list[Related] = field(default_factory=list)
+
+    @property
+    def is_republication(self) -> bool:
+        a = self.article
+        return a.original_source_id is not None and a.original_source_id != a.publisher_id
+
+
+def provenance_chain(article: Article) -> Chain:
+    """Return the article's chain, its earlier sources of text oldest first."""
+    return Chain(article=article, earlier=[r for r in related_articles(article) if r.is_earlier])
+
+
+@dataclass
+class SourceRow:
+    """One line of the Sources page."""
+
+    source: Source
+    published: int
+    original: int
+    republishes: list[tuple[Source, int]] = field(default_factory=list)
+    republished_by: list[tuple[Source, int]] = field(default_factory=list)
+    reuses: list[tuple[Source, int]] = field(default_factory=list)
+    reused_by: list[tuple[Source, int]] = field(default_factory=list)
+    labels: list[LabelShare] = field(default_factory=list)
+
+
+@dataclass
+class LabelShare:
+    name: str
+    colour: str
+    characters: int
+    share: float
+    offset: float = 0.0
+
+    @property
+    def percent(self) -> str:
+        return f"{self.share:.0%}"
+
+
+def _label_shares() -> dict[int, list[LabelShare]]:
+    """Return per publisher how many characters of its articles each label covers.
+
+    The corpus app never imports the annotator: it reads spans through Article's reverse relation
+    `annotations` by name, so this query is the one place that knows the spans' field names.
+    """
+    rows = (
+        Article.objects.visible()
+        .filter(annotations__deleted_at__isnull=True)
+        .values("publisher_id", "annotations__label__name", "annotations__label__colour")
+        .annotate(characters=Sum(F("annotations__end") - F("annotations__start")))
+        .order_by("publisher_id", "annotations__label__order", "annotations__label__name")
+    )
+    by_source: dict[int, list[LabelShare]] = defaultdict(list)
+    for row in rows:
+        by_source[row["publisher_id"]].append(
+            LabelShare(
+                row["annotations__label__name"], row["annotations__label__colour"], row["characters"], 0
+            )
+        )
+    for shares in by_source.values():
+        total = sum(s.characters for s in shares)
+        offset = 0.0
+        for s in shares:
+            s.share, s.offset = s.characters / total, offset
+            offset += s.share
+    return by_source
+
+
+def _reuse_between_publishers() -> Counter[tuple[int, int]]:
+    """Return {(earlier publisher, later publisher): article pairs} for reuse across publishers."""
+    pairs = (
+        ReuseLink.objects.visible()
+        .exclude(earlier_article__publisher=F("later_article__publisher"))
+        .values_list("earlier_article__publisher_id", "later_article__publisher_id", "earlier_article_id")
+        .annotate(n=Count("later_article_id", distinct=True))
+        .order_by()
+    )
+    counts: Counter[tuple[int, int]] = Counter()
+    for earlier, later, _article, n in pairs:
+        counts[(earlier, later)] += n
+    return counts
+
+
+def source_overview() -> list[SourceRow]:
+    """Return every source with its articles as publisher and as original source, who republishes whom
+    (declared through `original_source`) and whose text it reuses (detected), and its label shares."""
+    visible = Q(published_articles__deleted_at__isnull=True)
+    sources = Source.objects.annotate(
+        published=Count("published_articles", filter=visible, distinct=True),
+        original=Count(
+            "original_articles", filter=Q(original_articles__deleted_at__isnull=True), distinct=True
+        ),
+    ).order_by("name")
+    rows = {s.pk: SourceRow(s, s.published, s.original) for s in sources}
+    republished = Counter(
+        Article.objects.visible()
+        .filter(original_source__isnull=False)
+        .exclude(original_source=F("publisher"))
+        .values_list("publisher_id", "original_source_id")
+    )
+    for (publisher, original), n in sorted(republished.items()):
+        rows[publisher].republishes.append((rows[original].source, n))
+        rows[original].republished_by.append((rows[publisher].source, n))
+    for (earlier, later), n in sorted(_reuse_between_publishers().items()):
+        rows[later].reuses.append((rows[earlier].source, n))
+        rows[earlier].reused_by.append((rows[later].source, n))
+    for pk, shares in _label_shares().items():
+        rows[pk].labels = shares
+    return list(rows.values())

@@ -1,0 +1,270 @@
+"""Text reuse between articles: the pure core. No ORM here; `articles.detection` stores what this finds.
+
+A paragraph is cut into sentences with character ranges into its text. Each sentence becomes a list of word
+tokens compared in their normalised form (case, quotes, dashes, markdown link syntax folded away), so every
+offset this module returns is a code-point index into the original `Paragraph.text`.
+
+Candidates are found through an n-gram index (winnowed word shingles), never by comparing all pairs; each
+candidate pair is then classified with a word-level alignment (`difflib.SequenceMatcher`).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from collections import defaultdict
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from difflib import SequenceMatcher
+from functools import cached_property
+
+from articles.text import normalise
+
+SHINGLE_WORDS = 3
+WINNOW_WINDOW = 3
+MIN_SENTENCE_WORDS = 4
+NEAR_IDENTICAL_RATIO = 0.8
+PARTIAL_CONTAINMENT = 0.6
+PARTIAL_MIN_WORDS = 5
+
+
+class Kind:
+    IDENTICAL = "identical"
+    NEAR_IDENTICAL = "near_identical"
+    PARTIAL = "partial"
+
+
+_MARKDOWN_LINK = re.compile(r"!?\[([^\]]*)\]\(([^)\s]*)\)")
+_WORD = re.compile(r"\w+(?:[-‐‑–—'’]\w+)*")
+_SENTENCE_END = re.compile(r"[.!?…]+[\"'”’)\]]*(?=\s)|\n")
+_ABBREVIATION = re.compile(
+    r"(?:^|[^\w.])(?:[A-Za-z]|Mr|Mrs|Ms|Dr|St|Gen|Col|Lt|Sgt|Prof|Jr|Sr|Inc|Ltd|Co|No|vs|e\.g|i\.e|U\.S)\.$"
+)
+_NEXT_WORD = re.compile(r"\s+[\"'“‘(\[]?(\w)")
+
+
+@dataclass(frozen=True, slots=True)
+class Token:
+    """One word: its range in the paragraph text and its comparison key."""
+
+    start: int
+    end: int
+    key: str
+
+
+@dataclass(frozen=True)
+class Sentence:
+    """A sentence of a paragraph: `start`/`end` are code-point offsets into the paragraph's text."""
+
+    paragraph: int
+    start: int
+    end: int
+    text: str
+    tokens: tuple[Token, ...]
+
+    @cached_property
+    def keys(self) -> tuple[str, ...]:
+        return tuple(t.key for t in self.tokens)
+
+    @cached_property
+    def norm(self) -> str:
+        """Return the comparison form: the normalised words, joined by single spaces."""
+        return " ".join(self.keys)
+
+    @property
+    def is_indexable(self) -> bool:
+        return len(self.tokens) >= MIN_SENTENCE_WORDS
+
+
+@dataclass(frozen=True)
+class Edit:
+    """One step of a word-level diff: `equal`, `replace`, `delete` or `insert`, with ranges on both sides."""
+
+    op: str
+    a_start: int
+    a_end: int
+    b_start: int
+    b_end: int
+
+
+@dataclass(frozen=True)
+class Match:
+    """Reused text between sentence `a` and sentence `b`, with the ranges that actually correspond."""
+
+    a: Sentence
+    b: Sentence
+    kind: str
+    score: float
+    a_start: int
+    a_end: int
+    b_start: int
+    b_end: int
+    edits: tuple[Edit, ...] = field(default=(), repr=False)
+
+    @property
+    def a_text(self) -> str:
+        return self.a.text[self.a_start - self.a.start : self.a_end - self.a.start]
+
+    @property
+    def b_text(self) -> str:
+        return self.b.text[self.b_start - self.b.start : self.b_end - self.b.start]
+
+
+def mask_markup(text: str) -> str:
+    """Return text of the same length with markdown link syntax and targets blanked, labels kept in place."""
+
+    def blank(m: re.Match) -> str:
+        label_start = m.start(1) - m.start()
+        return " " * label_start + m.group(1) + " " * (m.end() - m.end(1))
+
+    return _MARKDOWN_LINK.sub(blank, text)
+
+
+def tokenize(text: str, offset: int = 0) -> list[Token]:
+    """Return the words of a text with their ranges (shifted by `offset`) and normalised keys."""
+    return [Token(offset + m.start(), offset + m.end(), normalise(m.group())) for m in _WORD.finditer(text)]
+
+
+def _boundaries(masked: str) -> Iterator[int]:
+    for m in _SENTENCE_END.finditer(masked):
+        if m.group() == "\n":
+            yield m.end()
+            continue
+        if m.group() == "." and _ABBREVIATION.search(masked[max(0, m.start() - 6) : m.end()]):
+            continue
+        following = _NEXT_WORD.match(masked, m.end())
+        if following and not following.group(1).islower():
+            yield m.end()
+
+
+def split_sentences(text: str, paragraph: int = 0) -> list[Sentence]:
+    """Return the sentences of a paragraph text, with ranges trimmed of surrounding whitespace."""
+    masked = mask_markup(text)
+    sentences = []
+    start = 0
+    for end in [*_boundaries(masked), len(text)]:
+        s, e = start, end
+        while s < e and text[s].isspace():
+            s += 1
+        while e > s and text[e - 1].isspace():
+            e -= 1
+        start = end
+        if s < e:
+            tokens = tuple(tokenize(masked[s:e], s))
+            if tokens:
+                sentences.append(Sentence(paragraph, s, e, text[s:e], tokens))
+    return sentences
+
+
+def split_paragraphs(paragraphs: Iterable[tuple[int, str]]) -> list[Sentence]:
+    """Return the sentences of (paragraph id, text) pairs, in reading order."""
+    return [s for pid, text in paragraphs for s in split_sentences(text, pid)]
+
+
+def _hash(words: tuple[str, ...]) -> int:
+    digest = hashlib.blake2b("\x1f".join(words).encode(), digest_size=8).digest()
+    return int.from_bytes(digest, "big", signed=True)
+
+
+def shingles(keys: tuple[str, ...], size: int = SHINGLE_WORDS) -> list[int]:
+    """Return the hashes of the word n-grams of a sentence (one hash of all words when it is shorter)."""
+    if len(keys) <= size:
+        return [_hash(keys)] if keys else []
+    return [_hash(keys[i : i + size]) for i in range(len(keys) - size + 1)]
+
+
+def fingerprints(sentence: Sentence) -> set[int]:
+    """Return the winnowed shingle hashes of a sentence: the keys of the n-gram index.
+
+    Winnowing keeps the smallest hash of every window of WINNOW_WINDOW shingles, so two sentences sharing a
+    run of at least SHINGLE_WORDS + WINNOW_WINDOW - 1 words are guaranteed a common fingerprint, while only
+    about 2 / (WINNOW_WINDOW + 1) of the shingles are stored.
+    """
+    hashes = shingles(sentence.keys)
+    if len(hashes) <= WINNOW_WINDOW:
+        return {min(hashes)} if hashes else set()
+    return {min(hashes[i : i + WINNOW_WINDOW]) for i in range(len(hashes) - WINNOW_WINDOW + 1)}
+
+
+def _edits(a: Sentence, b: Sentence, opcodes: list[tuple[str, int, int, int, int]]) -> tuple[Edit, ...]:
+    """Turn token opcodes into character ranges; an empty side sits where the words would be."""
+
+    def span(tokens: tuple[Token, ...], i: int, j: int, sentence: Sentence) -> tuple[int, int]:
+        if i < j:
+            return tokens[i].start, tokens[j - 1].end
+        at = tokens[i].start if i < len(tokens) else sentence.end
+        return at, at
+
+    return tuple(
+        Edit(op, *span(a.tokens, i1, i2, a), *span(b.tokens, j1, j2, b)) for op, i1, i2, j1, j2 in opcodes
+    )
+
+
+def classify(a: Sentence, b: Sentence) -> Match | None:
+    """Return how sentence `b` reuses sentence `a` (or the other way round), or None when it does not."""
+    if a.norm == b.norm:
+        edits = (Edit("equal", a.start, a.end, b.start, b.end),)
+        return Match(a, b, Kind.IDENTICAL, 1.0, a.start, a.end, b.start, b.end, edits)
+    matcher = SequenceMatcher(None, a.keys, b.keys, autojunk=False)
+    blocks = [blk for blk in matcher.get_matching_blocks() if blk.size]
+    ratio = 2 * sum(blk.size for blk in blocks) / (len(a.keys) + len(b.keys))
+    if ratio >= NEAR_IDENTICAL_RATIO:
+        edits = _edits(a, b, matcher.get_opcodes())
+        return Match(a, b, Kind.NEAR_IDENTICAL, round(ratio, 3), a.start, a.end, b.start, b.end, edits)
+    # Partial reuse: only runs of whole shingles count, so scattered common words cannot add up to a match.
+    runs = [blk for blk in blocks if blk.size >= SHINGLE_WORDS]
+    matched = sum(blk.size for blk in runs)
+    if not runs or matched < PARTIAL_MIN_WORDS:
+        return None
+    containment = matched / min(len(a.keys), len(b.keys))
+    if containment < PARTIAL_CONTAINMENT:
+        return None
+    first, last = runs[0], runs[-1]
+    ai, aj = first.a, last.a + last.size
+    bi, bj = first.b, last.b + last.size
+    sub = SequenceMatcher(None, a.keys[ai:aj], b.keys[bi:bj], autojunk=False)
+    opcodes = [(op, i1 + ai, i2 + ai, j1 + bi, j2 + bi) for op, i1, i2, j1, j2 in sub.get_opcodes()]
+    return Match(
+        a,
+        b,
+        Kind.PARTIAL,
+        round(containment, 3),
+        a.tokens[ai].start,
+        a.tokens[aj - 1].end,
+        b.tokens[bi].start,
+        b.tokens[bj - 1].end,
+        _edits(a, b, opcodes),
+    )
+
+
+class SentenceIndex:
+    """An in-memory n-gram index over sentences, for comparing a handful of texts without a database."""
+
+    def __init__(self, sentences: Iterable[Sentence]) -> None:
+        self.postings: dict[int, list[Sentence]] = defaultdict(list)
+        for sentence in sentences:
+            if sentence.is_indexable:
+                for fp in fingerprints(sentence):
+                    self.postings[fp].append(sentence)
+
+    def candidates(self, sentence: Sentence) -> list[Sentence]:
+        """Return the indexed sentences sharing a fingerprint with `sentence`, each once, in index order."""
+        seen: dict[int, Sentence] = {}
+        for fp in fingerprints(sentence):
+            for other in self.postings.get(fp, ()):
+                seen.setdefault(id(other), other)
+        return list(seen.values())
+
+
+def match_sentences(a_sentences: list[Sentence], b_sentences: list[Sentence]) -> list[Match]:
+    """Return every reuse match between two lists of sentences, in the reading order of `a`."""
+    index = SentenceIndex(b_sentences)
+    matches = []
+    for sentence in a_sentences:
+        if not sentence.is_indexable:
+            continue
+        for candidate in index.candidates(sentence):
+            match = classify(sentence, candidate)
+            if match is not None:
+                matches.append(match)
+    return matches

@@ -1,0 +1,100 @@
+"""The pure core of reuse detection: sentences with ranges, normalisation, fingerprints, classification."""
+
+from __future__ import annotations
+
+from articles.reuse import (
+    Kind,
+    SentenceIndex,
+    classify,
+    fingerprints,
+    mask_markup,
+    match_sentences,
+    split_paragraphs,
+    split_sentences,
+)
+
+
+def _one(text: str):
+    [sentence] = split_sentences(text)
+    return sentence
+
+
+def test_sentences_keep_their_ranges_into_the_paragraph():
+    text = "  On Monday the council met.  The mayor said: “cuts.” Mr. Smith left early!\nAnd then it ended"
+    sentences = split_sentences(text, paragraph=7)
+    assert [text[s.start : s.end] for s in sentences] == [
+        "On Monday the council met.",
+        "The mayor said: “cuts.”",
+        "Mr. Smith left early!",
+        "And then it ended",
+    ]
+    assert all(s.paragraph == 7 and s.text == text[s.start : s.end] for s in sentences)
+
+
+def test_a_lower_case_word_or_an_initial_does_not_start_a_sentence():
+    text = "Talks with J. Kerry went on. e.g. this is not a start. The U.S. Army left."
+    assert [s.text for s in split_sentences(text)] == [
+        "Talks with J. Kerry went on. e.g. this is not a start.",
+        "The U.S. Army left.",
+    ]
+
+
+def test_markdown_link_syntax_is_blanked_in_place():
+    text = "By [South Front](https://southfront.org/a.b) today."
+    masked = mask_markup(text)
+    assert len(masked) == len(text)
+    assert masked.split() == ["By", "South", "Front", "today."]
+    [sentence] = split_sentences(text)
+    assert [text[t.start : t.end] for t in sentence.tokens] == ["By", "South", "Front", "today"]
+
+
+def test_normalisation_survives_typical_republishing():
+    original = _one("The so-called “moderate opposition” was seen near [Aleppo](http://x.org/a).")
+    copy = _one('the  so-called "Moderate Opposition"   was seen near Aleppo.')
+    match = classify(original, copy)
+    assert match.kind == Kind.IDENTICAL
+    assert match.score == 1.0
+
+
+def test_a_small_edit_is_near_identical_with_the_edited_words():
+    a = _one("The goal was to encircle troops in Palmyra, cutting off the Homs-Al-Salamiyah-Palmyra highway.")
+    b = _one("The goal was to encircle troops in Palmyra, cutting off the Homs-Palmyra highway.")
+    match = classify(a, b)
+    assert match.kind == Kind.NEAR_IDENTICAL
+    [edit] = [e for e in match.edits if e.op != "equal"]
+    assert edit.op == "replace"
+    assert a.text[edit.a_start : edit.a_end] == "Homs-Al-Salamiyah-Palmyra"
+    assert b.text[edit.b_start : edit.b_end] == "Homs-Palmyra"
+
+
+def test_a_sentence_inside_a_longer_one_is_partial_with_the_matching_range():
+    quoted = _one("Rebels seized notable areas northwest of the city, including Jazal.")
+    longer = _one(
+        "The group used a high number of car bombs during the attack and seized notable areas northwest of "
+        "the city, including Jazal, and then withdrew."
+    )
+    match = classify(quoted, longer)
+    assert match.kind == Kind.PARTIAL
+    assert match.b_text == "seized notable areas northwest of the city, including Jazal"
+    assert match.a_text == "seized notable areas northwest of the city, including Jazal"
+
+
+def test_unrelated_sentences_sharing_common_words_do_not_match():
+    a = _one("The attack took place amid the collapse of the opposition forces in the city.")
+    b = _one("The council of the city met in the town hall to discuss the budget of the year.")
+    assert classify(a, b) is None
+
+
+def test_sentences_sharing_a_run_of_words_share_a_fingerprint():
+    a = _one("Alpha bravo charlie delta echo foxtrot golf hotel india juliet kilo lima.")
+    b = _one("Zulu yankee alpha bravo charlie delta echo xray whiskey victor uniform tango.")
+    assert fingerprints(a) & fingerprints(b)
+    index = SentenceIndex([b])
+    assert index.candidates(a) == [b]
+
+
+def test_short_sentences_are_not_matched():
+    a = split_paragraphs([(1, "Read more. Alpha bravo charlie delta.")])
+    b = split_paragraphs([(2, "Read more. Alpha bravo charlie delta.")])
+    matches = match_sentences(a, b)
+    assert [(m.a.text, m.kind) for m in matches] == [("Alpha bravo charlie delta.", Kind.IDENTICAL)]

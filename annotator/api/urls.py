@@ -1,3 +1,24 @@
-from django.urls import path
+"""API routes, mounted at /api/: version 1 under v1/, the OpenAPI schema and its interactive viewer."""
 
-urlpatterns: list = []
+from django.urls import include, path
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
+from rest_framework.routers import DefaultRouter
+
+from annotator.api.transfer import SpanExportView, SpanImportView
+from annotator.api.views import AnnotationViewSet, ArticleViewSet, LabelViewSet, TokenView
+
+app_name = "api"
+
+router = DefaultRouter()
+router.register("articles", ArticleViewSet, basename="article")
+router.register("labels", LabelViewSet, basename="label")
+router.register("annotations", AnnotationViewSet, basename="annotation")
+
+urlpatterns = [
+    path("v1/auth/token/", TokenView.as_view(), name="token"),
+    path("v1/export/spans", SpanExportView.as_view(), name="export-spans"),
+    path("v1/import/", SpanImportView.as_view(), name="import-spans"),
+    path("v1/", include(router.urls)),
+    path("schema/", SpectacularAPIView.as_view(), name="schema"),
+    path("docs/", SpectacularSwaggerSplitView.as_view(url_name="api:schema"), name="docs"),
+]

@@ -1,0 +1,116 @@
+"""What every API view shares: exemption from the login redirect, auth, parsing, paging, filters, errors."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+from django.contrib.auth.decorators import login_not_required
+from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.utils.decorators import method_decorator
+from django_filters.rest_framework import DjangoFilterBackend
+from rest_framework import exceptions, status
+from rest_framework.generics import GenericAPIView
+from rest_framework.pagination import PageNumberPagination
+from rest_framework.parsers import JSONParser
+from rest_framework.permissions import IsAuthenticated
+from rest_framework.renderers import JSONRenderer
+from rest_framework.serializers import as_serializer_error
+from rest_framework.viewsets import ViewSetMixin
+
+from annotator.spans import SpanConflict
+
+COMMON_PARAMETERS = {"page", "page_size", "format"}
+
+
+class Conflict(exceptions.APIException):
+    status_code = status.HTTP_409_CONFLICT
+    default_detail = "The resource changed meanwhile."
+    default_code = "conflict"
+
+    def __init__(self, detail: str, *, version: int) -> None:
+        super().__init__(detail)
+        # Set after init: DRF would turn the version number into a string.
+        self.detail = {"detail": self.detail, "version": version}
+
+
+def _refuse_unstorable(value: object) -> None:
+    """Raise ParseError for strings no database column can hold (NUL, lone surrogates)."""
+    if isinstance(value, str):
+        if "\x00" in value:
+            raise exceptions.ParseError("Text must not contain NUL (\\u0000) characters.")
+        try:
+            value.encode()
+        except UnicodeEncodeError:
+            raise exceptions.ParseError("Text must not contain unpaired UTF-16 surrogates.") from None
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            _refuse_unstorable(key)
+            _refuse_unstorable(item)
+    elif isinstance(value, list):
+        for item in value:
+            _refuse_unstorable(item)
+
+
+class StrictJSONParser(JSONParser):
+    """JSON whose strings the database can store, so bad text is a 400 rather than a database error."""
+
+    def parse(self, stream, media_type=None, parser_context=None):
+        data = super().parse(stream, media_type, parser_context)
+        _refuse_unstorable(data)
+        return data
+
+
+class ApiPagination(PageNumberPagination):
+    page_size_query_param = "page_size"
+    max_page_size = 500
+
+
+class StrictFilterBackend(DjangoFilterBackend):
+    """django-filter, plus a 400 for query parameters that are no filter (a typo would silently match all)."""
+
+    def filter_queryset(self, request, queryset, view):
+        if getattr(view, "action", "list") != "list":
+            return queryset  # filters narrow lists; a detail lookup ignores them
+        filterset_class = self.get_filterset_class(view, queryset)
+        if filterset_class is not None:
+            accepted = sorted({*filterset_class.base_filters, *COMMON_PARAMETERS})
+            unknown = sorted(set(request.query_params) - set(accepted))
+            if unknown:
+                raise exceptions.ValidationError(
+                    {
+                        name: [f"Unknown query parameter {name!r}. Accepted: {', '.join(accepted)}."]
+                        for name in unknown
+                    }
+                )
+        return super().filter_queryset(request, queryset, view)
+
+
+@method_decorator(login_not_required, name="dispatch")
+class ApiView(GenericAPIView):
+    """Base of every API view. DRF authenticates (token or session) and answers 401 itself, so the
+    middleware's redirect to the login page, meant for browsers, must not apply here."""
+
+    permission_classes = [IsAuthenticated]
+    parser_classes = [StrictJSONParser]
+    renderer_classes = [JSONRenderer]
+    pagination_class = ApiPagination
+    filter_backends = [StrictFilterBackend]
+
+
+class ApiViewSet(ViewSetMixin, ApiView):
+    """Base of every API viewset."""
+
+
+@contextmanager
+def domain_errors() -> Iterator[None]:
+    """Turn the domain's exceptions into API errors: 400 with field messages, 403, 409."""
+    try:
+        yield
+    except SpanConflict as error:
+        raise Conflict(str(error), version=error.annotation.version) from None
+    except DjangoPermissionDenied as error:
+        raise exceptions.PermissionDenied(str(error) or None) from None
+    except DjangoValidationError as error:
+        raise exceptions.ValidationError(as_serializer_error(error)) from None

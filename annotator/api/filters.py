@@ -1,0 +1,137 @@
+"""Query filters for the list and export endpoints. Unknown values are a 400 that names the value."""
+
+from __future__ import annotations
+
+import django_filters
+from django import forms
+from django.contrib.auth import get_user_model
+from django.db.models import Exists, OuterRef, Q, QuerySet
+
+from annotator.models import Annotation, Label
+from articles.models import Article, Paragraph, Source, Tag
+
+DATETIME_HELP = "ISO 8601 date and time, e.g. 2025-01-31T12:00:00Z."
+
+
+class KnownValueField(forms.CharField):
+    """A text value that must exist in one column of a queryset."""
+
+    def __init__(self, *, queryset: QuerySet, column: str, noun: str, list_choices: bool = False, **kwargs):
+        self.queryset, self.column, self.noun, self.list_choices = queryset, column, noun, list_choices
+        super().__init__(**kwargs)
+
+    def clean(self, value):
+        value = super().clean(value)
+        if value and not self.queryset.filter(**{self.column: value}).exists():
+            message = f"Unknown {self.noun} {value!r}."
+            if self.list_choices:
+                choices = ", ".join(self.queryset.values_list(self.column, flat=True).distinct())
+                message += f" Choose one of: {choices}."
+            raise forms.ValidationError(message, code="unknown")
+        return value
+
+
+class KnownValueFilter(django_filters.CharFilter):
+    field_class = KnownValueField
+
+
+def _unknown(noun: str) -> dict:
+    return {"invalid_choice": f"Unknown {noun} %(value)s.", "invalid_pk_value": f"Unknown {noun} %(pk)s."}
+
+
+def article_filters(outer: str) -> type[django_filters.FilterSet]:
+    """Return filters on an article's publisher, source, tag and date; `outer` is the path to the article."""
+    prefix = "" if outer == "pk" else outer.removesuffix("_id") + "__"
+
+    class ArticleFields(django_filters.FilterSet):
+        publisher = KnownValueFilter(
+            field_name=f"{prefix}publisher__slug",
+            queryset=Source.objects.all(),
+            column="slug",
+            noun="publisher",
+            help_text="Publisher's slug.",
+        )
+        original_source = KnownValueFilter(
+            field_name=f"{prefix}original_source__slug",
+            queryset=Source.objects.all(),
+            column="slug",
+            noun="original source",
+            help_text="Slug of the outlet the article was copied from.",
+        )
+        tag = KnownValueFilter(
+            method="filter_tag",
+            queryset=Tag.objects.all(),
+            column="name",
+            noun="tag",
+            help_text="A tag's name (region, theme or in-depth report), as printed.",
+        )
+        published_after = django_filters.DateFilter(
+            field_name=f"{prefix}published_on",
+            lookup_expr="gte",
+            help_text="On or after this date (YYYY-MM-DD).",
+            error_messages={"invalid": "Enter a date as YYYY-MM-DD."},
+        )
+        published_before = django_filters.DateFilter(
+            field_name=f"{prefix}published_on",
+            lookup_expr="lte",
+            help_text="On or before this date (YYYY-MM-DD).",
+            error_messages={"invalid": "Enter a date as YYYY-MM-DD."},
+        )
+
+        def filter_tag(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
+            tagged = Article.tags.through.objects.filter(article_id=OuterRef(outer), tag__name=value)
+            return queryset.filter(Exists(tagged))
+
+    return ArticleFields
+
+
+class ArticleFilter(article_filters("pk")):
+    q = django_filters.CharFilter(method="search", help_text="Words in the title, byline or text.")
+
+    class Meta:
+        model = Article
+        fields: list[str] = []
+
+    def search(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
+        in_text = Paragraph.objects.filter(article_id=OuterRef("pk"), text__icontains=value)
+        return queryset.filter(Q(title__icontains=value) | Q(byline__icontains=value) | Exists(in_text))
+
+
+class AnnotationFilter(django_filters.FilterSet):
+    article = django_filters.ModelChoiceFilter(
+        queryset=Article.objects.visible(), error_messages=_unknown("article"), help_text="Article id."
+    )
+    paragraph = django_filters.ModelChoiceFilter(
+        queryset=Paragraph.objects.all(), error_messages=_unknown("paragraph"), help_text="Paragraph id."
+    )
+    label = KnownValueFilter(
+        field_name="label__slug",
+        queryset=Label.objects.all(),
+        column="slug",
+        noun="label",
+        list_choices=True,
+        help_text="Label slug.",
+    )
+    reviewer = KnownValueFilter(
+        field_name="reviewer__username",
+        queryset=get_user_model().objects.all(),
+        column="username",
+        noun="reviewer",
+        help_text="Reviewer's username.",
+    )
+    updated_since = django_filters.IsoDateTimeFilter(
+        field_name="updated_at",
+        lookup_expr="gte",
+        help_text=f"Changed at or after this moment: {DATETIME_HELP}",
+        error_messages={"invalid": f"Enter a date and time: {DATETIME_HELP}"},
+    )
+
+    class Meta:
+        model = Annotation
+        fields: list[str] = []
+
+
+class ExportFilter(AnnotationFilter, article_filters("article_id")):
+    class Meta:
+        model = Annotation
+        fields: list[str] = []

@@ -1,0 +1,243 @@
+"""API viewsets: articles, labels, annotations, and the token endpoint."""
+
+from __future__ import annotations
+
+import json
+
+from django.contrib.auth.decorators import login_not_required
+from django.db.models import Prefetch
+from django.utils import timezone
+from django.utils.decorators import method_decorator
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, extend_schema_view
+from rest_framework import exceptions, mixins, serializers, status
+from rest_framework.authtoken.serializers import AuthTokenSerializer
+from rest_framework.authtoken.views import ObtainAuthToken
+from rest_framework.permissions import IsAuthenticated
+from rest_framework.response import Response
+
+from annotator import spans
+from annotator.api import schema
+from annotator.api.base import ApiViewSet, domain_errors
+from annotator.api.filters import AnnotationFilter, ArticleFilter
+from annotator.api.permissions import IsReviewerOrStaff, IsStaff, ReadOnly
+from annotator.api.serializers import (
+    AnnotationCreateSerializer,
+    AnnotationSerializer,
+    AnnotationUpdateSerializer,
+    ArticleCreateSerializer,
+    ArticleDetailSerializer,
+    ArticleSerializer,
+    LabelSerializer,
+    TokenSerializer,
+)
+from annotator.models import Annotation, Label
+from articles import importers
+from articles.importers.store import checksum
+from articles.models import Article, Paragraph
+
+UNAUTHENTICATED = OpenApiResponse(schema.ErrorSerializer, description="No or bad credentials.")
+FORBIDDEN = OpenApiResponse(schema.ErrorSerializer, description="Not allowed for this user.")
+NOT_FOUND = OpenApiResponse(schema.ErrorSerializer, description="No such object (or page).")
+READ_ERRORS = {401: UNAUTHENTICATED, 404: NOT_FOUND}
+
+ArticleFilterError = schema.field_errors("ArticleFilterErrorSerializer", list(ArticleFilter.base_filters))
+AnnotationFilterError = schema.field_errors(
+    "AnnotationFilterErrorSerializer", list(AnnotationFilter.base_filters)
+)
+AnnotationWriteError = schema.field_errors(
+    "AnnotationWriteErrorSerializer",
+    ["paragraph", "start", "end", "label", "quote", "note", "attributed_to", "version"],
+)
+ArticleCreateError = schema.field_errors(
+    "ArticleCreateErrorSerializer", list(ArticleCreateSerializer().fields)
+)
+TokenError = schema.field_errors("TokenErrorSerializer", ["username", "password"])
+VERSION_PARAMETER = OpenApiParameter(
+    "version",
+    int,
+    description="The version you read; a stale one is refused with 409. Leave out to skip the check.",
+)
+
+
+@method_decorator(login_not_required, name="dispatch")
+class TokenView(ObtainAuthToken):
+    """Exchange a username and password for the token to send as `Authorization: Token <token>`."""
+
+    @extend_schema(
+        request=AuthTokenSerializer, responses={200: TokenSerializer, 400: TokenError}, auth=[], tags=["auth"]
+    )
+    def post(self, request, *args, **kwargs):
+        return super().post(request, *args, **kwargs)
+
+
+@extend_schema_view(
+    list=extend_schema(
+        summary="List articles",
+        responses={200: ArticleSerializer(many=True), 400: ArticleFilterError, **READ_ERRORS},
+    ),
+    retrieve=extend_schema(
+        summary="One article with its paragraphs in order",
+        responses={200: ArticleDetailSerializer, **READ_ERRORS},
+    ),
+    create=extend_schema(
+        summary="Create an article from JSON (staff)",
+        description="Takes one article in the shape the JSON Lines importer reads, with the same checks.",
+        request=ArticleCreateSerializer,
+        responses={
+            201: ArticleDetailSerializer,
+            400: ArticleCreateError,
+            401: UNAUTHENTICATED,
+            403: FORBIDDEN,
+            409: OpenApiResponse(
+                schema.ArticleConflictSerializer, description="This text is already stored."
+            ),
+        },
+    ),
+    destroy=extend_schema(
+        summary="Soft-delete an article (staff)",
+        responses={204: None, 401: UNAUTHENTICATED, 403: FORBIDDEN, 404: NOT_FOUND},
+    ),
+)
+class ArticleViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.DestroyModelMixin, ApiViewSet):
+    permission_classes = [IsAuthenticated & (ReadOnly | IsStaff)]
+    filterset_class = ArticleFilter
+    lookup_value_regex = r"\d+"
+
+    def get_queryset(self):
+        queryset = (
+            Article.objects.visible().select_related("publisher", "original_source").prefetch_related("tags")
+        )
+        if self.action == "retrieve":
+            paragraphs = Paragraph.objects.order_by("position").only("id", "article_id", "position", "text")
+            queryset = queryset.prefetch_related(Prefetch("paragraphs", queryset=paragraphs))
+        return queryset
+
+    def get_serializer_class(self):
+        return ArticleDetailSerializer if self.action == "retrieve" else ArticleSerializer
+
+    def create(self, request, *args, **kwargs):
+        if not isinstance(request.data, dict):
+            raise exceptions.ValidationError({"non_field_errors": ["Send one article as a JSON object."]})
+        try:
+            [record] = importers.parse(json.dumps(request.data), format="jsonl")
+            article = importers.save_article(record, imported_by=request.user)
+        except importers.ImportFailed as error:
+            messages = [message.removeprefix("line 1: ") for message in error.errors]
+            raise exceptions.ValidationError({"non_field_errors": messages}) from None
+        if article is None:
+            stored = Article.objects.get(checksum=checksum(record))
+            detail = "An article with this title and text is already stored."
+            return Response({"detail": detail, "id": stored.pk}, status=status.HTTP_409_CONFLICT)
+        article = self.get_queryset().prefetch_related("paragraphs").get(pk=article.pk)
+        return Response(ArticleDetailSerializer(article).data, status=status.HTTP_201_CREATED)
+
+    def perform_destroy(self, instance: Article) -> None:
+        Article.objects.filter(pk=instance.pk).update(deleted_at=timezone.now())
+
+
+@extend_schema_view(
+    list=extend_schema(summary="List the labels", responses={200: LabelSerializer(many=True), **READ_ERRORS})
+)
+class LabelViewSet(mixins.ListModelMixin, ApiViewSet):
+    queryset = Label.objects.all()
+    serializer_class = LabelSerializer
+
+
+@extend_schema_view(
+    list=extend_schema(
+        summary="List live spans",
+        responses={200: AnnotationSerializer(many=True), 400: AnnotationFilterError, **READ_ERRORS},
+    ),
+    retrieve=extend_schema(summary="One span", responses={200: AnnotationSerializer, **READ_ERRORS}),
+    create=extend_schema(
+        summary="Tag a span",
+        description="Offsets are code-point indices into the paragraph's text. You become its reviewer.",
+        request=AnnotationCreateSerializer,
+        responses={201: AnnotationSerializer, 400: AnnotationWriteError, 401: UNAUTHENTICATED},
+    ),
+    update=extend_schema(
+        summary="Change a span's label, note and attribution",
+        description="Only the span's reviewer or staff. Offsets never change: delete and tag again instead.",
+        request=AnnotationUpdateSerializer,
+        responses={
+            200: AnnotationSerializer,
+            400: AnnotationWriteError,
+            401: UNAUTHENTICATED,
+            403: FORBIDDEN,
+            404: NOT_FOUND,
+            409: OpenApiResponse(schema.ConflictSerializer, description="Stale version."),
+        },
+    ),
+    partial_update=extend_schema(
+        summary="Change some of a span's label, note and attribution",
+        request=AnnotationUpdateSerializer(partial=True),
+        responses={
+            200: AnnotationSerializer,
+            400: AnnotationWriteError,
+            401: UNAUTHENTICATED,
+            403: FORBIDDEN,
+            404: NOT_FOUND,
+            409: OpenApiResponse(schema.ConflictSerializer, description="Stale version."),
+        },
+    ),
+    destroy=extend_schema(
+        summary="Delete a span (it can be undone in the workbench)",
+        parameters=[VERSION_PARAMETER],
+        responses={
+            204: None,
+            400: AnnotationWriteError,
+            401: UNAUTHENTICATED,
+            403: FORBIDDEN,
+            404: NOT_FOUND,
+            409: OpenApiResponse(schema.ConflictSerializer, description="Stale version."),
+        },
+    ),
+)
+class AnnotationViewSet(
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.DestroyModelMixin,
+    mixins.UpdateModelMixin,
+    ApiViewSet,
+):
+    permission_classes = [IsAuthenticated & (ReadOnly | IsReviewerOrStaff)]
+    filterset_class = AnnotationFilter
+    serializer_class = AnnotationSerializer
+    lookup_value_regex = r"\d+"
+
+    def get_queryset(self):
+        return (
+            Annotation.objects.live()
+            .filter(article__deleted_at__isnull=True)
+            .select_related("label", "reviewer")
+            .order_by("article_id", "paragraph_id", "start", "end", "id")
+        )
+
+    def create(self, request, *args, **kwargs):
+        data = AnnotationCreateSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        with domain_errors():
+            span = spans.create(reviewer=request.user, **data.validated_data)
+        return Response(AnnotationSerializer(span).data, status=status.HTTP_201_CREATED)
+
+    def update(self, request, *args, partial: bool = False, **kwargs):
+        span = self.get_object()
+        data = AnnotationUpdateSerializer(data=request.data, partial=partial)
+        data.is_valid(raise_exception=True)
+        if "version" not in data.validated_data:
+            raise exceptions.ValidationError({"version": ["This field is required."]})
+        with domain_errors():
+            span = spans.change(annotation=span, actor=request.user, **data.validated_data)
+        return Response(AnnotationSerializer(span).data)
+
+    def destroy(self, request, *args, **kwargs):
+        span = self.get_object()
+        version = serializers.IntegerField(min_value=1, required=False)
+        raw = request.query_params.get("version")
+        try:
+            expected = version.run_validation(raw) if raw is not None else None
+        except exceptions.ValidationError as error:
+            raise exceptions.ValidationError({"version": error.detail}) from None
+        with domain_errors():
+            spans.delete(annotation=span, actor=request.user, version=expected)
+        return Response(status=status.HTTP_204_NO_CONTENT)

@@ -1,0 +1,62 @@
+"""What an import format reads: one span record per annotation, or an error with its line number. Pure."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class SpanRecord:
+    """One span as a file describes it. Offsets are code points; either paragraph- or article-level."""
+
+    line: int
+    quote: str
+    label: str
+    reviewer: str | None = None
+    article_checksum: str | None = None
+    article_url: str | None = None
+    paragraph_position: int | None = None
+    start: int | None = None
+    end: int | None = None
+    article_start: int | None = None
+    article_end: int | None = None
+    prefix: str = ""
+    suffix: str = ""
+    note: str = ""
+    attributed_to: str = ""
+
+
+@dataclass(frozen=True)
+class RecordError:
+    line: int
+    message: str
+
+
+class FieldError(ValueError):
+    """A record field has the wrong type or is missing."""
+
+
+def text_field(data: dict, key: str, *, required: bool = False, default: str = "") -> str:
+    """Return a string field, refusing other types with a message that names the field."""
+    value = data.get(key)
+    if value is None:
+        if required:
+            raise FieldError(f"{key!r} is required.")
+        return default
+    if not isinstance(value, str):
+        raise FieldError(f"{key!r} must be a string, not {type(value).__name__}.")
+    if required and not value:
+        raise FieldError(f"{key!r} must not be empty.")
+    return value
+
+
+def int_field(data: dict, key: str) -> int | None:
+    """Return an optional non-negative integer field (booleans are not integers here)."""
+    value = data.get(key)
+    if value is None:
+        return None
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise FieldError(f"{key!r} must be an integer, not {type(value).__name__}.")
+    if value < 0:
+        raise FieldError(f"{key!r} must be 0 or more, not {value}.")
+    return value

@@ -1,0 +1,169 @@
+"""W3C Web Annotation Data Model: one JSON-LD annotation per line, per span; also read back for import.
+
+Each annotation targets its article (`source`: the article URL, or `urn:sha256:<checksum>` when it has
+none) with a TextQuoteSelector (exact, plus up to 32 characters of prefix/suffix from the paragraph) and
+a TextPositionSelector (code points into the article text: paragraphs joined with "\\n\\n"). Bodies:
+the label slug with purpose `tagging`, the note with `commenting`, `attributed_to` with `identifying`.
+The reviewer is the `creator` (a Person with a `nickname`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from datetime import datetime
+
+import orjson
+
+from annotator.formats.records import FieldError, RecordError, SpanRecord, int_field, text_field
+
+MEDIA_TYPE = "application/x-ndjson"
+EXTENSION = "jsonld"
+NEEDS_TEXTS = False
+CONTEXT = "http://www.w3.org/ns/anno.jsonld"
+CHECKSUM_URN = "urn:sha256:"
+PURPOSES = {"tagging": "label", "commenting": "note", "identifying": "attributed_to"}
+
+
+def _timestamp(value: datetime | str) -> str:
+    return value if isinstance(value, str) else value.isoformat()
+
+
+def annotation(row: dict, *, annotation_base: str) -> dict:
+    """Return the JSON-LD annotation of one export row."""
+    body = [{"type": "TextualBody", "purpose": "tagging", "value": row["label"]}]
+    if row["note"]:
+        body.append(
+            {"type": "TextualBody", "purpose": "commenting", "value": row["note"], "format": "text/plain"}
+        )
+    if row["attributed_to"]:
+        body.append({"type": "TextualBody", "purpose": "identifying", "value": row["attributed_to"]})
+    return {
+        "@context": CONTEXT,
+        "id": f"{annotation_base}{row['id']}",
+        "type": "Annotation",
+        "motivation": "tagging",
+        "creator": {"type": "Person", "nickname": row["reviewer"]},
+        "created": _timestamp(row["created_at"]),
+        "modified": _timestamp(row["updated_at"]),
+        "body": body,
+        "target": {
+            "source": row["article_url"] or f"{CHECKSUM_URN}{row['article_checksum']}",
+            "selector": [
+                {
+                    "type": "TextQuoteSelector",
+                    "exact": row["quote"],
+                    "prefix": row["prefix"],
+                    "suffix": row["suffix"],
+                },
+                {"type": "TextPositionSelector", "start": row["article_start"], "end": row["article_end"]},
+            ],
+        },
+    }
+
+
+def write(
+    rows: Iterable[dict], *, annotation_base: str = "urn:provenance:annotation:", **_options
+) -> Iterator[bytes]:
+    """Yield one annotation per line."""
+    for row in rows:
+        yield orjson.dumps(annotation(row, annotation_base=annotation_base), option=orjson.OPT_APPEND_NEWLINE)
+
+
+def _as_list(value: object) -> list:
+    if value is None:
+        return []
+    return value if isinstance(value, list) else [value]
+
+
+def _selectors(target: dict) -> tuple[dict, dict]:
+    quote, position = {}, {}
+    for selector in _as_list(target.get("selector")):
+        if isinstance(selector, dict) and selector.get("type") == "TextQuoteSelector":
+            quote = selector
+        elif isinstance(selector, dict) and selector.get("type") == "TextPositionSelector":
+            position = selector
+    if not quote:
+        raise FieldError("the target has no TextQuoteSelector, so the span's text cannot be checked.")
+    return quote, position
+
+
+def _bodies(data: dict) -> dict[str, str]:
+    found = {}
+    for body in _as_list(data.get("body")):
+        if isinstance(body, dict) and body.get("purpose") in PURPOSES:
+            found[PURPOSES[body["purpose"]]] = text_field(body, "value", required=True)
+    if "label" not in found:
+        raise FieldError("no body with purpose 'tagging' names the label.")
+    return found
+
+
+def record(data: dict, line: int) -> SpanRecord:
+    """Return the span record of one annotation, or raise FieldError."""
+    if "Annotation" not in _as_list(data.get("type")):
+        raise FieldError("'type' must be 'Annotation'.")
+    targets = [t for t in _as_list(data.get("target")) if isinstance(t, dict)]
+    if len(targets) != 1:
+        raise FieldError("expected exactly one target object with a source and selectors.")
+    source = text_field(targets[0], "source", required=True)
+    quote, position = _selectors(targets[0])
+    creator = data.get("creator")
+    creator = creator[0] if isinstance(creator, list) and creator else creator
+    reviewer = (
+        (text_field(creator, "nickname") or text_field(creator, "name")) if isinstance(creator, dict) else ""
+    )
+    bodies = _bodies(data)
+    is_checksum = source.startswith(CHECKSUM_URN)
+    return SpanRecord(
+        line=line,
+        quote=text_field(quote, "exact", required=True),
+        prefix=text_field(quote, "prefix"),
+        suffix=text_field(quote, "suffix"),
+        label=bodies["label"],
+        note=bodies.get("note", ""),
+        attributed_to=bodies.get("attributed_to", ""),
+        reviewer=reviewer or None,
+        article_checksum=source.removeprefix(CHECKSUM_URN) if is_checksum else None,
+        article_url=None if is_checksum else source,
+        article_start=int_field(position, "start"),
+        article_end=int_field(position, "end"),
+    )
+
+
+def _items(document: object) -> list | None:
+    """Return the annotations of a parsed document: one, a list, an AnnotationPage or a Collection."""
+    if isinstance(document, list):
+        return document
+    if not isinstance(document, dict):
+        return None
+    if "items" in document:
+        return _as_list(document["items"])
+    first = document.get("first")
+    if isinstance(first, dict) and "items" in first:
+        return _as_list(first["items"])
+    return [document]
+
+
+def read(text: str) -> Iterator[SpanRecord | RecordError]:
+    """Yield a record or an error per annotation of a JSON document or of JSON lines (numbered from 1)."""
+    try:
+        items = _items(orjson.loads(text))
+        numbered = list(enumerate(items or [], start=1))
+        if items is None:
+            yield RecordError(1, "expected an annotation, a list of them, or an AnnotationPage/Collection.")
+    except orjson.JSONDecodeError:
+        numbered = []
+        for number, line in enumerate(text.splitlines(), start=1):
+            if not line.strip():
+                continue
+            try:
+                numbered.append((number, orjson.loads(line)))
+            except orjson.JSONDecodeError as error:
+                yield RecordError(number, f"not valid JSON ({error}).")
+    for number, data in numbered:
+        if not isinstance(data, dict):
+            yield RecordError(number, f"expected a JSON object, got {type(data).__name__}.")
+            continue
+        try:
+            yield record(data, number)
+        except FieldError as error:
+            yield RecordError(number, str(error))

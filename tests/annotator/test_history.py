@@ -1,0 +1,99 @@
+"""History: every create, change, delete and undo, newest first, with before/after values and undo."""
+
+import pytest
+from django.urls import reverse
+
+from annotator import spans
+from annotator.models import AnnotationChange
+
+
+@pytest.fixture
+def paragraph(article):
+    return article.paragraphs.get(position=1)
+
+
+@pytest.fixture
+def story(paragraph, analyst, labels):
+    """alice tags a claim, relabels it, deletes it and undoes the deletion."""
+    span = spans.create(paragraph=paragraph, label="attributed_claim", start=0, end=9, reviewer=analyst)
+    span = spans.change(annotation=span, actor=analyst, version=1, label="speculation", note="hedged")
+    span = spans.delete(annotation=span, actor=analyst, version=2)
+    spans.undo(entry=AnnotationChange.objects.get(action="delete"), actor=analyst)
+    return span
+
+
+def items(body: str) -> list[str]:
+    return [part.split("</p>")[0] for part in body.split('<li class="history-item">')[1:]]
+
+
+def test_the_panel_shows_the_history_newest_first(client, analyst, story, paragraph, labels):
+    client.force_login(analyst)
+    body = client.get(paragraph.article.get_absolute_url()).content.decode()
+    entries = items(body)
+    assert [entry.split("</strong> ")[1].split(" ")[0] for entry in entries] == [
+        "undid",
+        "deleted",
+        "changed",
+        "created",
+    ]
+    speculation = labels["speculation"].pk
+    assert f'<span class="tag l{speculation}">Speculation</span> <q>The mayor</q>' in entries[0]
+    assert "<li>label: <del>Attributed claim</del> → <ins>Speculation</ins></li>" in body
+    assert "<li>note: <del>—</del> → <ins>hedged</ins></li>" in body
+    assert "<li>deleted: <del>no</del> → <ins>yes</ins></li>" in body
+
+
+def test_only_my_newest_change_per_span_offers_undo(client, analyst, outsider, story, paragraph):
+    client.force_login(analyst)
+    body = client.get(paragraph.article.get_absolute_url()).content.decode()
+    # The undo (newest) cannot be undone, the deletion is undone, so nothing is offered.
+    assert body.count(">Undo</button></form>") == 0
+    spans.change(annotation=story, actor=analyst, version=4, note="again")
+    body = client.get(paragraph.article.get_absolute_url()).content.decode()
+    newest = AnnotationChange.objects.first()
+    assert body.count(">Undo</button></form>") == 1
+    assert f'hx-post="/changes/{newest.pk}/undo/"' in body
+    client.force_login(outsider)
+    body = client.get(paragraph.article.get_absolute_url()).content.decode()
+    assert body.count(">Undo</button></form>") == 0
+
+
+def test_the_history_page_pages_through_everything(client, analyst, story, paragraph, monkeypatch):
+    from annotator.views import workbench
+
+    monkeypatch.setattr(workbench, "HISTORY_PER_PAGE", 3)
+    client.force_login(analyst)
+    url = reverse("annotator:article-history", args=[paragraph.article_id])
+    first = client.get(url).content.decode()
+    assert len(items(first)) == 3
+    assert "Page 1 of 2" in first
+    second = client.get(url + "?page=2").content.decode()
+    assert len(items(second)) == 1
+    assert "created" in items(second)[0]
+
+
+def test_undo_from_the_history_page_returns_there(client, analyst, paragraph, labels):
+    span = spans.create(paragraph=paragraph, label="attributed_claim", start=0, end=9, reviewer=analyst)
+    client.force_login(analyst)
+    history_url = reverse("annotator:article-history", args=[paragraph.article_id])
+    body = client.get(history_url).content.decode()
+    assert f'<input type="hidden" name="next" value="{history_url}">' in body
+    entry = span.changes.get()
+    response = client.post(reverse("annotator:change-undo", args=[entry.pk]), {"next": history_url})
+    assert (response.status_code, response["Location"]) == (302, history_url)
+    span.refresh_from_db()
+    assert span.deleted_at is not None
+
+
+def test_undo_never_redirects_off_site(client, analyst, paragraph, labels):
+    span = spans.create(paragraph=paragraph, label="attributed_claim", start=0, end=9, reviewer=analyst)
+    client.force_login(analyst)
+    response = client.post(
+        reverse("annotator:change-undo", args=[span.changes.get().pk]), {"next": "https://evil.example/"}
+    )
+    assert response["Location"] == f"/articles/{paragraph.article_id}/#para-{paragraph.pk}"
+
+
+def test_the_history_page_needs_login(client, article):
+    response = client.get(reverse("annotator:article-history", args=[article.pk]))
+    assert response.status_code == 302

@@ -18,6 +18,7 @@ because analysts tag those as boilerplate.
 from __future__ import annotations
 
 import datetime
+import itertools
 import re
 
 from articles.importers.markup import to_plain
@@ -37,7 +38,6 @@ _ORIGINAL = re.compile(r"^(?P<name>\S.*?)\s+(?P<day>\d{1,2})\s+(?P<month>[A-Za-z
 _TAGS = re.compile(r"^(?P<kind>Region|Theme|In-depth Report):\s*(?P<names>.*)$", re.IGNORECASE)
 _LINK_LABEL = re.compile(r"\[([^\]]*)\]\(")
 _ORIGINAL_FOOTER = re.compile(r"^The original source of this article is\s+(?P<name>\S.*?)\.?$")
-_HEADER_LOOKAHEAD = 8
 
 
 def lines_of(text: str) -> list[str]:
@@ -95,11 +95,9 @@ def _header_end(lines: list[str], record: ArticleRecord, start: int, errors: lis
 
 def looks_like(text: str) -> bool:
     """Return True when a header line (byline, publisher and date, tags) follows the title."""
-    lines = [line.strip() for line in lines_of(text[:20_000]) if line.strip()][: _HEADER_LOOKAHEAD + 1]
-    if len(lines) < 2:
-        return False
-    probe = ArticleRecord(title=lines[0], paragraphs=[])
-    return _read_header(probe, lines[1], 2, [])
+    found = itertools.islice(filter(None, (line.strip() for line in text[:4096].splitlines())), 2)
+    title, header = next(found, ""), next(found, None)
+    return header is not None and _read_header(ArticleRecord(title=title, paragraphs=[]), header, 2, [])
 
 
 def parse(text: str) -> list[ArticleRecord]:
@@ -112,8 +110,8 @@ def parse(text: str) -> list[ArticleRecord]:
     record = ArticleRecord(title=to_plain(lines[title_index].strip())[0], paragraphs=[], raw_text=text)
     record.line = title_index + 1
     body_start = _header_end(lines, record, title_index + 1, errors)
-    for line in lines[body_start:]:
-        paragraph, links = to_plain(line.strip())
+    for line in filter(None, map(str.strip, lines[body_start:])):
+        paragraph, links = to_plain(line)
         if paragraph:
             record.paragraphs.append(paragraph)
             record.links.append(links)

@@ -1,15 +1,14 @@
-"""Who may do what through the API. Composed in the viewsets with `&` / `|`."""
+"""Who may do what through the API.
+
+Views list these after IsAuthenticated (a list is an AND): DRF's `&`/`|` operators drop each class's
+`message`, and the messages tell the client why.
+"""
 
 from __future__ import annotations
 
 from rest_framework.permissions import SAFE_METHODS, BasePermission
 
 from annotator import spans
-
-
-class ReadOnly(BasePermission):
-    def has_permission(self, request, view) -> bool:
-        return request.method in SAFE_METHODS
 
 
 class IsStaff(BasePermission):
@@ -19,13 +18,20 @@ class IsStaff(BasePermission):
         return bool(request.user and request.user.is_staff)
 
 
-class IsReviewerOrStaff(BasePermission):
-    """Writes to a span: its reviewer, or staff (the same rule as `spans.can_edit`)."""
+class StaffWrites(IsStaff):
+    """Anyone signed in reads; only staff write."""
+
+    def has_permission(self, request, view) -> bool:
+        return request.method in SAFE_METHODS or super().has_permission(request, view)
+
+
+class CanEditSpan(BasePermission):
+    """Anyone signed in reads spans; writes go to the span's reviewer or staff (as in `spans.can_edit`).
+
+    One class rather than `ReadOnly | ...`: an OR of permissions loses this message.
+    """
 
     message = "You can only change your own spans."
 
-    def has_permission(self, request, view) -> bool:
-        return bool(request.user and request.user.is_authenticated)
-
     def has_object_permission(self, request, view, obj) -> bool:
-        return spans.can_edit(request.user, obj)
+        return request.method in SAFE_METHODS or spans.can_edit(request.user, obj)

@@ -67,7 +67,7 @@ class SpanExportView(ApiView):
 
 
 class SpanImportView(ApiView):
-    permission_classes = [IsAuthenticated & IsStaff]
+    permission_classes = [IsAuthenticated, IsStaff]
     parser_classes = [MultiPartParser, FormParser]
     serializer_class = ImportUploadSerializer
 

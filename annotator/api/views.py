@@ -19,7 +19,7 @@ from annotator import spans
 from annotator.api import schema
 from annotator.api.base import ApiViewSet, domain_errors
 from annotator.api.filters import AnnotationFilter, ArticleFilter
-from annotator.api.permissions import IsReviewerOrStaff, IsStaff, ReadOnly
+from annotator.api.permissions import CanEditSpan, StaffWrites
 from annotator.api.serializers import (
     AnnotationCreateSerializer,
     AnnotationSerializer,
@@ -99,7 +99,7 @@ class TokenView(ObtainAuthToken):
     ),
 )
 class ArticleViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.DestroyModelMixin, ApiViewSet):
-    permission_classes = [IsAuthenticated & (ReadOnly | IsStaff)]
+    permission_classes = [IsAuthenticated, StaffWrites]
     filterset_class = ArticleFilter
     lookup_value_regex = r"\d+"
 
@@ -200,7 +200,7 @@ class AnnotationViewSet(
     mixins.UpdateModelMixin,
     ApiViewSet,
 ):
-    permission_classes = [IsAuthenticated & (ReadOnly | IsReviewerOrStaff)]
+    permission_classes = [IsAuthenticated, CanEditSpan]
     filterset_class = AnnotationFilter
     serializer_class = AnnotationSerializer
     lookup_value_regex = r"\d+"

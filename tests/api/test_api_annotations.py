@@ -10,7 +10,8 @@ URL = "/api/v1/annotations/"
 
 def test_it_creates_a_span_with_its_quote(client_for, analyst, paragraph, labels):
     response = client_for(analyst).post(
-        URL, {"paragraph": paragraph.pk, "start": 4, "end": 9, "label": "attributed_claim", "note": "who?"},
+        URL,
+        {"paragraph": paragraph.pk, "start": 4, "end": 9, "label": "attributed_claim", "note": "who?"},
         format="json",
     )
     assert response.status_code == 201, response.json()
@@ -49,7 +50,9 @@ def test_bad_input_is_refused_with_a_message_and_nothing_is_written(
 
 
 def test_text_a_database_cannot_store_is_a_400(client_for, analyst, paragraph, labels):
-    body = '{"paragraph": %d, "start": 4, "end": 9, "label": "speculation", "note": "a\\ud800b"}' % paragraph.pk
+    body = (
+        '{"paragraph": %d, "start": 4, "end": 9, "label": "speculation", "note": "a\\ud800b"}' % paragraph.pk
+    )
     response = client_for(analyst).post(URL, body, content_type="application/json")
     assert response.status_code == 400
     assert response.json() == {"detail": "Text must not contain unpaired UTF-16 surrogates."}
@@ -73,7 +76,9 @@ def test_the_same_span_twice_is_refused(client_for, analyst, paragraph, labels):
 
 def test_update_with_the_current_version_changes_the_span(client_for, analyst, paragraph, annotate):
     span = annotate(paragraph, "mayor", reviewer=analyst)
-    response = client_for(analyst).patch(f"{URL}{span.pk}/", {"version": 1, "label": "speculation"}, format="json")
+    response = client_for(analyst).patch(
+        f"{URL}{span.pk}/", {"version": 1, "label": "speculation"}, format="json"
+    )
     assert response.status_code == 200
     assert (response.json()["label"], response.json()["version"]) == ("speculation", 2)
 
@@ -152,7 +157,9 @@ def test_unknown_filter_values_are_a_400_naming_them(client_for, analyst, labels
 
 
 @pytest.mark.parametrize("page_size", [1, 10, 100])
-def test_the_list_costs_the_same_queries_whatever_the_page_size(client_for, analyst, labels, annotate, page_size):
+def test_the_list_costs_the_same_queries_whatever_the_page_size(
+    client_for, analyst, labels, annotate, page_size
+):
     for n in range(12):
         article = ArticleFactory()
         annotate(article.paragraphs.get(position=0), "council", reviewer=analyst if n % 2 else None)

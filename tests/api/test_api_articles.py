@@ -15,11 +15,22 @@ def corpus(db):
     south_front = SourceFactory(name="South Front", slug="south-front")
     global_research = SourceFactory(name="Global Research", slug="global-research")
     syria = Tag.objects.create(kind=Tag.Kind.REGION, name="Syria")
-    original = ArticleFactory(title="Battle for Aleppo", publisher=south_front,
-                              published_on=datetime.date(2016, 12, 1), paragraphs=["Shelling resumed at dawn."])
-    repost = ArticleFactory(title="Aleppo: the battle", publisher=global_research, original_source=south_front,
-                            published_on=datetime.date(2016, 12, 10), paragraphs=["Shelling resumed at dawn."])
-    other = ArticleFactory(title="Budget talks", publisher=global_research, published_on=datetime.date(2017, 3, 1))
+    original = ArticleFactory(
+        title="Battle for Aleppo",
+        publisher=south_front,
+        published_on=datetime.date(2016, 12, 1),
+        paragraphs=["Shelling resumed at dawn."],
+    )
+    repost = ArticleFactory(
+        title="Aleppo: the battle",
+        publisher=global_research,
+        original_source=south_front,
+        published_on=datetime.date(2016, 12, 10),
+        paragraphs=["Shelling resumed at dawn."],
+    )
+    other = ArticleFactory(
+        title="Budget talks", publisher=global_research, published_on=datetime.date(2017, 3, 1)
+    )
     repost.tags.add(syria)
     original.tags.add(syria)
     return {"original": original, "repost": repost, "other": other}
@@ -82,7 +93,11 @@ def test_soft_deleted_articles_are_not_listed(client_for, analyst, corpus):
 def test_the_detail_has_the_paragraphs_in_order(client_for, analyst):
     article = ArticleFactory(paragraphs=["First.", "Second.", "Third."])
     body = client_for(analyst).get(f"{URL}{article.pk}/").json()
-    assert [(p["position"], p["text"]) for p in body["paragraphs"]] == [(0, "First."), (1, "Second."), (2, "Third.")]
+    assert [(p["position"], p["text"]) for p in body["paragraphs"]] == [
+        (0, "First."),
+        (1, "Second."),
+        (2, "Third."),
+    ]
     assert set(body["paragraphs"][0]) == {"id", "position", "text"}
 
 
@@ -110,7 +125,10 @@ def test_staff_create_an_article_from_json(client_for, staff):
     assert body["tags"] == [{"kind": "region", "name": "Syria"}]
     again = client_for(staff).post(URL, payload, format="json")
     assert again.status_code == 409
-    assert again.json() == {"detail": "An article with this title and text is already stored.", "id": body["id"]}
+    assert again.json() == {
+        "detail": "An article with this title and text is already stored.",
+        "id": body["id"],
+    }
     assert Article.objects.count() == 1
 
 

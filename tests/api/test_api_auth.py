@@ -17,7 +17,11 @@ def endpoints(article, span) -> list[tuple[str, str, dict | None]]:
         ("post", "/api/v1/articles/", {"title": "New", "paragraphs": ["One.", "Two."], "publisher": "X"}),
         ("get", "/api/v1/labels/", None),
         ("get", "/api/v1/annotations/", None),
-        ("post", "/api/v1/annotations/", {"paragraph": paragraph.pk, "start": 3, "end": 9, "label": "speculation"}),
+        (
+            "post",
+            "/api/v1/annotations/",
+            {"paragraph": paragraph.pk, "start": 3, "end": 9, "label": "speculation"},
+        ),
         ("get", f"/api/v1/annotations/{span.pk}/", None),
         ("patch", f"/api/v1/annotations/{span.pk}/", {"version": 1, "note": "n"}),
         ("put", f"/api/v1/annotations/{span.pk}/", {"version": 2, "label": "speculation"}),
@@ -29,7 +33,12 @@ def endpoints(article, span) -> list[tuple[str, str, dict | None]]:
 
 
 def _line(article, span) -> bytes:
-    fields = {"article_checksum": article.checksum, "paragraph_position": 1, "start": span.start, "end": span.end}
+    fields = {
+        "article_checksum": article.checksum,
+        "paragraph_position": 1,
+        "start": span.start,
+        "end": span.end,
+    }
     return json.dumps({**fields, "quote": span.quote, "label": "reported_fact", "reviewer": "sam"}).encode()
 
 
@@ -61,7 +70,9 @@ def test_every_endpoint_answers_a_token_client(client_for, staff, article, annot
         assert response.status_code in {200, 201, 204}, (method, url, response.content[:300])
 
 
-def test_every_endpoint_refuses_anonymous_clients_with_401_not_a_login_redirect(client_for, staff, article, annotate):
+def test_every_endpoint_refuses_anonymous_clients_with_401_not_a_login_redirect(
+    client_for, staff, article, annotate
+):
     span = annotate(article.paragraphs.get(position=1), "mayor", reviewer=staff)
     for method, url, data in endpoints(article, span):
         response = _call(client_for(), method, url, data)

@@ -9,10 +9,38 @@ CREATE = {"start": 0, "end": 3, "label": "speculation"}
 
 # (who, whose span) -> expected status per verb
 MATRIX = {
-    ("anonymous", "own"): {"list": 401, "retrieve": 401, "create": 401, "patch": 401, "put": 401, "delete": 401},
-    ("analyst", "own"): {"list": 200, "retrieve": 200, "create": 201, "patch": 200, "put": 200, "delete": 204},
-    ("analyst", "other"): {"list": 200, "retrieve": 200, "create": 201, "patch": 403, "put": 403, "delete": 403},
-    ("staff", "other"): {"list": 200, "retrieve": 200, "create": 201, "patch": 200, "put": 200, "delete": 204},
+    ("anonymous", "own"): {
+        "list": 401,
+        "retrieve": 401,
+        "create": 401,
+        "patch": 401,
+        "put": 401,
+        "delete": 401,
+    },
+    ("analyst", "own"): {
+        "list": 200,
+        "retrieve": 200,
+        "create": 201,
+        "patch": 200,
+        "put": 200,
+        "delete": 204,
+    },
+    ("analyst", "other"): {
+        "list": 200,
+        "retrieve": 200,
+        "create": 201,
+        "patch": 403,
+        "put": 403,
+        "delete": 403,
+    },
+    ("staff", "other"): {
+        "list": 200,
+        "retrieve": 200,
+        "create": 201,
+        "patch": 200,
+        "put": 200,
+        "delete": 204,
+    },
 }
 
 
@@ -26,7 +54,9 @@ def test_permission_matrix(client_for, analyst, colleague, staff, paragraph, ann
     response = {
         "list": lambda: client.get("/api/v1/annotations/"),
         "retrieve": lambda: client.get(detail),
-        "create": lambda: client.post("/api/v1/annotations/", {**CREATE, "paragraph": paragraph.pk}, format="json"),
+        "create": lambda: client.post(
+            "/api/v1/annotations/", {**CREATE, "paragraph": paragraph.pk}, format="json"
+        ),
         "patch": lambda: client.patch(detail, {"version": 1, "note": "mine now"}, format="json"),
         "put": lambda: client.put(detail, {"version": 1, "label": "boilerplate"}, format="json"),
         "delete": lambda: client.delete(detail),

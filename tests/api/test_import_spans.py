@@ -1,0 +1,165 @@
+"""Importing spans: anchoring by position, re-anchoring by quote and context, reporting what cannot be placed."""
+
+from __future__ import annotations
+
+import datetime
+import json
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.core.management import CommandError, call_command
+
+from annotator.models import Annotation, AnnotationChange
+from articles.models import Article
+from tests.factories import ArticleFactory
+
+URL = "/api/v1/import/"
+ORIGINAL = [
+    "On Monday the council met in the town hall.",
+    "The mayor said the budget would be cut by 10%.",
+    "Some observers wonder whether the cut is a prelude to privatisation.",
+]
+# The same report republished: a paragraph added in front, one sentence reworded.
+EDITED = [
+    "Republished with permission.",
+    "On Monday the council met in the town hall.",
+    "The mayor said the budget would be cut by 12%.",
+    "Some observers wonder whether the cut is a prelude to privatisation.",
+]
+URL_OF_REPORT = "https://example.org/council"
+
+
+@pytest.fixture
+def exported(client_for, staff, analyst, annotate) -> bytes:
+    """A JSONL export of three spans on the original article."""
+    article = ArticleFactory(paragraphs=ORIGINAL, url=URL_OF_REPORT)
+    annotate(article.paragraphs.get(position=0), "On Monday", reviewer=analyst)
+    annotate(article.paragraphs.get(position=1), "cut by 10%", reviewer=analyst, note="check")
+    annotate(article.paragraphs.get(position=2), "prelude to privatisation", label="speculation", reviewer=analyst)
+    return b"".join(client_for(staff).get("/api/v1/export/spans").streaming_content)
+
+
+def republish() -> Article:
+    """Retire the original and store the edited version under the same URL."""
+    Article.objects.update(deleted_at=datetime.datetime.now(datetime.UTC))
+    return ArticleFactory(paragraphs=EDITED, url=URL_OF_REPORT)
+
+
+def post(client, content: bytes, **options):
+    return client.post(URL, {"file": SimpleUploadedFile("spans.jsonl", content), **options}, format="multipart")
+
+
+def test_moved_spans_are_re_anchored_and_changed_ones_make_the_import_fail_whole(client_for, staff, exported):
+    edited = republish()
+    response = post(client_for(staff), exported)
+    assert response.status_code == 400
+    assert response.json() == {
+        "created": 2, "reanchored": 2, "existing": 0, "written": False,
+        "problems": [{"line": 2, "message": "the quote 'cut by 10%' is not in the article."}],
+    }  # fmt: skip
+    assert Annotation.objects.filter(article=edited).count() == 0
+
+
+def test_with_partial_the_spans_that_anchor_are_kept(client_for, staff, exported):
+    edited = republish()
+    response = post(client_for(staff), exported, partial=True)
+    assert response.status_code == 200
+    assert response.json()["written"] is True
+    spans = Annotation.objects.filter(article=edited).order_by("paragraph__position")
+    assert [(s.paragraph.position, s.start, s.end, s.quote) for s in spans] == [
+        (1, 0, 9, "On Monday"),
+        (3, 43, 67, "prelude to privatisation"),
+    ]
+
+
+def test_a_dry_run_reports_and_writes_nothing(client_for, staff, exported):
+    Annotation.objects.all().delete()
+    response = post(client_for(staff), exported, dry_run=True)
+    assert response.status_code == 200
+    assert (response.json()["created"], response.json()["written"]) == (3, False)
+    assert Annotation.objects.count() == 0
+
+
+@pytest.mark.parametrize(
+    ("line", "message"),
+    [
+        ("{not json", "not valid JSON"),
+        ('{"quote": "x", "label": "speculation", "article_url": "https://example.org/council"}',
+         "give 'paragraph_position', 'start' and 'end', or 'article_start' and 'article_end'."),
+        ('{"quote": 5, "label": "speculation", "article_url": "u", "article_start": 0, "article_end": 1}',
+         "'quote' must be a string, not int."),
+        ('{"quote": "On", "label": "rumour", "article_url": "https://example.org/council", "article_start": 0, '
+         '"article_end": 2, "reviewer": "alice"}',
+         "label: Unknown label 'rumour'. Choose one of: reported_fact, attributed_claim, speculation, boilerplate."),
+        ('{"quote": "On", "label": "speculation", "article_url": "https://example.org/council", '
+         '"article_start": 0, "article_end": 2, "reviewer": "nobody"}',
+         "unknown reviewer 'nobody'; create the user first or name a default reviewer."),
+        ('[1, 2]', "expected a JSON object, got list."),
+    ],
+)  # fmt: skip
+def test_bad_records_are_reported_by_line_and_nothing_is_written(client_for, staff, exported, line, message):
+    Annotation.objects.all().delete()
+    content = exported.splitlines()[0] + b"\n" + line.encode() + b"\n"
+    response = post(client_for(staff), content)
+    assert response.status_code == 400
+    [problem] = response.json()["problems"]
+    assert problem["line"] == 2
+    assert problem["message"].startswith(message)
+    assert Annotation.objects.count() == 0
+
+
+def test_a_default_reviewer_takes_spans_of_unknown_reviewers(client_for, staff, exported):
+    Annotation.objects.all().delete()
+    content = exported.replace(b'"reviewer":"alice"', b'"reviewer":"zoe"')
+    response = post(client_for(staff), content, default_reviewer="sam")
+    assert response.status_code == 200, response.json()
+    assert set(Annotation.objects.values_list("reviewer__username", flat=True)) == {"sam"}
+
+
+@pytest.mark.parametrize(
+    ("content", "options", "errors"),
+    [
+        (b"", {}, {"file": ["The submitted file is empty."]}),
+        (b"\xff\xfe{}", {}, {"file": ["the file is UTF-16 text; save it as UTF-8 and import it again"]}),
+        (b"{}", {"format": "xml"}, {"format": ['"xml" is not a valid choice.']}),
+        (b"{}", {"default_reviewer": "ghost"}, {"default_reviewer": ["Unknown user 'ghost'."]}),
+    ],
+)
+def test_a_bad_upload_is_a_400_with_field_errors(client_for, staff, content, options, errors):
+    response = post(client_for(staff), content, **options)
+    assert response.status_code == 400
+    assert response.json() == errors
+
+
+def test_the_command_imports_a_file(tmp_path, exported, capsys):
+    Annotation.objects.all().delete()
+    AnnotationChange.objects.all().delete()
+    path = tmp_path / "spans.jsonl"
+    path.write_bytes(exported)
+    call_command("import_spans", str(path))
+    assert capsys.readouterr().out == (
+        "Created 3 spans (0 re-anchored by quote and context); 0 already present; 0 problems.\n"
+    )
+    assert Annotation.objects.count() == 3
+
+
+def test_the_command_lists_problems_and_fails_without_writing(tmp_path, exported, capsys):
+    republish()
+    path = tmp_path / "spans.jsonl"
+    path.write_bytes(exported)
+    count = Annotation.objects.count()
+    with pytest.raises(CommandError, match="Nothing was imported; fix the problems above or use --partial."):
+        call_command("import_spans", str(path))
+    output = capsys.readouterr()
+    assert f"{path}:2: the quote 'cut by 10%' is not in the article." in output.err
+    assert Annotation.objects.count() == count
+
+
+def test_the_command_reads_w3c(tmp_path, client_for, staff, exported, capsys):
+    w3c = b"".join(client_for(staff).get("/api/v1/export/spans?format=w3c").streaming_content)
+    republish()
+    path = tmp_path / "spans.jsonld"
+    path.write_bytes(w3c)
+    call_command("import_spans", str(path), "--partial")
+    assert "Created 2 spans (2 re-anchored by quote and context)" in capsys.readouterr().out
+    assert json.loads(w3c.splitlines()[0])["type"] == "Annotation"

@@ -47,9 +47,24 @@ class Chain:
         return a.original_source_id is not None and a.original_source_id != a.publisher_id
 
 
-def provenance_chain(article: Article) -> Chain:
+def provenance_chain(article: Article, related: list[Related] | None = None) -> Chain:
     """Return the article's chain, its earlier sources of text oldest first."""
-    return Chain(article=article, earlier=[r for r in related_articles(article) if r.is_earlier])
+    related = related_articles(article) if related is None else related
+    return Chain(article=article, earlier=[r for r in related if r.is_earlier])
+
+
+@dataclass
+class ArticleProvenance:
+    """What the article page shows about where the text comes from: the chain and the related articles."""
+
+    chain: Chain
+    related: list[Related]
+
+
+def for_article(article: Article) -> ArticleProvenance:
+    """Return the article's chain and related articles, with one query for the links."""
+    related = related_articles(article)
+    return ArticleProvenance(provenance_chain(article, related), related)
 
 
 @dataclass
@@ -77,6 +92,15 @@ class LabelShare:
     @property
     def percent(self) -> str:
         return f"{self.share:.0%}"
+
+    @property
+    def x(self) -> str:
+        """Return the bar's left edge in the chart's 0-100 coordinates."""
+        return f"{self.offset * 100:.2f}"
+
+    @property
+    def width(self) -> str:
+        return f"{self.share * 100:.2f}"
 
 
 def _label_shares() -> dict[int, list[LabelShare]]:

@@ -14,6 +14,7 @@ from django.utils.text import slugify
 
 from articles.importers.records import ArticleRecord
 from articles.models import Article, Paragraph, Source, Tag
+from articles.tasks import schedule_reuse_detection
 
 UNKNOWN_PUBLISHER = "Unknown publisher"
 _IN_CHUNK = 500
@@ -152,6 +153,7 @@ def save_records(groups: list[list[ArticleRecord]], *, imported_by=None) -> list
         for article, (record, _) in zip(articles, new, strict=True)
         for position, (text, found) in enumerate(zip(record.paragraphs, record.links, strict=True))
     )
+    schedule_reuse_detection(article.pk for article in articles)
     created = iter(articles)
     return [
         ([next(created) for _ in group], len(group_records) - len(group))

@@ -1,0 +1,96 @@
+"""The compare page: aligned paragraphs, shared text, word-level edits, which is older, shares."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from django.urls import include, path, reverse
+from django.utils import timezone
+
+from annotator.urls import urlpatterns as project_urls
+from articles import compare, detection
+from articles.importers import import_file
+from tests.factories import ArticleFactory
+
+# The transfer views are wired in the project's URLconf by its owner; until then the tests add them here.
+urlpatterns = project_urls + [path("", include("annotator.reuse_urls"))] * (
+    "reuse" not in {getattr(p, "namespace", None) for p in project_urls}
+)
+pytestmark = pytest.mark.urls(__name__)
+
+
+@pytest.fixture
+def seeds(db, seed_paths, settings):
+    settings.BOILERPLATE_MIN_ARTICLES = 2
+    first, second = (import_file(path).articles[0] for path in seed_paths)
+    detection.detect([first.pk, second.pk])
+    return first, second
+
+
+def _text(html: str) -> str:
+    return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", "", html))
+
+
+def test_the_seeds_side_by_side(client, analyst, seeds):
+    first, second = seeds
+    client.force_login(analyst)
+    response = client.get(reverse("articles:compare", args=[second.pk, first.pk]))
+    assert response.status_code == 200
+    html = response.content.decode()
+    older = html.index('id="older-title"')
+    assert first.title in html[older : html.index('id="newer-title"')]
+    assert '<span class="badge older">Older</span>' in html
+    assert '<mark class="mk changed" title="now: Homs-Palmyra"' in html
+    assert '<mark class="mk changed" title="was: Homs-Al-Salamiyah-Palmyra"' in html
+    assert ">Homs-Palmyra</mark>" in html
+    assert '<ins class="mk inserted" title="not in the older text"' in html
+    assert '<span class="mk boilerplate" title="boilerplate of this publisher">Copyright' in html
+    text = _text(html)
+    assert "5 shared sentences: 1 identical, 3 near-identical, 1 partial." in text
+    assert "17% of its words come from the older article" in text
+    assert "70% of its words reappear in the newer article" in text
+    added = "The terrorist group claim that government forces have lost up to 100 fighters"
+    assert f'<p class="cpara" id="n{second.paragraphs.get(text__startswith=added).pk}">' in html
+
+
+def test_paragraphs_are_aligned_and_the_added_ones_stand_apart(seeds):
+    first, second = seeds
+    c = compare.build(second, first)
+    assert (c.older, c.newer) == (first, second)
+    rows = [([p.position for p in row.older], [p.position for p in row.newer], row.aligned) for row in c.rows]
+    assert rows[:3] == [
+        ([0, 1, 2, 3], [0], True),
+        ([4, 5], [1], True),
+        ([6, 7], [2, 3, 4, 5, 6, 7, 8], False),
+    ]
+    assert rows[3:] == [([i], [i + 1], True) for i in range(8, 16)]
+    opening = "".join(piece.text for piece in c.rows[0].newer[0].pieces)
+    assert opening == second.paragraphs.get(position=0).text
+
+
+def test_unrelated_text_is_not_marked_and_is_escaped(client, analyst, db):
+    a = ArticleFactory(
+        paragraphs=["<script>alert(1)</script> The council met on Monday to vote on the budget."]
+    )
+    b = ArticleFactory(paragraphs=["A storm hit the coast and trees fell on the road between the towns."])
+    client.force_login(analyst)
+    html = client.get(reverse("articles:compare", args=[a.pk, b.pk])).content.decode()
+    assert "<script>alert(1)</script>" not in html
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
+    assert 'class="mk same" data-link' not in html
+    assert "0 shared sentences." in _text(html)
+
+
+def test_comparing_an_article_with_itself_or_a_deleted_one_is_not_found(client, analyst, db):
+    a, b = ArticleFactory(), ArticleFactory(deleted_at=timezone.now())
+    client.force_login(analyst)
+    assert client.get(reverse("articles:compare", args=[a.pk, a.pk])).status_code == 404
+    assert client.get(reverse("articles:compare", args=[a.pk, b.pk])).status_code == 404
+
+
+def test_the_compare_page_needs_a_login(client, db):
+    a, b = ArticleFactory(), ArticleFactory()
+    response = client.get(reverse("articles:compare", args=[a.pk, b.pk]))
+    assert response.status_code == 302
+    assert response.url.startswith(reverse("login"))

@@ -1,0 +1,271 @@
+"""Corpus management: sources, tags, articles with their paragraphs, bulk actions and file upload.
+
+Nothing here knows about annotations: annotator/admin.py extends ArticleAdmin with span counts.
+"""
+
+from __future__ import annotations
+
+import operator
+from collections.abc import Iterator
+from functools import reduce
+
+from django import forms
+from django.conf import settings
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
+from django.db.models import Count, Exists, IntegerField, OuterRef, Q, QuerySet, Subquery, Value
+from django.db.models.functions import Coalesce
+from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
+from django.template.response import TemplateResponse
+from django.urls import path
+from django.utils import timezone
+
+from articles import importers
+from articles.importers import jsonl
+from articles.models import Article, Paragraph, Source, Tag
+
+
+def count_of(queryset: QuerySet, field: str) -> Coalesce:
+    """Return a correlated COUNT of the rows whose `field` is the outer row: unlike Count() over a join,
+    it is not multiplied by other joins (search over paragraphs, a second count)."""
+    counts = queryset.filter(**{field: OuterRef("pk")}).order_by().values(field).annotate(n=Count("pk"))
+    return Coalesce(Subquery(counts.values("n"), output_field=IntegerField()), 0)
+
+
+@admin.register(Source)
+class SourceAdmin(admin.ModelAdmin):
+    list_display = ["name", "slug", "homepage", "published_count", "original_count"]
+    search_fields = ["name", "slug"]
+    prepopulated_fields = {"slug": ["name"]}
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet:
+        visible = Article.objects.visible()
+        return (
+            super()
+            .get_queryset(request)
+            .annotate(
+                published_count=count_of(visible, "publisher"),
+                original_count=count_of(visible, "original_source"),
+            )
+        )
+
+    @admin.display(description="articles published", ordering="published_count")
+    def published_count(self, source: Source) -> int:
+        return source.published_count
+
+    @admin.display(description="articles originated", ordering="original_count")
+    def original_count(self, source: Source) -> int:
+        return source.original_count
+
+
+@admin.register(Tag)
+class TagAdmin(admin.ModelAdmin):
+    list_display = ["name", "kind", "article_count"]
+    list_filter = ["kind"]
+    search_fields = ["name"]
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet:
+        tagged = Article.tags.through.objects.filter(article__deleted_at__isnull=True)
+        return super().get_queryset(request).annotate(article_count=count_of(tagged, "tag"))
+
+    @admin.display(description="articles", ordering="article_count")
+    def article_count(self, tag: Tag) -> int:
+        return tag.article_count
+
+
+def _anchored() -> Q | Value:
+    """Return an expression that is true when any reverse relation points at the paragraph.
+
+    Like Paragraph.is_anchored, for a whole inline in one query: the corpus app cannot name who anchors.
+    """
+    pointing = [
+        Exists(relation.related_model._base_manager.filter(**{relation.field.name: OuterRef("pk")}))
+        for relation in Paragraph._meta.related_objects
+        if relation.one_to_many
+    ]
+    return reduce(operator.or_, pointing, Q()) if pointing else Value(False)
+
+
+class ParagraphForm(forms.ModelForm):
+    class Meta:
+        model = Paragraph
+        fields = ["position", "text", "links"]
+        widgets = {"text": forms.Textarea(attrs={"rows": 3, "cols": 90})}
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        anchored = getattr(self.instance, "anchored", None)
+        if anchored is None and self.instance.pk is not None:
+            anchored = self.instance.is_anchored()
+        if anchored:
+            self.fields["text"].disabled = True
+            self.fields["text"].help_text = "Spans point into this paragraph, so its text cannot change."
+
+
+class ParagraphInline(admin.TabularInline):
+    model = Paragraph
+    form = ParagraphForm
+    extra = 0
+    ordering = ["position"]
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet:
+        return super().get_queryset(request).annotate(anchored=_anchored())
+
+
+class DeletedFilter(admin.SimpleListFilter):
+    title = "status"
+    parameter_name = "status"
+
+    def lookups(self, request, model_admin) -> list[tuple[str, str]]:
+        return [("live", "live"), ("deleted", "deleted")]
+
+    def queryset(self, request, queryset: QuerySet) -> QuerySet:
+        if self.value() == "live":
+            return queryset.filter(deleted_at__isnull=True)
+        if self.value() == "deleted":
+            return queryset.filter(deleted_at__isnull=False)
+        return queryset
+
+
+class PublisherForm(forms.Form):
+    publisher = forms.ModelChoiceField(
+        Source.objects.all(), help_text="The site that carried these articles."
+    )
+
+
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class MultipleFileField(forms.FileField):
+    """Several files in one field, as the Django forms documentation shows it."""
+
+    def __init__(self, *args, **kwargs) -> None:
+        kwargs.setdefault("widget", MultipleFileInput())
+        super().__init__(*args, **kwargs)
+
+    def clean(self, data, initial=None) -> list:
+        files = [one for one in (data if isinstance(data, list | tuple) else [data]) if one]
+        if not files:
+            super().clean(None, initial)  # raises "This field is required."
+            return []
+        return [super(MultipleFileField, self).clean(one, initial) for one in files]
+
+
+class UploadForm(forms.Form):
+    files = MultipleFileField(help_text="Seed-format text, plain text or JSON Lines; several at once.")
+    format = forms.ChoiceField(
+        choices=[("", "detect"), *((name, name) for name in importers.FORMATS)], required=False
+    )
+
+
+def export_lines(articles: QuerySet) -> Iterator[str]:
+    """Yield the articles as JSON Lines in the shape the jsonl importer reads back."""
+    articles = articles.select_related("publisher", "original_source").prefetch_related("tags", "paragraphs")
+    for article in articles.iterator(chunk_size=200):
+        yield jsonl.dumps(importers.record_of(article)) + "\n"
+
+
+@admin.register(Article)
+class ArticleAdmin(admin.ModelAdmin):
+    list_display = ["title", "publisher", "original_source", "published_on", "paragraph_count", "is_live"]
+    list_filter = [DeletedFilter, "publisher", "original_source", "published_on", "tags"]
+    list_select_related = ["publisher", "original_source"]
+    search_fields = ["title", "paragraphs__text"]
+    date_hierarchy = "published_on"
+    autocomplete_fields = ["publisher", "original_source", "tags"]
+    readonly_fields = ["checksum", "imported_at", "imported_by", "deleted_at", "raw_text"]
+    fieldsets = [
+        (None, {"fields": ["title", "byline", "publisher", "published_on", "url", "tags", "language"]}),
+        ("Republication", {"fields": ["original_source", "original_published_on"]}),
+        ("Import", {"fields": ["imported_at", "imported_by", "checksum", "deleted_at", "raw_text"]}),
+    ]
+    inlines = [ParagraphInline]
+    actions = ["reassign_publisher", "export_jsonl", "soft_delete", "restore"]
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet:
+        return super().get_queryset(request).annotate(paragraph_count=count_of(Paragraph.objects, "article"))
+
+    def get_urls(self) -> list:
+        upload = path("upload/", self.admin_site.admin_view(self.upload_view), name="articles_article_upload")
+        return [upload, *super().get_urls()]
+
+    @admin.display(description="paragraphs", ordering="paragraph_count")
+    def paragraph_count(self, article: Article) -> int:
+        return article.paragraph_count
+
+    @admin.display(description="live", boolean=True, ordering="deleted_at")
+    def is_live(self, article: Article) -> bool:
+        return article.deleted_at is None
+
+    @admin.action(description="Re-assign the publisher of the selected articles", permissions=["change"])
+    def reassign_publisher(self, request: HttpRequest, queryset: QuerySet) -> TemplateResponse | None:
+        form = PublisherForm(request.POST if "apply" in request.POST else None)
+        if form.is_valid():
+            publisher = form.cleaned_data["publisher"]
+            count = queryset.update(publisher=publisher)
+            self.message_user(
+                request, f"{count} articles are now published by {publisher}.", messages.SUCCESS
+            )
+            return None
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.opts,
+            "title": "Re-assign publisher",
+            "form": form,
+            "articles": queryset,
+            "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
+        }
+        return TemplateResponse(request, "admin/articles/article/reassign_publisher.html", context)
+
+    @admin.action(description="Export the selected articles as JSON Lines", permissions=["view"])
+    def export_jsonl(self, request: HttpRequest, queryset: QuerySet) -> StreamingHttpResponse:
+        response = StreamingHttpResponse(
+            export_lines(queryset), content_type="application/jsonl; charset=utf-8"
+        )
+        filename = f"articles-{timezone.now():%Y%m%d-%H%M%S}.jsonl"
+        response["Content-Disposition"] = f'attachment; filename="{filename}"'
+        return response
+
+    @admin.action(description="Soft-delete the selected articles (their spans stay)", permissions=["change"])
+    def soft_delete(self, request: HttpRequest, queryset: QuerySet) -> None:
+        count = queryset.filter(deleted_at__isnull=True).update(deleted_at=timezone.now())
+        self.message_user(request, f"{count} articles were soft-deleted.", messages.SUCCESS)
+
+    @admin.action(description="Restore the selected soft-deleted articles", permissions=["change"])
+    def restore(self, request: HttpRequest, queryset: QuerySet) -> None:
+        count = queryset.filter(deleted_at__isnull=False).update(deleted_at=None)
+        self.message_user(request, f"{count} articles were restored.", messages.SUCCESS)
+
+    def upload_view(self, request: HttpRequest) -> HttpResponse:
+        """Import uploaded files with the same importer and summary as `manage.py import_articles`."""
+        if not self.has_add_permission(request):
+            raise PermissionDenied
+        form, summary, status = UploadForm(), None, 200
+        if request.method == "POST":
+            form = UploadForm(request.POST, request.FILES)
+            if form.is_valid():
+                fmt = form.cleaned_data["format"] or None
+                uploads = form.cleaned_data["files"]
+                reports = [self._import_upload(upload, fmt, request.user) for upload in uploads]
+                summary = importers.Summary(reports)
+                form = UploadForm()
+            else:
+                status = 400
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.opts,
+            "title": "Import articles",
+            "form": form,
+            "summary": summary,
+            "max_bytes": settings.IMPORT_MAX_BYTES,
+        }
+        return TemplateResponse(request, "admin/articles/article/upload.html", context, status=status)
+
+    @staticmethod
+    def _import_upload(upload, format: str | None, user) -> importers.FileReport:
+        try:
+            importers.check_size(upload.size)
+        except importers.ImportFailed as error:
+            return importers.FileReport(path=upload.name, error=str(error))
+        return importers.import_bytes(upload.read(), name=upload.name, format=format, imported_by=user)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Exists, OuterRef, QuerySet
 
 from annotator import spans
 from annotator.models import Annotation
@@ -17,32 +18,36 @@ from articles.models import Article, BoilerplateDismissal, BoilerplateSuggestion
 LABEL = "boilerplate"
 
 
+def open_for(user) -> QuerySet[BoilerplateSuggestion]:
+    """Return the suggestions on visible articles this analyst has neither dismissed nor tagged."""
+    dismissed = BoilerplateDismissal.objects.filter(
+        user=user, paragraph=OuterRef("paragraph"), start=OuterRef("start"), end=OuterRef("end")
+    )
+    tagged = Annotation.objects.live().filter(
+        reviewer=user,
+        label__slug=LABEL,
+        paragraph=OuterRef("paragraph"),
+        start__lt=OuterRef("end"),
+        end__gt=OuterRef("start"),
+    )
+    return (
+        BoilerplateSuggestion.objects.filter(article__deleted_at__isnull=True)
+        .exclude(Exists(dismissed))
+        .exclude(Exists(tagged))
+        .select_related("paragraph")
+        .order_by("article_id", "paragraph__position", "start")
+    )
+
+
 def for_user(article: Article, user) -> list[BoilerplateSuggestion]:
-    """Return the article's suggestions this analyst has neither dismissed nor tagged, in reading order."""
-    dismissed = set(
-        BoilerplateDismissal.objects.filter(user=user, paragraph__article=article).values_list(
-            "paragraph_id", "start", "end"
-        )
-    )
-    tagged = list(
-        Annotation.objects.live()
-        .for_article(article)
-        .by(user)
-        .filter(label__slug=LABEL)
-        .values_list("paragraph_id", "start", "end")
-    )
-    return [
-        s
-        for s in BoilerplateSuggestion.objects.filter(article=article).select_related("paragraph")
-        if (s.paragraph_id, s.start, s.end) not in dismissed
-        and not any(pid == s.paragraph_id and start < s.end and s.start < end for pid, start, end in tagged)
-    ]
+    """Return the article's open suggestions for this analyst, in reading order."""
+    return list(open_for(user).filter(article=article))
 
 
 def _check_open(suggestion: BoilerplateSuggestion, user) -> None:
     if suggestion.article.deleted_at is not None:
         raise ValidationError("This article was deleted.")
-    if suggestion not in for_user(suggestion.article, user):
+    if not open_for(user).filter(pk=suggestion.pk).exists():
         raise ValidationError("You already tagged or dismissed this boilerplate.")
 
 

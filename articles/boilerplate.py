@@ -3,9 +3,9 @@
 The pure core (`find`) takes a publisher's articles as plain texts. A sentence recurs when its normalised text
 appears in another article of the publisher, or when nearly all of its word shingles do (so a cut-off copy
 of a disclaimer still counts). Recurring text is suggested only where boilerplate sits: the closing block of
-recurring paragraphs and the recurring sentences that end the last body paragraph. A republished story shares
-its body with the original, so recurrence alone would flag the news itself. `refresh` stores the suggestions
-of one publisher.
+paragraphs that recur in other articles' closing blocks, and the recurring sentences that end the last body
+paragraph. A republished story shares its body with the original, so recurrence alone would flag the news
+itself. `refresh` stores the suggestions of one publisher.
 """
 
 from __future__ import annotations
@@ -22,6 +22,7 @@ from articles.reuse import Sentence, shingles, split_sentences
 
 CONTAINED_SHARE = 0.9
 CONTAINED_MIN_WORDS = 5
+CUT_COPY_SHARE = 0.5
 RECURRING_PARAGRAPH_SHARE = 0.5
 
 ArticleTexts = list[tuple[int, str]]
@@ -48,36 +49,62 @@ class _Publisher:
         self.by_norm: dict[str, set[int]] = defaultdict(set)
         self.by_shingle: dict[int, set[int]] = defaultdict(set)
         self.shingles_of: dict[int, set[int]] = defaultdict(set)
+        # Sentences long enough to be a cut-off copy: (article, shingles), and where each shingle occurs.
+        self.pieces: list[tuple[int, frozenset[int]]] = []
+        self.piece_postings: dict[int, list[int]] = defaultdict(list)
         for aid, paragraphs in self.sentences.items():
             for _pid, sentences in paragraphs:
                 for sentence in sentences:
                     self.by_norm[sentence.norm].add(aid)
-                    hashes = shingles(sentence.keys)
+                    hashes = frozenset(shingles(sentence.keys))
                     self.shingles_of[aid].update(hashes)
                     for h in hashes:
                         self.by_shingle[h].add(aid)
+                    if len(sentence.keys) >= CONTAINED_MIN_WORDS:
+                        for h in hashes:
+                            self.piece_postings[h].append(len(self.pieces))
+                        self.pieces.append((aid, hashes))
 
-    def occurrences(self, article: int, sentence: Sentence, enough: int) -> int:
-        """Return in how many articles the sentence occurs, counting exact and nearly complete copies."""
-        found = self.by_norm[sentence.norm]
-        if len(found) >= enough or len(sentence.keys) < CONTAINED_MIN_WORDS:
-            return len(found)
-        hashes = sorted(set(shingles(sentence.keys)), key=lambda h: len(self.by_shingle[h]))
+    def _containing(self, article: int, hashes: list[int]) -> set[int]:
+        """Return the other articles holding nearly all of these shingles (maybe inside a longer text)."""
+        hashes = sorted(hashes, key=lambda h: len(self.by_shingle[h]))
         needed = math.ceil(CONTAINED_SHARE * len(hashes))
         # An article holding `needed` of the hashes holds at least one of any len - needed + 1 of them.
         candidates = set().union(*(self.by_shingle[h] for h in hashes[: len(hashes) - needed + 1]))
-        containing = {
+        return {
             other
             for other in candidates - {article}
             if sum(h in self.shingles_of[other] for h in hashes) >= needed
         }
-        return len(found | containing | {article})
+
+    def _cut_copies(self, article: int, hashes: frozenset[int]) -> set[int]:
+        """Return the other articles holding a cut-off copy of this sentence: a sentence nearly all inside it,
+        covering at least half of it."""
+        shared: dict[int, int] = defaultdict(int)
+        for h in hashes:
+            for index in self.piece_postings[h]:
+                shared[index] += 1
+        found = set()
+        for index, n in shared.items():
+            aid, piece = self.pieces[index]
+            if aid != article and n >= CONTAINED_SHARE * len(piece) and n >= CUT_COPY_SHARE * len(hashes):
+                found.add(aid)
+        return found
+
+    def occurrences(self, article: int, sentence: Sentence, enough: int) -> int:
+        """Return in how many articles the sentence occurs, counting exact, nearly complete and cut copies."""
+        found = self.by_norm[sentence.norm] | {article}
+        if len(found) >= enough or len(sentence.keys) < CONTAINED_MIN_WORDS:
+            return len(found)
+        hashes = frozenset(shingles(sentence.keys))
+        found = found | self._containing(article, list(hashes))
+        if len(found) >= enough:
+            return len(found)
+        return len(found | self._cut_copies(article, hashes))
 
 
-def _closing_suggestions(
-    paragraphs: list[tuple[int, list[Sentence]]], counts: dict[int, list[int]], enough: int
-) -> list[Suggestion]:
-    """Return the closing block of recurring paragraphs, and recurring sentences ending the last body one."""
+def _body_end(paragraphs: list[tuple[int, list[Sentence]]], counts: dict[int, list[int]], enough: int) -> int:
+    """Return where the closing block of recurring paragraphs starts."""
 
     def recurring(pid: int, sentences: list[Sentence]) -> bool:
         total = sum(s.end - s.start for s in sentences)
@@ -87,6 +114,14 @@ def _closing_suggestions(
     body_end = len(paragraphs)
     while body_end and recurring(*paragraphs[body_end - 1]):
         body_end -= 1
+    return body_end
+
+
+def _closing_suggestions(
+    paragraphs: list[tuple[int, list[Sentence]]], counts: dict[int, list[int]], enough: int
+) -> list[Suggestion]:
+    """Return the closing block of recurring paragraphs, and recurring sentences ending the last body one."""
+    body_end = _body_end(paragraphs, counts, enough)
     if body_end == 0:
         # Every paragraph recurs: a same-publisher republication, where nothing tells the frame apart.
         return []
@@ -105,17 +140,37 @@ def _closing_suggestions(
 
 
 def find(articles: dict[int, ArticleTexts], min_articles: int) -> dict[int, list[Suggestion]]:
-    """Return suggestions per article id from one publisher's {article id: [(paragraph id, text)]}."""
+    """Return suggestions per article id from one publisher's {article id: [(paragraph id, text)]}.
+
+    Two passes: the first finds each article's closing block by recurrence anywhere; the second counts only
+    recurrences inside other articles' closing blocks, so a republication whose last paragraph is the
+    original's body text does not turn that text into boilerplate.
+    """
     publisher = _Publisher(articles)
-    result = {}
-    for aid, paragraphs in publisher.sentences.items():
-        paragraphs = [(pid, sentences) for pid, sentences in paragraphs if sentences]
-        counts = {
-            pid: [publisher.occurrences(aid, s, min_articles) for s in sentences]
-            for pid, sentences in paragraphs
+    kept = {
+        aid: [(pid, sentences) for pid, sentences in paragraphs if sentences]
+        for aid, paragraphs in publisher.sentences.items()
+    }
+    counts = {
+        aid: {
+            pid: [publisher.occurrences(aid, s, min_articles) for s in sentences] for pid, sentences in paras
         }
-        result[aid] = _closing_suggestions(paragraphs, counts, min_articles) if paragraphs else []
-    return result
+        for aid, paras in kept.items()
+    }
+    closing = {
+        aid: {pid for pid, _ in paras[_body_end(paras, counts[aid], min_articles) :]}
+        for aid, paras in kept.items()
+    }
+    frames = _Publisher(
+        {aid: [(pid, text) for pid, text in articles[aid] if pid in closing[aid]] for aid in articles}
+    )
+    for aid, paragraphs in frames.sentences.items():
+        for pid, sentences in paragraphs:
+            counts[aid][pid] = [frames.occurrences(aid, s, min_articles) for s in sentences]
+    return {
+        aid: _closing_suggestions(paras, counts[aid], min_articles) if paras else []
+        for aid, paras in kept.items()
+    }
 
 
 @transaction.atomic

@@ -51,7 +51,7 @@ def test_a_cut_off_copy_is_still_recognised():
         ["A storm hit the coast.", FOOTER, cut],
     )
     found = _suggested(boilerplate.find(texts, min_articles=2), texts)
-    assert found[2] == [FOOTER, cut]
+    assert found == {1: [FOOTER, DISCLAIMER], 2: [FOOTER, cut]}
 
 
 def test_shared_body_text_of_a_republication_is_not_boilerplate():
@@ -132,3 +132,12 @@ def test_boilerplate_is_not_linked_as_reuse(seeds):
     later = {link.later_text for link in ReuseLink.objects.filter(later_article=second)}
     assert "Copyright © South Front, South Front, 2016" not in later
     assert not any("Global Research" in text for text in later)
+
+
+def test_a_republication_ending_on_the_originals_body_text_keeps_it_as_news():
+    shared = "The council voted on Monday to cut the school budget by ten percent from next year."
+    texts = _texts(
+        [shared, "Only the first article says this.", FOOTER],
+        ["The second one opens differently.", shared, FOOTER],
+    )
+    assert _suggested(boilerplate.find(texts, min_articles=2), texts) == {1: [FOOTER], 2: [FOOTER]}

@@ -1,0 +1,103 @@
+"""Read-only API for source criticism: reuse links (per article, per pair) and boilerplate suggestions."""
+
+from __future__ import annotations
+
+import django_filters
+from rest_framework import mixins, serializers
+
+from annotator import suggestions
+from annotator.api.base import ApiViewSet
+from articles.models import BoilerplateSuggestion, ReuseLink
+
+
+class ReuseLinkSerializer(serializers.ModelSerializer):
+    earlier_text = serializers.CharField(
+        read_only=True, help_text="The reused text as the earlier article has it."
+    )
+    later_text = serializers.CharField(read_only=True, help_text="The same text as the later article has it.")
+
+    class Meta:
+        model = ReuseLink
+        fields = [
+            "id",
+            "kind",
+            "score",
+            "earlier_article",
+            "earlier_paragraph",
+            "earlier_start",
+            "earlier_end",
+            "earlier_text",
+            "later_article",
+            "later_paragraph",
+            "later_start",
+            "later_end",
+            "later_text",
+            "created_at",
+        ]
+        extra_kwargs = {
+            "earlier_start": {"help_text": "Code-point offset into the earlier paragraph's text."},
+            "later_start": {"help_text": "Code-point offset into the later paragraph's text."},
+        }
+
+
+class ReuseLinkFilter(django_filters.FilterSet):
+    article = django_filters.NumberFilter(
+        method="involving", help_text="Only links with this article on either side."
+    )
+    other = django_filters.NumberFilter(
+        method="involving", help_text="With `article`: only the links between the two articles (a pair)."
+    )
+
+    class Meta:
+        model = ReuseLink
+        fields = ["article", "other", "kind"]
+
+    def involving(self, queryset, name, value):
+        return queryset.involving(value)
+
+
+class ReuseLinkViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ApiViewSet):
+    """Text reused between two articles, with both sides' paragraph and code-point range.
+
+    `earlier_*` is the older article (by publication date, then import order); links to deleted articles
+    are left out.
+    """
+
+    serializer_class = ReuseLinkSerializer
+    filterset_class = ReuseLinkFilter
+
+    def get_queryset(self):
+        return (
+            ReuseLink.objects.visible()
+            .select_related("earlier_paragraph", "later_paragraph")
+            .order_by("later_article_id", "later_paragraph__position", "later_start", "id")
+        )
+
+
+class BoilerplateSuggestionSerializer(serializers.ModelSerializer):
+    text = serializers.CharField(read_only=True, help_text="The suggested text.")
+
+    class Meta:
+        model = BoilerplateSuggestion
+        fields = ["id", "article", "paragraph", "start", "end", "text", "occurrences"]
+
+
+class BoilerplateSuggestionFilter(django_filters.FilterSet):
+    class Meta:
+        model = BoilerplateSuggestion
+        fields = ["article"]
+
+
+class BoilerplateSuggestionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ApiViewSet):
+    """Boilerplate suggestions still open for the requesting analyst: not dismissed, not yet tagged.
+
+    Suggestions are not spans; accepting one creates the analyst's own boilerplate span.
+    """
+
+    serializer_class = BoilerplateSuggestionSerializer
+    filterset_class = BoilerplateSuggestionFilter
+
+    def get_queryset(self):
+        if getattr(self, "swagger_fake_view", False):  # schema generation has no user
+            return BoilerplateSuggestion.objects.none()
+        return suggestions.open_for(self.request.user)

@@ -106,22 +106,20 @@ class LabelShare:
 def _label_shares() -> dict[int, list[LabelShare]]:
     """Return per publisher how many characters of its articles each label covers.
 
-    The corpus app never imports the annotator: it reads spans through Article's reverse relation
-    `annotations` by name, so this query is the one place that knows the spans' field names.
+    The corpus app never imports the annotator: it reaches the span model through Article's reverse
+    relation `annotations`, so this query is the one place that knows the spans' field names.
     """
+    spans = Article._meta.get_field("annotations").related_model
     rows = (
-        Article.objects.visible()
-        .filter(annotations__deleted_at__isnull=True)
-        .values("publisher_id", "annotations__label__name", "annotations__label__colour")
-        .annotate(characters=Sum(F("annotations__end") - F("annotations__start")))
-        .order_by("publisher_id", "annotations__label__order", "annotations__label__name")
+        spans._default_manager.filter(deleted_at__isnull=True, article__deleted_at__isnull=True)
+        .values("article__publisher_id", "label__name", "label__colour")
+        .annotate(characters=Sum(F("end") - F("start")))
+        .order_by("article__publisher_id", "label__order", "label__name")
     )
     by_source: dict[int, list[LabelShare]] = defaultdict(list)
     for row in rows:
-        by_source[row["publisher_id"]].append(
-            LabelShare(
-                row["annotations__label__name"], row["annotations__label__colour"], row["characters"], 0
-            )
+        by_source[row["article__publisher_id"]].append(
+            LabelShare(row["label__name"], row["label__colour"], row["characters"], 0)
         )
     for shares in by_source.values():
         total = sum(s.characters for s in shares)

@@ -1,0 +1,136 @@
+"""The transfer preview and confirm views behind the compare page."""
+
+from __future__ import annotations
+
+import pytest
+from django.urls import include, path, reverse
+
+from annotator.models import Annotation, AnnotationChange
+from annotator.urls import urlpatterns as project_urls
+from tests.factories import ArticleFactory
+
+# The transfer views are wired in the project's URLconf by its owner; until then the tests add them here.
+urlpatterns = project_urls + [path("", include("annotator.reuse_urls"))] * (
+    "reuse" not in {getattr(p, "namespace", None) for p in project_urls}
+)
+pytestmark = pytest.mark.urls(__name__)
+
+OLD = ["Troops tried to encircle the city, cutting off the Homs-Al-Salamiyah-Palmyra highway on Friday."]
+NEW = ["Troops tried to encircle the city, cutting off the Homs-Palmyra highway on Friday. It rained."]
+
+
+@pytest.fixture
+def pair(db):
+    return ArticleFactory(paragraphs=OLD + ["Nobody saw the convoy."]), ArticleFactory(paragraphs=NEW)
+
+
+@pytest.fixture
+def spans_of(pair, analyst, annotate):
+    old, _ = pair
+    paragraphs = list(old.paragraphs.order_by("position"))
+    return [
+        annotate(paragraphs[0], "encircle the city", "reported_fact", reviewer=analyst),
+        annotate(paragraphs[0], "the Homs-Al-Salamiyah-Palmyra highway", "speculation", reviewer=analyst),
+        annotate(paragraphs[1], "Nobody saw the convoy.", "attributed_claim", reviewer=analyst),
+    ]
+
+
+def _url(name: str, source, target) -> str:
+    return reverse(f"reuse:{name}", args=[source.pk, target.pk])
+
+
+def test_the_preview_lists_exact_edited_and_missing(client, analyst, pair, spans_of):
+    old, new = pair
+    client.force_login(analyst)
+    response = client.get(_url("transfer", old, new), HTTP_HX_REQUEST="true")
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "<html" not in html
+    assert html.index("Transfers exactly") < html.index("encircle the city")
+    assert "Transfers onto edited text" in html
+    assert "Lands on <q>the Homs-Palmyra highway</q>" in html
+    assert "<del>Homs-Al-Salamiyah-Palmyra</del>" in html and "<ins>Homs-Palmyra</ins>" in html
+    assert "No match" in html
+    assert f'value="{spans_of[2].pk}" disabled' in html
+    full = client.get(_url("transfer", old, new))
+    assert "<html" in full.content.decode()
+    assert "Transfers onto edited text" in full.content.decode()
+
+
+def test_confirming_creates_the_chosen_spans_as_transfers(client, analyst, pair, spans_of):
+    old, new = pair
+    client.force_login(analyst)
+    chosen = {"span": [spans_of[0].pk, spans_of[1].pk]}
+    response = client.post(_url("transfer-apply", old, new), chosen, HTTP_HX_REQUEST="true")
+    assert response.status_code == 200
+    assert "Transferred 2 spans to" in response.content.decode()
+    assert response.headers["HX-Trigger"].startswith('{"annotationChanged"')
+    created = Annotation.objects.filter(article=new).order_by("start")
+    assert [(a.quote, a.label.slug, a.transferred_from_id) for a in created] == [
+        ("encircle the city", "reported_fact", spans_of[0].pk),
+        ("the Homs-Palmyra highway", "speculation", spans_of[1].pk),
+    ]
+    assert AnnotationChange.objects.filter(article=new, action="transfer").count() == 2
+
+
+def test_without_javascript_confirming_goes_back_to_the_preview(client, analyst, pair, spans_of):
+    old, new = pair
+    client.force_login(analyst)
+    response = client.post(_url("transfer-apply", old, new), {"span": [spans_of[0].pk]})
+    assert response.status_code == 302
+    assert response.url == _url("transfer", old, new)
+    assert "Already there" in client.get(response.url).content.decode()
+
+
+@pytest.mark.parametrize(
+    ("data", "message"),
+    [
+        ({}, "Choose at least one span to transfer."),
+        ({"span": ["x"]}, "Spans are chosen by their numbers."),
+    ],
+)
+def test_bad_choices_are_refused_and_write_nothing(client, analyst, pair, spans_of, data, message):
+    old, new = pair
+    client.force_login(analyst)
+    response = client.post(_url("transfer-apply", old, new), data, HTTP_HX_REQUEST="true")
+    assert (response.status_code, response.content.decode()) == (400, message)
+    assert Annotation.objects.filter(article=new).count() == 0
+
+
+def test_an_outsider_cannot_transfer_someone_elses_spans(client, outsider, pair, spans_of):
+    old, new = pair
+    client.force_login(outsider)
+    preview = client.get(_url("transfer", old, new), HTTP_HX_REQUEST="true").content.decode()
+    assert "You have no spans in the article you copy from." in preview
+    response = client.post(
+        _url("transfer-apply", old, new), {"span": [spans_of[0].pk]}, HTTP_HX_REQUEST="true"
+    )
+    assert response.status_code == 400
+    assert response.content.decode() == f"These spans are not yours in this article: [{spans_of[0].pk}]."
+    assert Annotation.objects.filter(article=new).count() == 0
+
+
+def test_confirming_needs_a_csrf_token(analyst, pair, spans_of):
+    from django.test import Client
+
+    old, new = pair
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(analyst)
+    response = client.post(_url("transfer-apply", old, new), {"span": [spans_of[0].pk]})
+    assert response.status_code == 403
+    assert Annotation.objects.filter(article=new).count() == 0
+
+
+def test_transfer_needs_a_login(client, pair):
+    old, new = pair
+    response = client.get(_url("transfer", old, new))
+    assert response.status_code == 302
+    assert response.url.startswith(reverse("login"))
+
+
+def test_the_compare_page_offers_the_transfer(client, analyst, pair):
+    old, new = pair
+    client.force_login(analyst)
+    html = client.get(reverse("articles:compare", args=[old.pk, new.pk])).content.decode()
+    assert f'hx-get="{_url("transfer", old, new)}"' in html
+    assert f'hx-get="{_url("transfer", new, old)}"' in html

@@ -1,0 +1,117 @@
+"""Boilerplate suggestions for an analyst: listed apart from spans, accept one, accept all, dismiss."""
+
+from __future__ import annotations
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.urls import include, path, reverse
+
+from annotator import suggestions
+from annotator.models import Annotation, AnnotationChange
+from annotator.urls import urlpatterns as project_urls
+from articles import detection
+from articles.models import Article, BoilerplateDismissal, BoilerplateSuggestion
+from tests.factories import ArticleFactory, SourceFactory
+
+# The suggestion views are wired in the project's URLconf by its owner; until then the tests add them here.
+urlpatterns = project_urls + [path("", include("annotator.reuse_urls"))] * (
+    "reuse" not in {getattr(p, "namespace", None) for p in project_urls}
+)
+pytestmark = pytest.mark.urls(__name__)
+
+FOOTER = "Copyright © The Valley Courier. All rights reserved, reproduction only with permission."
+APPEAL = "Become a member of the Valley Courier and support local reporting from the valley."
+
+
+@pytest.fixture
+def article(db, settings):
+    settings.BOILERPLATE_MIN_ARTICLES = 2
+    courier = SourceFactory(name="Valley Courier")
+    first = ArticleFactory(publisher=courier, paragraphs=["The council met on Monday.", FOOTER, APPEAL])
+    second = ArticleFactory(publisher=courier, paragraphs=["A storm hit the coast.", FOOTER, APPEAL])
+    detection.detect([first.pk, second.pk])
+    return first
+
+
+def test_suggestions_are_listed_apart_from_spans(client, analyst, article):
+    client.force_login(analyst)
+    response = client.get(reverse("reuse:suggestions", args=[article.pk]), HTTP_HX_REQUEST="true")
+    html = response.content.decode()
+    assert "<html" not in html
+    assert 'Boilerplate suggestions <span class="muted">2</span>' in html
+    assert "Copyright © The Valley Courier." in html and "In 2 articles of this publisher" in html
+    assert Annotation.objects.count() == 0
+    assert "<html" in client.get(reverse("reuse:suggestions", args=[article.pk])).content.decode()
+
+
+def test_accepting_one_creates_the_analysts_boilerplate_span_with_history(client, analyst, article):
+    client.force_login(analyst)
+    footer = BoilerplateSuggestion.objects.get(article=article, paragraph__text=FOOTER)
+    response = client.post(reverse("reuse:suggestion-accept", args=[footer.pk]), HTTP_HX_REQUEST="true")
+    assert response.status_code == 200
+    assert 'Boilerplate suggestions <span class="muted">1</span>' in response.content.decode()
+    assert "annotationChanged" in response.headers["HX-Trigger"]
+    span = Annotation.objects.get()
+    assert (span.quote, span.label.slug, span.reviewer, span.start) == (FOOTER, "boilerplate", analyst, 0)
+    assert AnnotationChange.objects.get(annotation=span).action == "create"
+    again = client.post(reverse("reuse:suggestion-accept", args=[footer.pk]), HTTP_HX_REQUEST="true")
+    assert (again.status_code, again.content.decode()) == (
+        400,
+        "You already tagged or dismissed this boilerplate.",
+    )
+    assert Annotation.objects.count() == 1
+
+
+def test_accept_all_tags_every_open_suggestion_once(client, analyst, article):
+    client.force_login(analyst)
+    url = reverse("reuse:suggestions-accept-all", args=[article.pk])
+    response = client.post(url)
+    assert response.status_code == 302
+    assert response.url == article.get_absolute_url()
+    assert sorted(Annotation.objects.values_list("quote", flat=True)) == sorted([FOOTER, APPEAL])
+    client.post(url)
+    assert Annotation.objects.count() == 2
+
+
+def test_dismissing_hides_it_for_this_analyst_only(client, analyst, colleague, article):
+    client.force_login(analyst)
+    footer = BoilerplateSuggestion.objects.get(article=article, paragraph__text=FOOTER)
+    response = client.post(reverse("reuse:suggestion-dismiss", args=[footer.pk]), HTTP_HX_REQUEST="true")
+    assert response.status_code == 200
+    assert FOOTER not in response.content.decode()
+    assert [s.text for s in suggestions.for_user(article, analyst)] == [APPEAL]
+    assert [s.text for s in suggestions.for_user(article, colleague)] == [FOOTER, APPEAL]
+    assert Annotation.objects.count() == 0
+
+
+def test_a_dismissal_survives_detection_running_again(analyst, article):
+    footer = BoilerplateSuggestion.objects.get(article=article, paragraph__text=FOOTER)
+    suggestions.dismiss(suggestion=footer, user=analyst)
+    detection.clear()
+    detection.detect(Article.objects.values_list("pk", flat=True))
+    assert not BoilerplateSuggestion.objects.filter(pk=footer.pk).exists()
+    assert [s.text for s in suggestions.for_user(article, analyst)] == [APPEAL]
+    assert BoilerplateDismissal.objects.count() == 1
+
+
+def test_a_span_of_their_own_hides_the_suggestion(analyst, article, annotate):
+    annotate(article.paragraphs.get(text=FOOTER), "All rights reserved", "boilerplate", reviewer=analyst)
+    assert [s.text for s in suggestions.for_user(article, analyst)] == [APPEAL]
+    footer = BoilerplateSuggestion.objects.get(article=article, paragraph__text=FOOTER)
+    with pytest.raises(ValidationError, match="You already tagged or dismissed this boilerplate."):
+        suggestions.accept(suggestion=footer, user=analyst)
+
+
+def test_writes_need_post_and_a_login(client, article):
+    footer = BoilerplateSuggestion.objects.get(article=article, paragraph__text=FOOTER)
+    response = client.post(reverse("reuse:suggestion-accept", args=[footer.pk]))
+    assert response.status_code == 302
+    assert response.url.startswith(reverse("login"))
+    assert Annotation.objects.count() == 0
+
+
+def test_a_get_cannot_accept(client, analyst, article):
+    client.force_login(analyst)
+    footer = BoilerplateSuggestion.objects.get(article=article, paragraph__text=FOOTER)
+    assert client.get(reverse("reuse:suggestion-accept", args=[footer.pk])).status_code == 405
+    assert Annotation.objects.count() == 0

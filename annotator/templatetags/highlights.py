@@ -136,6 +136,13 @@ def highlighted(context, paragraph) -> SafeString:
     return render_highlights(paragraph.text, paragraph.layer_spans, paragraph.links, user_id)
 
 
+@register.filter
+def byline(value: str) -> str:
+    """Return a byline that reads "By …" whether or not the publisher wrote the "By"."""
+    value = value.strip()
+    return value if value.lower().startswith("by ") else f"By {value}"
+
+
 def _luminance(hex_colour: str) -> float:
     channels = [int(hex_colour[i : i + 2], 16) / 255 for i in (1, 3, 5)]
     linear = [c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4 for c in channels]

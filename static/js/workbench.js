@@ -141,9 +141,9 @@
     toolbar.elements.note.value = "";
   }
 
+  // Only hide: a form inside may still be waiting for htmx to swap its answer elsewhere.
   function hidePopover() {
     popover.hidden = true;
-    popover.replaceChildren();
   }
 
   function tag(label) {

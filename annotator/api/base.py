@@ -102,6 +102,9 @@ class ApiView(GenericAPIView):
 class ApiViewSet(ViewSetMixin, ApiView):
     """Base of every API viewset."""
 
+    # Any path segment reaches the view, so a malformed id gets the API's JSON 404, not Django's HTML one.
+    lookup_value_regex = "[^/]+"
+
 
 @contextmanager
 def domain_errors() -> Iterator[None]:

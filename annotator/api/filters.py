@@ -23,11 +23,12 @@ class KnownValueField(forms.CharField):
     def clean(self, value):
         value = super().clean(value)
         if value and not self.queryset.filter(**{self.column: value}).exists():
-            message = f"Unknown {self.noun} {value!r}."
+            # Values go in params: the message is %-formatted later, and a value may contain "%".
+            message, params = "Unknown %(noun)s '%(value)s'.", {"noun": self.noun, "value": value}
             if self.list_choices:
-                choices = ", ".join(self.queryset.values_list(self.column, flat=True).distinct())
-                message += f" Choose one of: {choices}."
-            raise forms.ValidationError(message, code="unknown")
+                message += " Choose one of: %(choices)s."
+                params["choices"] = ", ".join(self.queryset.values_list(self.column, flat=True).distinct())
+            raise forms.ValidationError(message, code="unknown", params=params)
         return value
 
 

@@ -19,6 +19,9 @@ class LabelSerializer(serializers.ModelSerializer):
 
 
 class SourceSerializer(serializers.ModelSerializer):
+    # Plain text, not a slug pattern: the importer makes Unicode slugs ("allow_unicode").
+    slug = serializers.CharField(read_only=True)
+
     class Meta:
         model = Source
         fields = ["slug", "name"]

@@ -52,6 +52,8 @@ ArticleCreateError = schema.field_errors(
     "ArticleCreateErrorSerializer", list(ArticleCreateSerializer().fields)
 )
 TokenError = schema.field_errors("TokenErrorSerializer", ["username", "password"])
+ARTICLE_ID = OpenApiParameter("id", int, OpenApiParameter.PATH, description="Article id.")
+SPAN_ID = OpenApiParameter("id", int, OpenApiParameter.PATH, description="Span (annotation) id.")
 VERSION_PARAMETER = OpenApiParameter(
     "version",
     int,
@@ -77,6 +79,7 @@ class TokenView(ObtainAuthToken):
     ),
     retrieve=extend_schema(
         summary="One article with its paragraphs in order",
+        parameters=[ARTICLE_ID],
         responses={200: ArticleDetailSerializer, **READ_ERRORS},
     ),
     create=extend_schema(
@@ -95,13 +98,13 @@ class TokenView(ObtainAuthToken):
     ),
     destroy=extend_schema(
         summary="Soft-delete an article (staff)",
+        parameters=[ARTICLE_ID],
         responses={204: None, 401: UNAUTHENTICATED, 403: FORBIDDEN, 404: NOT_FOUND},
     ),
 )
 class ArticleViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.DestroyModelMixin, ApiViewSet):
     permission_classes = [IsAuthenticated, StaffWrites]
     filterset_class = ArticleFilter
-    lookup_value_regex = r"\d+"
 
     def get_queryset(self):
         queryset = (
@@ -148,7 +151,9 @@ class LabelViewSet(mixins.ListModelMixin, ApiViewSet):
         summary="List live spans",
         responses={200: AnnotationSerializer(many=True), 400: AnnotationFilterError, **READ_ERRORS},
     ),
-    retrieve=extend_schema(summary="One span", responses={200: AnnotationSerializer, **READ_ERRORS}),
+    retrieve=extend_schema(
+        summary="One span", parameters=[SPAN_ID], responses={200: AnnotationSerializer, **READ_ERRORS}
+    ),
     create=extend_schema(
         summary="Tag a span",
         description="Offsets are code-point indices into the paragraph's text. You become its reviewer.",
@@ -157,6 +162,7 @@ class LabelViewSet(mixins.ListModelMixin, ApiViewSet):
     ),
     update=extend_schema(
         summary="Change a span's label, note and attribution",
+        parameters=[SPAN_ID],
         description="Only the span's reviewer or staff. Offsets never change: delete and tag again instead.",
         request=AnnotationUpdateSerializer,
         responses={
@@ -170,6 +176,7 @@ class LabelViewSet(mixins.ListModelMixin, ApiViewSet):
     ),
     partial_update=extend_schema(
         summary="Change some of a span's label, note and attribution",
+        parameters=[SPAN_ID],
         request=AnnotationUpdateSerializer(partial=True),
         responses={
             200: AnnotationSerializer,
@@ -182,7 +189,7 @@ class LabelViewSet(mixins.ListModelMixin, ApiViewSet):
     ),
     destroy=extend_schema(
         summary="Delete a span (it can be undone in the workbench)",
-        parameters=[VERSION_PARAMETER],
+        parameters=[SPAN_ID, VERSION_PARAMETER],
         responses={
             204: None,
             400: AnnotationWriteError,
@@ -203,7 +210,6 @@ class AnnotationViewSet(
     permission_classes = [IsAuthenticated, CanEditSpan]
     filterset_class = AnnotationFilter
     serializer_class = AnnotationSerializer
-    lookup_value_regex = r"\d+"
 
     def get_queryset(self):
         return (

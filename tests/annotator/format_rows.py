@@ -33,7 +33,8 @@ def row(
     return {
         "id": span_id, "article": article, "article_title": "Council meets", "article_url": None,
         "article_checksum": "ab" * 32, "publisher": "town-crier", "original_source": None,
-        "paragraph": 100 + paragraph, "paragraph_position": paragraph, "start": start, "end": start + len(quote),
+        "paragraph": 100 + paragraph, "paragraph_position": paragraph,
+        "start": start, "end": start + len(quote),
         "quote": quote, "label": label, "reviewer": reviewer, "note": note, "attributed_to": attributed_to,
         "created_at": WHEN, "updated_at": WHEN, "article_start": offset + start,
         "article_end": offset + start + len(quote), "prefix": text[max(0, start - 32) : start],

@@ -34,11 +34,12 @@ def test_one_side_of_the_context_is_enough_when_it_singles_out_one_place():
     ("kwargs", "message"),
     [
         ({"quote": "bridge"}, "the quote 'bridge' is not in the article."),
-        ({"quote": "army said the road was"}, "the quote 'army said the road was' occurs 2 times with the same "
-         "context; cannot tell which."),
-        ({"quote": "road", "prefix": "xyz ", "suffix": " abc"}, "the quote 'road' occurs 2 time(s) but its prefix "
-         "and suffix single out none of them."),
-        ({"quote": "open.\n\nLater"}, "the quote runs across a paragraph break; spans stay within one paragraph."),
+        ({"quote": "army said the road was"},
+         "the quote 'army said the road was' occurs 2 times with the same context; cannot tell which."),
+        ({"quote": "road", "prefix": "xyz ", "suffix": " abc"},
+         "the quote 'road' occurs 2 time(s) but its prefix and suffix single out none of them."),
+        ({"quote": "open.\n\nLater"},
+         "the quote runs across a paragraph break; spans stay within one paragraph."),
     ],
 )  # fmt: skip
 def test_what_cannot_be_placed_without_guessing_is_unmatched(kwargs, message):

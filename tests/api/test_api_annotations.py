@@ -27,7 +27,8 @@ def test_it_creates_a_span_with_its_quote(client_for, analyst, paragraph, labels
         ({"start": 9, "end": 4}, "end", "end (4) must be greater than start (9)."),
         ({"start": 0, "end": 500}, "end", "end (500) is past the end of the paragraph (46 characters)."),
         ({"start": -1}, "start", "Ensure this value is greater than or equal to 0."),
-        ({"quote": "Mayor"}, "quote", "The quote does not match the paragraph text at 4-9: expected 'mayor'."),
+        ({"quote": "Mayor"}, "quote",
+         "The quote does not match the paragraph text at 4-9: expected 'mayor'."),
         ({"label": "rumour"}, "label",
          "Unknown label 'rumour'. Choose one of: reported_fact, attributed_claim, speculation, boilerplate."),
         ({"paragraph": 987654}, "paragraph", "Unknown paragraph 987654."),
@@ -50,9 +51,8 @@ def test_bad_input_is_refused_with_a_message_and_nothing_is_written(
 
 
 def test_text_a_database_cannot_store_is_a_400(client_for, analyst, paragraph, labels):
-    body = (
-        '{"paragraph": %d, "start": 4, "end": 9, "label": "speculation", "note": "a\\ud800b"}' % paragraph.pk
-    )
+    fields = '"start": 4, "end": 9, "label": "speculation", "note": "a\\ud800b"'
+    body = f'{{"paragraph": {paragraph.pk}, {fields}}}'
     response = client_for(analyst).post(URL, body, content_type="application/json")
     assert response.status_code == 400
     assert response.json() == {"detail": "Text must not contain unpaired UTF-16 surrogates."}
@@ -139,7 +139,8 @@ def test_list_filters_by_article_label_reviewer_and_time(client_for, analyst, co
     ("query", "errors"),
     [
         ("label=rumour", {"label": [
-            "Unknown label 'rumour'. Choose one of: reported_fact, attributed_claim, speculation, boilerplate."]}),
+            "Unknown label 'rumour'. "
+            "Choose one of: reported_fact, attributed_claim, speculation, boilerplate."]}),
         ("reviewer=nobody", {"reviewer": ["Unknown reviewer 'nobody'."]}),
         ("article=999999", {"article": ["Unknown article 999999."]}),
         ("article=abc", {"article": ["Unknown article abc."]}),

@@ -143,7 +143,8 @@ def test_staff_create_an_article_from_json(client_for, staff):
         ({"title": "T", "paragraphs": ["P."], "colour": "red"}, "unknown field 'colour' (the fields are: "
          "title, text, paragraphs, links, publisher, byline, published_on, original_source, "
          "original_published_on, url, tags, language)"),
-        ({"title": "T" * 501, "paragraphs": ["P."]}, "line 1: the title is 501 characters long; the limit is 500"),
+        ({"title": "T" * 501, "paragraphs": ["P."]},
+         "line 1: the title is 501 characters long; the limit is 500"),
     ],
 )  # fmt: skip
 def test_a_bad_article_is_refused_with_the_importers_message(client_for, staff, payload, message):

@@ -80,7 +80,10 @@ def test_only_staff_create_and_delete_articles(client_for, analyst, staff, artic
     assert deleted.status_code == {403: 403, 201: 204}[expected]
 
 
-LINE = b'{"quote": "x", "label": "speculation", "article_url": "https://a.example/", "article_start": 0, "article_end": 1}'
+LINE = (
+    b'{"quote": "x", "label": "speculation", "article_url": "https://a.example/", '
+    b'"article_start": 0, "article_end": 1}'
+)
 
 
 def test_analysts_may_not_import_spans(client_for, analyst):

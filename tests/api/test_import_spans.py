@@ -1,4 +1,4 @@
-"""Importing spans: anchoring by position, re-anchoring by quote and context, reporting what cannot be placed."""
+"""Importing spans: anchored by position, re-anchored by quote and context, the rest reported."""
 
 from __future__ import annotations
 
@@ -35,7 +35,9 @@ def exported(client_for, staff, analyst, annotate) -> bytes:
     article = ArticleFactory(paragraphs=ORIGINAL, url=URL_OF_REPORT)
     annotate(article.paragraphs.get(position=0), "On Monday", reviewer=analyst)
     annotate(article.paragraphs.get(position=1), "cut by 10%", reviewer=analyst, note="check")
-    annotate(article.paragraphs.get(position=2), "prelude to privatisation", label="speculation", reviewer=analyst)
+    annotate(
+        article.paragraphs.get(position=2), "prelude to privatisation", label="speculation", reviewer=analyst
+    )
     return b"".join(client_for(staff).get("/api/v1/export/spans").streaming_content)
 
 
@@ -46,7 +48,9 @@ def republish() -> Article:
 
 
 def post(client, content: bytes, **options):
-    return client.post(URL, {"file": SimpleUploadedFile("spans.jsonl", content), **options}, format="multipart")
+    return client.post(
+        URL, {"file": SimpleUploadedFile("spans.jsonl", content), **options}, format="multipart"
+    )
 
 
 def test_moved_spans_are_re_anchored_and_changed_ones_make_the_import_fail_whole(client_for, staff, exported):
@@ -88,9 +92,10 @@ def test_a_dry_run_reports_and_writes_nothing(client_for, staff, exported):
          "give 'paragraph_position', 'start' and 'end', or 'article_start' and 'article_end'."),
         ('{"quote": 5, "label": "speculation", "article_url": "u", "article_start": 0, "article_end": 1}',
          "'quote' must be a string, not int."),
-        ('{"quote": "On", "label": "rumour", "article_url": "https://example.org/council", "article_start": 0, '
-         '"article_end": 2, "reviewer": "alice"}',
-         "label: Unknown label 'rumour'. Choose one of: reported_fact, attributed_claim, speculation, boilerplate."),
+        ('{"quote": "On", "label": "rumour", "article_url": "https://example.org/council", '
+         '"article_start": 0, "article_end": 2, "reviewer": "alice"}',
+         "label: Unknown label 'rumour'. Choose one of: "
+         "reported_fact, attributed_claim, speculation, boilerplate."),
         ('{"quote": "On", "label": "speculation", "article_url": "https://example.org/council", '
          '"article_start": 0, "article_end": 2, "reviewer": "nobody"}',
          "unknown reviewer 'nobody'; create the user first or name a default reviewer."),

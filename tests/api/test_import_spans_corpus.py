@@ -47,7 +47,11 @@ def test_export_then_import_into_an_emptied_database_gives_identical_spans(clien
 
     assert response.status_code == 200, response.json()["problems"][:5]
     assert response.json() | {"created": None} == {
-        "created": None, "reanchored": 0, "existing": 0, "written": True, "problems": []
+        "created": None,
+        "reanchored": 0,
+        "existing": 0,
+        "written": True,
+        "problems": [],
     }
     assert snapshot() == corpus
 
@@ -55,7 +59,9 @@ def test_export_then_import_into_an_emptied_database_gives_identical_spans(clien
 def test_importing_the_same_export_again_adds_nothing(client_for, staff, corpus):
     client = client_for(staff)
     exported = b"".join(client.get("/api/v1/export/spans").streaming_content)
-    response = client.post("/api/v1/import/", {"file": SimpleUploadedFile("s.jsonl", exported)}, format="multipart")
+    response = client.post(
+        "/api/v1/import/", {"file": SimpleUploadedFile("s.jsonl", exported)}, format="multipart"
+    )
     assert response.json()["existing"] == len(corpus)
     assert response.json()["created"] == 0
     assert snapshot() == corpus

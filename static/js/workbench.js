@@ -72,7 +72,7 @@
       start: codePointLength(text.slice(0, start)),
       end: codePointLength(text.slice(0, end)),
       quote: text.slice(start, end),
-      rect: range.getBoundingClientRect(),
+      range: range.cloneRange(),
     };
   }
 
@@ -120,6 +120,8 @@
   }
 
   let pending = null;
+  // Keep the words being tagged visibly marked while focus is in the toolbar's fields.
+  const canMarkPending = Boolean(window.CSS && CSS.highlights && window.Highlight);
 
   function showToolbar(selection) {
     pending = selection;
@@ -127,13 +129,22 @@
       toolbar.elements[name].value = selection[name];
     }
     toolbar.hidden = false;
-    placeBelow(toolbar, selection.rect);
+    placeBelow(toolbar, selection.range.getBoundingClientRect());
+    if (canMarkPending) CSS.highlights.set("pending-span", new Highlight(selection.range));
   }
 
   function hideToolbar() {
     pending = null;
     toolbar.hidden = true;
+    if (canMarkPending) CSS.highlights.delete("pending-span");
   }
+
+  // Content loaded above the selection moves the words; the toolbar follows them.
+  function replaceToolbar() {
+    if (pending && !toolbar.hidden) placeBelow(toolbar, pending.range.getBoundingClientRect());
+  }
+  document.body.addEventListener("htmx:afterSettle", replaceToolbar);
+  window.addEventListener("resize", replaceToolbar);
 
   function resetToolbar() {
     hideToolbar();

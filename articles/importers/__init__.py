@@ -24,7 +24,8 @@ from articles.models import Article
 
 __all__ = [
     "EXTENSIONS", "FORMATS", "UNKNOWN_PUBLISHER", "ArticleRecord", "FileReport", "ImportFailed", "Summary",
-    "decode", "detect", "find_files", "import_bytes", "import_file", "import_files", "parse", "save_article",
+    "check_size", "decode", "detect", "find_files", "import_bytes", "import_file", "import_files", "parse",
+    "record_of", "save_article",
 ]  # fmt: skip
 
 FORMATS = {"seed": seed, "text": plaintext, "jsonl": jsonl}
@@ -207,6 +208,25 @@ def import_bytes(
         report.error = str(error)
     _write([(report, records)], imported_by, dry_run)
     return report
+
+
+def record_of(article: Article) -> ArticleRecord:
+    """Return a stored article as a record, the shape format writers take; uses prefetched relations."""
+    paragraphs = list(article.paragraphs.all())
+    return ArticleRecord(
+        title=article.title,
+        paragraphs=[paragraph.text for paragraph in paragraphs],
+        links=[list(paragraph.links or []) for paragraph in paragraphs],
+        byline=article.byline,
+        publisher=article.publisher.name,
+        published_on=article.published_on,
+        original_source=article.original_source.name if article.original_source else None,
+        original_published_on=article.original_published_on,
+        url=article.url,
+        tags=[(tag.kind, tag.name) for tag in article.tags.all()],
+        language=article.language,
+        raw_text=article.raw_text,
+    )
 
 
 def find_files(paths: Iterable[Path | str]) -> list[Path]:

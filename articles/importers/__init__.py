@@ -10,6 +10,7 @@ text, JSON Lines without `publisher`) is filed under the source "Unknown publish
 from __future__ import annotations
 
 import codecs
+import os
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -230,15 +231,18 @@ def record_of(article: Article) -> ArticleRecord:
 
 
 def find_files(paths: Iterable[Path | str]) -> list[Path]:
-    """Return the files to import: named files as given, folders searched recursively for EXTENSIONS."""
+    """Return the files to import: named files as given, folders searched recursively for EXTENSIONS
+    (hidden files and folders left out)."""
     found: list[Path] = []
     for path in map(Path, paths):
         if path.is_dir():
-            found += sorted(
-                p for p in path.rglob("*")
-                if p.is_file() and p.suffix.lower() in EXTENSIONS
-                and not any(part.startswith(".") for part in p.relative_to(path).parts)
-            )  # fmt: skip
+            for root, folders, files in os.walk(path):
+                folders[:] = sorted(folder for folder in folders if not folder.startswith("."))
+                found += sorted(
+                    Path(root, name)
+                    for name in files
+                    if not name.startswith(".") and name.lower().endswith(EXTENSIONS)
+                )
         elif path.is_file():
             found.append(path)
         else:

@@ -9,12 +9,15 @@ _INLINE = re.compile(
     r"|<(?P<auto>(?:https?://|mailto:)[^<>\s]+)>",
     re.IGNORECASE,
 )
-_REAL_URL = re.compile(r"^(?:https?://|mailto:)\S+$", re.IGNORECASE)
+_REAL_SCHEMES = ("http://", "https://", "mailto:")
 
 
 def is_real_url(target: str) -> bool:
-    """Return True for targets worth keeping: http(s) and mailto, not `#` or relative paths."""
-    return bool(_REAL_URL.match(target))
+    """Return True for targets worth keeping: http(s) and mailto, not `#` or relative paths.
+
+    Targets never hold whitespace: the link pattern stops at it.
+    """
+    return target[:8].lower().startswith(_REAL_SCHEMES)
 
 
 def to_plain(text: str) -> tuple[str, list[dict]]:
@@ -23,19 +26,19 @@ def to_plain(text: str) -> tuple[str, list[dict]]:
         return text, []
     out: list[str] = []
     links: list[dict] = []
-    length = 0
-    last = 0
+    length = last = 0
     for match in _INLINE.finditer(text):
         before = text[last : match.start()]
-        out.append(before)
+        auto, label, target = match.group("auto", "label", "target")
+        if auto is not None:
+            label = target = auto
         length += len(before)
-        auto = match.group("auto")
-        label = auto if auto is not None else match.group("label")
-        target = auto if auto is not None else match.group("target")
         if label and is_real_url(target):
             links.append({"start": length, "end": length + len(label), "url": target})
-        out.append(label)
+        out += (before, label)
         length += len(label)
         last = match.end()
+    if not out:
+        return text, []
     out.append(text[last:])
     return "".join(out), links

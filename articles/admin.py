@@ -186,6 +186,20 @@ class ArticleAdmin(admin.ModelAdmin):
     def get_queryset(self, request: HttpRequest) -> QuerySet:
         return super().get_queryset(request).annotate(paragraph_count=count_of(Paragraph.objects, "article"))
 
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        """Articles come in through the importer (upload, command, API), which sets checksum and raw text."""
+        return False
+
+    def has_import_permission(self, request: HttpRequest) -> bool:
+        return request.user.has_perm(f"{self.opts.app_label}.add_{self.opts.model_name}")
+
+    def changelist_view(self, request: HttpRequest, extra_context: dict | None = None) -> HttpResponse:
+        extra_context = {
+            "has_import_permission": self.has_import_permission(request),
+            **(extra_context or {}),
+        }
+        return super().changelist_view(request, extra_context)
+
     def get_urls(self) -> list:
         upload = path("upload/", self.admin_site.admin_view(self.upload_view), name="articles_article_upload")
         return [upload, *super().get_urls()]
@@ -239,7 +253,7 @@ class ArticleAdmin(admin.ModelAdmin):
 
     def upload_view(self, request: HttpRequest) -> HttpResponse:
         """Import uploaded files with the same importer and summary as `manage.py import_articles`."""
-        if not self.has_add_permission(request):
+        if not self.has_import_permission(request):
             raise PermissionDenied
         form, summary, status = UploadForm(), None, 200
         if request.method == "POST":

@@ -3,11 +3,12 @@ import json
 import re
 
 import pytest
+from django.contrib.auth.models import Permission
 from django.urls import reverse
 
 from articles import importers
 from articles.models import Article, Paragraph, Source, Tag
-from tests.factories import ArticleFactory, SourceFactory
+from tests.factories import ArticleFactory, SourceFactory, UserFactory
 
 SEED_TEXT = """
 
@@ -60,7 +61,6 @@ def admin_pages(corpus) -> list[str]:
         reverse("admin:articles_tag_add"),
         reverse("admin:articles_tag_change", args=[Tag.objects.get().pk]),
         reverse("admin:articles_article_changelist"),
-        reverse("admin:articles_article_add"),
         reverse("admin:articles_article_change", args=[corpus["second"].pk]),
         reverse("admin:articles_article_upload"),
     ]
@@ -79,6 +79,23 @@ def test_anonymous_users_are_sent_to_log_in(client, corpus):
         assert response["Location"] == f"{reverse('login')}?next={url}"
 
 
+def test_articles_are_added_by_import_not_by_the_add_form(staff_client):
+    assert staff_client.get(reverse("admin:articles_article_add")).status_code == 403
+    page = staff_client.get(reverse("admin:articles_article_changelist"))
+    assert '<a href="/admin/articles/article/upload/" class="addlink">Import files</a>' in page.text
+    assert "Add article" not in page.text
+
+
+def test_staff_without_the_add_permission_cannot_upload(client, db):
+    clerk = UserFactory(username="clerk", is_staff=True)
+    clerk.user_permissions.add(Permission.objects.get(codename="view_article"))
+    client.force_login(clerk)
+    page = client.get(reverse("admin:articles_article_changelist"))
+    assert page.status_code == 200
+    assert "Import files" not in page.text
+    assert client.get(reverse("admin:articles_article_upload")).status_code == 403
+
+
 def test_an_analyst_without_staff_status_is_sent_to_the_admin_login(client, analyst, corpus):
     client.force_login(analyst)
     response = client.get(reverse("admin:articles_article_changelist"))
@@ -92,7 +109,6 @@ def test_the_article_list_shows_publishers_and_paragraph_counts(staff_client, co
     assert rows["Dockworkers threaten a strike"].paragraph_count == 2
     assert rows["Council votes on the lease"].paragraph_count == 3
     assert "Meridian Review" in response.text
-    assert 'href="/admin/articles/article/upload/"' in response.text
 
 
 def test_search_finds_articles_by_paragraph_text_once(staff_client, corpus):

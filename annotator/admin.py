@@ -41,6 +41,8 @@ class LabelAdmin(admin.ModelAdmin):
     def formfield_for_dbfield(self, db_field, request: HttpRequest, **kwargs):
         if db_field.name == "colour":
             kwargs["widget"] = forms.TextInput(attrs={"type": "color"})
+        elif db_field.name == "shortcut":
+            kwargs["widget"] = forms.TextInput(attrs={"size": 2})
         return super().formfield_for_dbfield(db_field, request, **kwargs)
 
     @admin.display(description="")

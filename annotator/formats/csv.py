@@ -7,6 +7,8 @@ import io
 from collections.abc import Iterable, Iterator
 from datetime import datetime
 
+from annotator.formats.records import timestamp
+
 MEDIA_TYPE = "text/csv; charset=utf-8"
 EXTENSION = "csv"
 NEEDS_TEXTS = False
@@ -17,7 +19,7 @@ def _cell(value: object) -> object:
     if value is None:
         return ""
     if isinstance(value, datetime):
-        return value.isoformat()
+        return timestamp(value)
     return value
 
 

@@ -23,6 +23,6 @@ def write(rows: Iterable[dict], **_options) -> Iterator[bytes]:
         spans = list(spans)
         line = {
             "text": spans[0]["article_text"],
-            "label": [[row["article_start"], row["article_end"], row["label"]] for row in spans],
+            "label": sorted([row["article_start"], row["article_end"], row["label"]] for row in spans),
         }
         yield orjson.dumps(line, option=orjson.OPT_APPEND_NEWLINE)

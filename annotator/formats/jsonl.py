@@ -14,8 +14,8 @@ NEEDS_TEXTS = False
 
 
 def write(rows: Iterable[dict], **_options) -> Iterator[bytes]:
-    """Yield one JSON line per row; datetimes as RFC 3339."""
-    dumps, option = orjson.dumps, orjson.OPT_APPEND_NEWLINE
+    """Yield one JSON line per row; datetimes as RFC 3339 (naive ones are UTC)."""
+    dumps, option = orjson.dumps, orjson.OPT_APPEND_NEWLINE | orjson.OPT_NAIVE_UTC
     for row in rows:
         yield dumps(row, option=option)
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import UTC, datetime
 
 
 @dataclass(frozen=True)
@@ -60,3 +61,10 @@ def int_field(data: dict, key: str) -> int | None:
     if value < 0:
         raise FieldError(f"{key!r} must be 0 or more, not {value}.")
     return value
+
+
+def timestamp(value: datetime | str) -> str:
+    """Return a row's timestamp in RFC 3339; naive datetimes are UTC (as SQLite hands them over)."""
+    if isinstance(value, str):
+        return value
+    return (value if value.tzinfo else value.replace(tzinfo=UTC)).isoformat()

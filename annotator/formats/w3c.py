@@ -10,11 +10,10 @@ The reviewer is the `creator` (a Person with a `nickname`).
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
-from datetime import datetime
 
 import orjson
 
-from annotator.formats.records import FieldError, RecordError, SpanRecord, int_field, text_field
+from annotator.formats.records import FieldError, RecordError, SpanRecord, int_field, text_field, timestamp
 
 MEDIA_TYPE = "application/x-ndjson"
 EXTENSION = "jsonld"
@@ -22,10 +21,6 @@ NEEDS_TEXTS = False
 CONTEXT = "http://www.w3.org/ns/anno.jsonld"
 CHECKSUM_URN = "urn:sha256:"
 PURPOSES = {"tagging": "label", "commenting": "note", "identifying": "attributed_to"}
-
-
-def _timestamp(value: datetime | str) -> str:
-    return value if isinstance(value, str) else value.isoformat()
 
 
 def annotation(row: dict, *, annotation_base: str) -> dict:
@@ -43,8 +38,8 @@ def annotation(row: dict, *, annotation_base: str) -> dict:
         "type": "Annotation",
         "motivation": "tagging",
         "creator": {"type": "Person", "nickname": row["reviewer"]},
-        "created": _timestamp(row["created_at"]),
-        "modified": _timestamp(row["updated_at"]),
+        "created": timestamp(row["created_at"]),
+        "modified": timestamp(row["updated_at"]),
         "body": body,
         "target": {
             "source": row["article_url"] or f"{CHECKSUM_URN}{row['article_checksum']}",

@@ -38,9 +38,9 @@ class Command(BaseCommand):
             raise CommandError(
                 " ".join(f"--{k.replace('_', '-')}: {' '.join(v)}" for k, v in filterset.errors.items())
             )
-        queryset = rows.exportable(filterset.qs)
-        total = queryset.count()
         format = formats.get(options["format"])
+        queryset = rows.exportable(filterset.qs, by_article=format.needs_texts)
+        total = queryset.count()
         progress = tqdm(total=total, unit="span", file=self.stderr, disable=options["verbosity"] == 0)
         counted = _counting(rows.iter_rows(queryset, texts=format.needs_texts), progress)
         chunks = formats.buffered(

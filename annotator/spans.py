@@ -1,7 +1,8 @@
 """The one write path for labelled spans: create, change, delete, undo, transfer.
 
 Every entry point (workbench, API, admin, importers, commands) calls these functions, so one set of rules
-holds everywhere. Each runs in one transaction and records its change in the history.
+holds everywhere. Each runs in one transaction and records its change in the history; the span returned by
+create / change / delete carries that history entry as `last_change` (None when nothing changed).
 """
 
 from __future__ import annotations
@@ -62,7 +63,9 @@ def _check_texts(note: str, attributed_to: str) -> None:
         raise ValidationError(errors)
 
 
-def _record(annotation: Annotation, *, actor, action: str, before: dict | None, undoes=None) -> AnnotationChange:
+def _record(
+    annotation: Annotation, *, actor, action: str, before: dict | None, undoes=None
+) -> AnnotationChange:
     return AnnotationChange.objects.create(
         annotation=annotation,
         article_id=annotation.article_id,
@@ -80,13 +83,18 @@ def _save(annotation: Annotation) -> None:
         with transaction.atomic():
             annotation.save()
     except IntegrityError:
-        if Annotation.objects.live().filter(
-            paragraph_id=annotation.paragraph_id,
-            label_id=annotation.label_id,
-            start=annotation.start,
-            end=annotation.end,
-            reviewer_id=annotation.reviewer_id,
-        ).exclude(pk=annotation.pk).exists():
+        if (
+            Annotation.objects.live()
+            .filter(
+                paragraph_id=annotation.paragraph_id,
+                label_id=annotation.label_id,
+                start=annotation.start,
+                end=annotation.end,
+                reviewer_id=annotation.reviewer_id,
+            )
+            .exclude(pk=annotation.pk)
+            .exists()
+        ):
             raise ValidationError(
                 f"{annotation.reviewer} already tagged these words as {annotation.label.name}."
             ) from None
@@ -125,15 +133,13 @@ def create(
     annotation.clean()
     _save(annotation)
     action = Action.TRANSFER if transferred_from is not None else Action.CREATE
-    _record(annotation, actor=reviewer, action=action, before=None)
+    annotation.last_change = _record(annotation, actor=reviewer, action=action, before=None)
     return annotation
 
 
 def _lock(annotation: Annotation, *, actor, version: int | None) -> Annotation:
     current = (
-        Annotation.objects.select_for_update()
-        .select_related("label", "paragraph")
-        .get(pk=annotation.pk)
+        Annotation.objects.select_for_update().select_related("label", "paragraph").get(pk=annotation.pk)
     )
     if not can_edit(actor, current):
         raise PermissionDenied("You can only change your own spans.")
@@ -154,6 +160,7 @@ def change(
 ) -> Annotation:
     """Change a span's label, note or attribution. A stale `version` raises SpanConflict."""
     current = _lock(annotation, actor=actor, version=version)
+    current.last_change = None
     if current.is_deleted:
         raise ValidationError("This span was deleted; undo the deletion before changing it.")
     before = current.snapshot()
@@ -168,7 +175,7 @@ def change(
         return current
     current.version += 1
     _save(current)
-    _record(current, actor=actor, action=Action.CHANGE, before=before)
+    current.last_change = _record(current, actor=actor, action=Action.CHANGE, before=before)
     return current
 
 
@@ -176,13 +183,14 @@ def change(
 def delete(*, annotation: Annotation, actor, version: int | None = None) -> Annotation:
     """Soft-delete a span; `undo` brings it back."""
     current = _lock(annotation, actor=actor, version=version)
+    current.last_change = None
     if current.is_deleted:
         return current
     before = current.snapshot()
     current.deleted_at = timezone.now()
     current.version += 1
     current.save()
-    _record(current, actor=actor, action=Action.DELETE, before=before)
+    current.last_change = _record(current, actor=actor, action=Action.DELETE, before=before)
     return current
 
 

@@ -91,7 +91,7 @@ def _open_mark(span, depth: int, is_head: bool, user_id: int | None) -> str:
         classes += " theirs"
     if not is_head:
         classes += " cont"
-    reviewer = span.reviewer.get_username()
+    reviewer = span.reviewer_name
     return (
         f'<mark class="{classes}" data-annotation-id="{span.pk}" data-label="{escape(label.slug)}" '
         f'data-reviewer="{escape(reviewer)}" title="{escape(label.name)} · {escape(reviewer)}">'
@@ -134,6 +134,24 @@ def highlighted(context, paragraph) -> SafeString:
     user = context.get("user")
     user_id = user.pk if user is not None and user.is_authenticated else None
     return render_highlights(paragraph.text, paragraph.layer_spans, paragraph.links, user_id)
+
+
+@register.simple_tag
+def span_buttons(spans: Iterable, show_reviewers: bool = False) -> SafeString:
+    """Return the side panel's list items: one button per span that scrolls to it and flashes it.
+
+    Built here rather than in a template loop: a 300-span panel is the biggest part of the page.
+    """
+    items = []
+    for span in spans:
+        extra = f' <span class="attr">— {escape(span.attributed_to)}</span>' if span.attributed_to else ""
+        if show_reviewers:
+            extra += f' <span class="who">{escape(span.reviewer_name)}</span>'
+        items.append(
+            f'<li><button type="button" class="goto" data-goto="{int(span.pk)}">'
+            f"<q>{escape(span.excerpt)}</q>{extra}</button></li>"
+        )
+    return mark_safe("".join(items))  # every value is an int or went through escape()
 
 
 @register.filter

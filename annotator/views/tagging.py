@@ -20,8 +20,8 @@ from django_htmx.http import reswap, retarget, trigger_client_event
 
 from annotator import spans
 from annotator.forms import SpanChangeForm, SpanCreateForm, SpanDeleteForm, error_message
-from annotator.models import Annotation, AnnotationChange
-from annotator.views.common import HtmxHttpRequest, Layer, get_article
+from annotator.models import Annotation, AnnotationChange, Label
+from annotator.views.common import HtmxHttpRequest, Layer, get_article, span_rows
 from articles.models import Article, Paragraph
 from articles.text import trim_span
 
@@ -63,8 +63,9 @@ def _paragraph_response(
         if next_url and url_has_allowed_host_and_scheme(next_url, {request.get_host()}):
             return redirect(next_url)
         return redirect(f"{article.get_absolute_url()}{layer.suffix}#para-{paragraph.pk}")
-    paragraph.layer_spans = list(
-        layer.filter(Annotation.objects.live().filter(paragraph=paragraph), request.user).with_labels()
+    labels = {label.pk: label for label in Label.objects.all()}
+    paragraph.layer_spans = span_rows(
+        layer.filter(Annotation.objects.live().filter(paragraph=paragraph), request.user), labels
     )
     response = render(request, "annotator/article.html#paragraph", {"p": paragraph, "article": article})
     retarget(response, f"#para-{paragraph.pk}")
@@ -87,13 +88,9 @@ def _trimmed(text: str, start: int, end: int, quote: str | None) -> tuple[int, i
     return new_start, new_end, quote
 
 
-def _newest_change(annotation: Annotation, actor) -> int | None:
-    return (
-        AnnotationChange.objects.filter(annotation=annotation, actor=actor, undone_by__isnull=True)
-        .exclude(action=AnnotationChange.Action.UNDO)
-        .values_list("pk", flat=True)
-        .first()
-    )
+def _undo_id(annotation: Annotation) -> int | None:
+    change = getattr(annotation, "last_change", None)
+    return change.pk if change is not None else None
 
 
 @require_POST
@@ -122,14 +119,12 @@ def span_create(request: HtmxHttpRequest, pk: int) -> HttpResponse:
         attributed_to=data["attributed_to"],
     )
     message = f"Tagged as {annotation.label.name}."
-    return _paragraph_response(
-        request, article, paragraph, message=message, undo=_newest_change(annotation, request.user)
-    )
+    return _paragraph_response(request, article, paragraph, message=message, undo=_undo_id(annotation))
 
 
 def _get_span(pk: int) -> Annotation:
     return get_object_or_404(
-        Annotation.objects.select_related("paragraph", "article", "label"),
+        Annotation.objects.select_related("paragraph", "article", "label").defer("article__raw_text"),
         pk=pk,
         article__deleted_at__isnull=True,
     )
@@ -161,7 +156,7 @@ def span_change(request: HtmxHttpRequest, pk: int) -> HttpResponse:
         annotation.article,
         annotation.paragraph,
         message=f"Span saved as {changed.label.name}.",
-        undo=_newest_change(changed, request.user),
+        undo=_undo_id(changed),
     )
 
 
@@ -178,7 +173,7 @@ def span_delete(request: HtmxHttpRequest, pk: int) -> HttpResponse:
         annotation.article,
         annotation.paragraph,
         message=f"Span deleted: “{deleted.quote[:60]}”.",
-        undo=_newest_change(deleted, request.user),
+        undo=_undo_id(deleted),
     )
 
 

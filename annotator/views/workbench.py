@@ -14,7 +14,7 @@ from django.views.decorators.http import require_GET
 
 from annotator import spans as span_ops
 from annotator.models import Annotation, AnnotationChange, Label
-from annotator.views.common import HtmxHttpRequest, Layer, get_article
+from annotator.views.common import HtmxHttpRequest, Layer, get_article, span_rows
 from articles.models import Article
 
 HISTORY_IN_PANEL = 20
@@ -77,12 +77,13 @@ def _safe_url(url: str | None) -> str | None:
 def panel_context(request: HtmxHttpRequest, article: Article, layer: Layer) -> dict:
     """Return what the side panel shows: the legend, the spans by label, the history, the attributions."""
     user = request.user
-    layer_spans = list(layer.filter(Annotation.objects.live().for_article(article), user).with_labels())
     labels = list(Label.objects.all())
-    counts = Counter(span.label_id for span in layer_spans)
+    by_id = {label.pk: label for label in labels}
+    layer_spans = span_rows(layer.filter(Annotation.objects.live().for_article(article), user), by_id)
+    counts = Counter(span.label.pk for span in layer_spans)
     grouped = defaultdict(list)
     for span in layer_spans:
-        grouped[span.label_id].append(span)
+        grouped[span.label.pk].append(span)
     entries = list(history_queryset(article)[: HISTORY_IN_PANEL + 1])
     attributions = (
         Annotation.objects.live()
@@ -103,6 +104,7 @@ def panel_context(request: HtmxHttpRequest, article: Article, layer: Layer) -> d
         "history_has_more": len(entries) > HISTORY_IN_PANEL,
         "attributions": list(attributions),
         "can_tag": layer.shows_own_spans(user),
+        "show_reviewers": layer.kind != "mine",
     }
 
 

@@ -19,9 +19,8 @@ TAG = re.compile(r"<[^>]+>")
 
 def span(pk, start, end, slug="speculation", reviewer_id=1):
     label = SimpleNamespace(pk={"speculation": 3, "attributed_claim": 2}.get(slug, 1), slug=slug, name=slug)
-    reviewer = SimpleNamespace(get_username=lambda: "alice")
     return SimpleNamespace(
-        pk=pk, start=start, end=end, label=label, reviewer=reviewer, reviewer_id=reviewer_id
+        pk=pk, start=start, end=end, label=label, reviewer_name="alice", reviewer_id=reviewer_id
     )
 
 

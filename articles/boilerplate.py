@@ -18,7 +18,7 @@ from django.conf import settings
 from django.db import transaction
 
 from articles.models import Article, BoilerplateSuggestion, Paragraph
-from articles.reuse import Sentence, shingles, split_sentences
+from articles.reuse import SHINGLE_WORDS, Sentence, split_sentences
 
 CONTAINED_SHARE = 0.9
 CONTAINED_MIN_WORDS = 5
@@ -36,6 +36,13 @@ class Suggestion:
     start: int
     end: int
     occurrences: int
+
+
+def _shingles(keys: tuple[str, ...]) -> frozenset[int]:
+    """Return the word n-grams of a sentence as in-memory hashes (never stored, so Python's hash will do)."""
+    if len(keys) <= SHINGLE_WORDS:
+        return frozenset([hash(keys)])
+    return frozenset(hash(keys[i : i + SHINGLE_WORDS]) for i in range(len(keys) - SHINGLE_WORDS + 1))
 
 
 class _Publisher:
@@ -56,7 +63,7 @@ class _Publisher:
             for _pid, sentences in paragraphs:
                 for sentence in sentences:
                     self.by_norm[sentence.norm].add(aid)
-                    hashes = frozenset(shingles(sentence.keys))
+                    hashes = _shingles(sentence.keys)
                     self.shingles_of[aid].update(hashes)
                     for h in hashes:
                         self.by_shingle[h].add(aid)
@@ -80,14 +87,16 @@ class _Publisher:
     def _cut_copies(self, article: int, hashes: frozenset[int]) -> set[int]:
         """Return the other articles holding a cut-off copy of this sentence: a sentence nearly all inside it,
         covering at least half of it."""
-        shared: dict[int, int] = defaultdict(int)
-        for h in hashes:
-            for index in self.piece_postings[h]:
-                shared[index] += 1
+        needed = math.ceil(CUT_COPY_SHARE * len(hashes))
+        rarest = sorted(hashes, key=lambda h: len(self.piece_postings[h]))[: len(hashes) - needed + 1]
         found = set()
-        for index, n in shared.items():
+        # A piece sharing `needed` shingles with the sentence holds one of any len - needed + 1 of them.
+        for index in {i for h in rarest for i in self.piece_postings[h]}:
             aid, piece = self.pieces[index]
-            if aid != article and n >= CONTAINED_SHARE * len(piece) and n >= CUT_COPY_SHARE * len(hashes):
+            if aid == article or aid in found:
+                continue
+            shared = len(piece & hashes)
+            if shared >= needed and shared >= CONTAINED_SHARE * len(piece):
                 found.add(aid)
         return found
 
@@ -96,7 +105,7 @@ class _Publisher:
         found = self.by_norm[sentence.norm] | {article}
         if len(found) >= enough or len(sentence.keys) < CONTAINED_MIN_WORDS:
             return len(found)
-        hashes = frozenset(shingles(sentence.keys))
+        hashes = _shingles(sentence.keys)
         found = found | self._containing(article, list(hashes))
         if len(found) >= enough:
             return len(found)
@@ -139,6 +148,22 @@ def _closing_suggestions(
     return found
 
 
+class _Counts(dict):
+    """Occurrences of each sentence of one article's paragraphs, {paragraph id: [count per sentence]},
+    computed on first use: only the closing paragraphs and the last body one are ever asked for."""
+
+    def __init__(
+        self, publisher: _Publisher, article: int, paragraphs: dict[int, list[Sentence]], enough: int
+    ):
+        super().__init__()
+        self.publisher, self.article, self.paragraphs, self.enough = publisher, article, paragraphs, enough
+
+    def __missing__(self, pid: int) -> list[int]:
+        counts = [self.publisher.occurrences(self.article, s, self.enough) for s in self.paragraphs[pid]]
+        self[pid] = counts
+        return counts
+
+
 def find(articles: dict[int, ArticleTexts], min_articles: int) -> dict[int, list[Suggestion]]:
     """Return suggestions per article id from one publisher's {article id: [(paragraph id, text)]}.
 
@@ -151,12 +176,7 @@ def find(articles: dict[int, ArticleTexts], min_articles: int) -> dict[int, list
         aid: [(pid, sentences) for pid, sentences in paragraphs if sentences]
         for aid, paragraphs in publisher.sentences.items()
     }
-    counts = {
-        aid: {
-            pid: [publisher.occurrences(aid, s, min_articles) for s in sentences] for pid, sentences in paras
-        }
-        for aid, paras in kept.items()
-    }
+    counts = {aid: _Counts(publisher, aid, dict(paras), min_articles) for aid, paras in kept.items()}
     closing = {
         aid: {pid for pid, _ in paras[_body_end(paras, counts[aid], min_articles) :]}
         for aid, paras in kept.items()

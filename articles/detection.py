@@ -12,7 +12,7 @@ import datetime
 from collections import defaultdict
 from collections.abc import Callable, Iterable
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Count, Q
 
 from articles import boilerplate
@@ -24,7 +24,7 @@ from articles.models import (
     ReuseLink,
     ReuseScan,
 )
-from articles.reuse import Match, Sentence, classify, fingerprints, split_paragraphs, split_sentences
+from articles.reuse import Match, Sentence, classify, fingerprints, sentence_at, split_paragraphs
 
 # A fingerprint held by more sentences than this is common phrasing (or boilerplate of a big outlet): it would
 # make every article a candidate of every other, so it is not followed.
@@ -57,44 +57,51 @@ def _inside(ranges: dict[int, list[tuple[int, int]]], pid: int, start: int, end:
 def _postings(hashes: set[int]) -> list[tuple[int, int, int, int, int]]:
     """Return (hash, article, paragraph, start, end) for the given hashes, leaving out common ones."""
     ordered = sorted(hashes)
+    # Excluding deleted articles by subquery rather than a join keeps SQLite on the hash index.
+    deleted = Article.objects.filter(deleted_at__isnull=False).values("pk")
     rows = []
     for i in range(0, len(ordered), _CHUNK):
         chunk = ordered[i : i + _CHUNK]
         counts = ReuseFingerprint.objects.filter(hash__in=chunk).values("hash").annotate(n=Count("id"))
         rare = [row["hash"] for row in counts if row["n"] <= MAX_POSTINGS]
         if rare:
-            rows += ReuseFingerprint.objects.filter(
-                hash__in=rare, article__deleted_at__isnull=True
-            ).values_list("hash", "article_id", "paragraph_id", "start", "end")
+            rows += (
+                ReuseFingerprint.objects.filter(hash__in=rare)
+                .exclude(article_id__in=deleted)
+                .values_list("hash", "article_id", "paragraph_id", "start", "end")
+            )
     return rows
 
 
-def _candidate_sentences(paragraph_ids: set[int]) -> dict[Range, tuple[int, Sentence]]:
+def _candidate_sentences(ranges: set[Range]) -> dict[Range, tuple[int, Sentence]]:
+    by_paragraph: dict[int, list[tuple[int, int]]] = defaultdict(list)
+    for pid, start, end in ranges:
+        by_paragraph[pid].append((start, end))
     found = {}
-    rows = Paragraph.objects.filter(id__in=paragraph_ids).values_list("id", "article_id", "text")
+    rows = Paragraph.objects.filter(id__in=list(by_paragraph)).values_list("id", "article_id", "text")
     for pid, aid, text in rows.iterator(chunk_size=_CHUNK):
-        for sentence in split_sentences(text, pid):
-            found[(pid, sentence.start, sentence.end)] = (aid, sentence)
+        for start, end in by_paragraph[pid]:
+            found[(pid, start, end)] = (aid, sentence_at(text, pid, start, end))
     return found
 
 
-def find_matches(sentences: list[Sentence]) -> list[tuple[int, Match]]:
-    """Return (other article id, match) for every indexed sentence elsewhere that reuses one of these."""
-    own = {s: fingerprints(s) for s in sentences if s.is_indexable}
-    skip = _boilerplate_ranges({s.paragraph for s in own})
-    own = {s: fps for s, fps in own.items() if not _inside(skip, s.paragraph, s.start, s.end)}
+def find_matches(own: dict[Sentence, set[int]]) -> list[tuple[int, Match]]:
+    """Return (other article id, match) for every indexed sentence elsewhere that reuses one of these.
+
+    `own` maps the sentences to look up to their fingerprints.
+    """
     by_hash: dict[int, set[Range]] = defaultdict(set)
     for h, _aid, pid, start, end in _postings(set().union(*own.values())):
         by_hash[h].add((pid, start, end))
     wanted = {key for keys in by_hash.values() for key in keys}
-    others = _candidate_sentences({pid for pid, _, _ in wanted})
-    skip = _boilerplate_ranges({pid for pid, _, _ in wanted})
+    skip = _boilerplate_ranges({s.paragraph for s in own} | {pid for pid, _, _ in wanted})
+    others = _candidate_sentences({key for key in wanted if not _inside(skip, *key)})
     matches = []
     for sentence, fps in own.items():
+        if _inside(skip, sentence.paragraph, sentence.start, sentence.end):
+            continue
         keys = {key for h in fps for key in by_hash.get(h, ())}
-        for key in sorted(keys):
-            if key not in others or _inside(skip, *key):
-                continue
+        for key in sorted(keys & others.keys()):
             aid, other = others[key]
             match = classify(sentence, other)
             if match is not None:
@@ -127,6 +134,24 @@ def _links(article: Article, matches: list[tuple[int, Match]]) -> list[ReuseLink
     return links
 
 
+def _insert_fingerprints(rows: Iterable[tuple[int, int, int, int, int]]) -> None:
+    """Insert (hash, article, paragraph, start, end) rows with one executemany.
+
+    The index gets about ten rows per sentence; this is several times faster than model instances through
+    bulk_create, and the values are plain integers, so nothing is lost by skipping the fields' preparation.
+    """
+    opts = ReuseFingerprint._meta
+    quote = connection.ops.quote_name
+    columns = ", ".join(
+        quote(opts.get_field(name).column) for name in ("hash", "article", "paragraph", "start", "end")
+    )
+    sql = f"INSERT INTO {quote(opts.db_table)} ({columns}) VALUES (%s, %s, %s, %s, %s)"
+    params = list(rows)
+    if params:
+        with connection.cursor() as cursor:
+            cursor.executemany(sql, params)
+
+
 def article_sentences(article: Article) -> list[Sentence]:
     """Return the sentences of an article, in reading order."""
     return split_paragraphs(article.paragraphs.order_by("position").values_list("id", "text"))
@@ -141,12 +166,10 @@ def scan(article: Article) -> int:
     ReuseLink.objects.involving(article).delete()
     ReuseFingerprint.objects.filter(article=article).delete()
     sentences = article_sentences(article)
-    links = ReuseLink.objects.bulk_create(_links(article, find_matches(sentences)))
-    ReuseFingerprint.objects.bulk_create(
-        ReuseFingerprint(hash=h, article=article, paragraph_id=s.paragraph, start=s.start, end=s.end)
-        for s in sentences
-        if s.is_indexable
-        for h in fingerprints(s)
+    prints = {s: fingerprints(s) for s in sentences if s.is_indexable}
+    links = ReuseLink.objects.bulk_create(_links(article, find_matches(prints)))
+    _insert_fingerprints(
+        (h, article.pk, s.paragraph, s.start, s.end) for s, fps in prints.items() for h in fps
     )
     ReuseScan.objects.update_or_create(article=article, defaults={"sentences": len(sentences)})
     return len(links)

@@ -16,7 +16,8 @@ from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from difflib import SequenceMatcher
-from functools import cached_property
+from functools import cached_property, lru_cache
+from typing import NamedTuple
 
 from articles.text import normalise
 
@@ -38,13 +39,12 @@ _MARKDOWN_LINK = re.compile(r"!?\[([^\]]*)\]\(([^)\s]*)\)")
 _WORD = re.compile(r"\w+(?:[-‐‑–—'’]\w+)*")
 _SENTENCE_END = re.compile(r"[.!?…]+[\"'”’)\]]*(?=\s)|\n")
 _ABBREVIATION = re.compile(
-    r"(?:^|[^\w.])(?:[A-Za-z]|Mr|Mrs|Ms|Dr|St|Gen|Col|Lt|Sgt|Prof|Jr|Sr|Inc|Ltd|Co|No|vs|e\.g|i\.e|U\.S)\.$"
+    r"(?:^|[^\w.])(?:[A-Z]|Mr|Mrs|Ms|Dr|St|Gen|Col|Lt|Sgt|Prof|Jr|Sr|Inc|Ltd|Co|No|vs|e\.g|i\.e|U\.S)\.$"
 )
 _NEXT_WORD = re.compile(r"\s+[\"'“‘(\[]?(\w)")
 
 
-@dataclass(frozen=True, slots=True)
-class Token:
+class Token(NamedTuple):
     """One word: its range in the paragraph text and its comparison key."""
 
     start: int
@@ -52,7 +52,7 @@ class Token:
     key: str
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class Sentence:
     """A sentence of a paragraph: `start`/`end` are code-point offsets into the paragraph's text."""
 
@@ -120,9 +120,15 @@ def mask_markup(text: str) -> str:
     return _MARKDOWN_LINK.sub(blank, text)
 
 
-def tokenize(text: str, offset: int = 0) -> list[Token]:
-    """Return the words of a text with their ranges (shifted by `offset`) and normalised keys."""
-    return [Token(offset + m.start(), offset + m.end(), normalise(m.group())) for m in _WORD.finditer(text)]
+@lru_cache(maxsize=200_000)
+def _key(word: str) -> str:
+    return normalise(word)
+
+
+def tokenize(text: str, offset: int = 0, end: int | None = None) -> list[Token]:
+    """Return the words of text[offset:end] with their ranges in `text` and their normalised keys."""
+    words = _WORD.finditer(text, offset, len(text) if end is None else end)
+    return [Token(m.start(), m.end(), _key(m.group())) for m in words]
 
 
 def _boundaries(masked: str) -> Iterator[int]:
@@ -150,10 +156,15 @@ def split_sentences(text: str, paragraph: int = 0) -> list[Sentence]:
             e -= 1
         start = end
         if s < e:
-            tokens = tuple(tokenize(masked[s:e], s))
+            tokens = tuple(tokenize(masked, s, e))
             if tokens:
                 sentences.append(Sentence(paragraph, s, e, text[s:e], tokens))
     return sentences
+
+
+def sentence_at(text: str, paragraph: int, start: int, end: int) -> Sentence:
+    """Return the sentence at a known range of a paragraph's text, without splitting the rest."""
+    return Sentence(paragraph, start, end, text[start:end], tuple(tokenize(mask_markup(text), start, end)))
 
 
 def split_paragraphs(paragraphs: Iterable[tuple[int, str]]) -> list[Sentence]:

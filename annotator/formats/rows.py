@@ -1,145 +1,176 @@
-"""The one export query: labelled spans joined with their article, paragraph, label and reviewer, as rows.
+"""Export rows: one dict per live span with its article, paragraph, label and reviewer.
 
-Rows stream from a server-side cursor (`iterator(chunk_size=...)`); the paragraphs of the articles in each
-chunk are read in one extra query, so article-level offsets, quote context and document texts cost one
-query per chunk, never one per span, and memory stays bounded by the chunk.
+The spans stream from one chunked cursor (server-side on PostgreSQL) over the annotation table alone, in the
+order of its paragraph index, so the database never sorts or materialises the result. For each chunk of
+CHUNK_SIZE spans, one query reads the chunk's articles with their paragraphs and one reads its new
+reviewers; labels are read once. So an export costs a few queries per 2,000 spans, never one per span, and
+memory stays bounded by the chunk. (Joining those tables in the span query gives the same rows, but the
+SQLite planner may then start from a small table and sort the whole result before the first row.)
 
-Article-level offsets count code points in the article text built as the paragraphs joined with
-PARAGRAPH_SEPARATOR ("\\n\\n"), in paragraph order.
+Article-level offsets count code points in the article text: its paragraphs in position order joined with
+PARAGRAPH_SEPARATOR ("\\n\\n").
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterator
 
+from django.contrib.auth import get_user_model
 from django.db import connection, transaction
 from django.db.models import QuerySet
 
 from annotator.formats import Format, buffered
-from annotator.models import Annotation
-from articles.models import Paragraph
+from annotator.models import Annotation, Label
+from articles.models import Article, Paragraph
 
 PARAGRAPH_SEPARATOR = "\n\n"
 CONTEXT_LENGTH = 32
 CHUNK_SIZE = 2000
 
-# (row key, ORM path) in output order; the derived keys are inserted by `iter_rows`.
-COLUMNS = (
-    ("id", "id"),
-    ("article", "article_id"),
-    ("article_title", "article__title"),
-    ("article_url", "article__url"),
-    ("article_checksum", "article__checksum"),
-    ("publisher", "article__publisher__slug"),
-    ("original_source", "article__original_source__slug"),
-    ("paragraph", "paragraph_id"),
-    ("paragraph_position", "paragraph__position"),
-    ("start", "start"),
-    ("end", "end"),
-    ("quote", "quote"),
-    ("label", "label__slug"),
-    ("reviewer", "reviewer__username"),
-    ("note", "note"),
-    ("attributed_to", "attributed_to"),
-    ("created_at", "created_at"),
-    ("updated_at", "updated_at"),
-)
-DERIVED = ("article_start", "article_end", "prefix", "suffix")
-FIELDS = tuple(key for key, _ in COLUMNS) + DERIVED
+FIELDS = (
+    "id", "article", "article_title", "article_url", "article_checksum", "publisher", "original_source",
+    "paragraph", "paragraph_position", "start", "end", "article_start", "article_end", "quote", "prefix",
+    "suffix", "label", "reviewer", "note", "attributed_to", "created_at", "updated_at",
+)  # fmt: skip
+SPAN_COLUMNS = (
+    "id", "article_id", "paragraph_id", "start", "end", "quote", "label_id", "reviewer_id", "note",
+    "attributed_to", "created_at", "updated_at",
+)  # fmt: skip
+# The same rows as one joined query: what the benchmark reads as its baseline.
+JOINED_COLUMNS = (
+    "id", "article_id", "article__title", "article__url", "article__checksum", "article__publisher__slug",
+    "article__original_source__slug", "paragraph_id", "paragraph__position", "start", "end", "quote",
+    "label__slug", "reviewer__username", "note", "attributed_to", "created_at", "updated_at",
+)  # fmt: skip
 
 
-def exportable(
-    queryset: QuerySet[Annotation] | None = None, *, by_article: bool = False
-) -> QuerySet[Annotation]:
-    """Return the live spans of visible articles, paragraph by paragraph (`by_article`: article by article).
-
-    The default order follows the index on paragraph_id, so the database streams rows without sorting them
-    first; that keeps each article's spans together whenever its paragraphs were stored together, as the
-    importers store them. Formats that need every article in one piece ask for `by_article` and pay a sort.
-    """
+def exportable(queryset: QuerySet[Annotation] | None = None) -> QuerySet[Annotation]:
+    """Return the live spans of visible articles in `queryset` (all of them by default)."""
     queryset = Annotation.objects.all() if queryset is None else queryset
-    order = ("article_id", "paragraph_id", "id") if by_article else ("paragraph_id", "id")
-    return queryset.filter(deleted_at__isnull=True, article__deleted_at__isnull=True).order_by(*order)
+    return queryset.filter(deleted_at__isnull=True, article__deleted_at__isnull=True)
 
 
 def joined_values(queryset: QuerySet[Annotation]) -> QuerySet:
-    """Return the joined `values_list` query every export reads (and the benchmark's bare read)."""
-    return queryset.values_list(*(path for _, path in COLUMNS))
+    """Return the export's rows as one joined query, in export order (the benchmark's bare read)."""
+    return exportable(queryset).order_by("paragraph_id", "id").values_list(*JOINED_COLUMNS)
 
 
-class _ArticleTexts:
-    """Paragraph offsets and texts of the articles of one chunk."""
+class _Chunk:
+    """What the spans of one chunk point at: articles (with paragraphs) and reviewers."""
 
     def __init__(self) -> None:
+        self.articles: dict[int, tuple] = {}
         self.paragraphs: dict[int, tuple[int, int, str]] = {}
-        self.articles: dict[int, list[str]] = {}
+        self.texts: dict[int, list[str]] = {}
         self.joined: dict[int, str] = {}
+        self.users: dict[int, str] = {}
 
-    def load(self, article_ids: set[int]) -> None:
-        """Read the paragraphs of the articles not yet known; forget those this chunk no longer needs."""
-        missing = article_ids - self.articles.keys()
+    def load(self, article_ids: set[int], user_ids: set[int]) -> None:
+        """Read what is not known yet; forget the articles this chunk no longer needs."""
         # An article usually continues from the previous chunk, so keep what is still needed.
-        self.articles = {pk: texts for pk, texts in self.articles.items() if pk in article_ids}
-        self.joined = {pk: text for pk, text in self.joined.items() if pk in article_ids}
-        self.paragraphs = {pk: value for pk, value in self.paragraphs.items() if value[0] in article_ids}
-        if not missing:
-            return
-        rows = (
-            Paragraph.objects.filter(article_id__in=missing)
-            .order_by("article_id", "position")
-            .values_list("id", "article_id", "text")
-        )
+        self.articles = {pk: value for pk, value in self.articles.items() if pk in article_ids}
+        self.texts = {pk: value for pk, value in self.texts.items() if pk in article_ids}
+        self.joined = {pk: value for pk, value in self.joined.items() if pk in article_ids}
+        self.paragraphs = {pk: value for pk, value in self.paragraphs.items() if value[0] in self.texts}
+        missing = article_ids - self.texts.keys()
+        if missing:
+            self._load_articles(missing)
+        new_users = user_ids - self.users.keys()
+        if new_users:
+            self.users.update(get_user_model().objects.filter(pk__in=new_users).values_list("pk", "username"))
+
+    def _load_articles(self, ids: set[int]) -> None:
+        visible = Article.objects.visible().filter(pk__in=ids)
+        for pk, *values in visible.values_list(
+            "pk", "title", "url", "checksum", "publisher__slug", "original_source__slug"
+        ):
+            self.articles[pk] = tuple(values)
+            self.texts[pk] = []
+        paragraphs = Paragraph.objects.filter(article_id__in=self.articles.keys() & ids)
         offset, current = 0, None
-        for pk, article_id, text in rows:
+        for pk, article_id, position, text in paragraphs.order_by("article_id", "position").values_list(
+            "id", "article_id", "position", "text"
+        ):
             if article_id != current:
                 offset, current = 0, article_id
-                self.articles[article_id] = []
-            self.paragraphs[pk] = (article_id, offset, text)
-            self.articles[article_id].append(text)
+            self.paragraphs[pk] = (article_id, position, offset, text)
+            self.texts[article_id].append(text)
             offset += len(text) + len(PARAGRAPH_SEPARATOR)
 
     def article_text(self, article_id: int) -> str:
         if article_id not in self.joined:
-            self.joined[article_id] = PARAGRAPH_SEPARATOR.join(self.articles[article_id])
+            self.joined[article_id] = PARAGRAPH_SEPARATOR.join(self.texts[article_id])
         return self.joined[article_id]
 
 
 def iter_rows(
-    queryset: QuerySet[Annotation], *, texts: bool = False, chunk_size: int = CHUNK_SIZE
+    queryset: QuerySet[Annotation],
+    *,
+    texts: bool = False,
+    by_article: bool = False,
+    chunk_size: int = CHUNK_SIZE,
 ) -> Iterator[dict]:
-    """Yield one dict per span (keys: FIELDS); with `texts`, also `paragraph_text` and `article_text`.
+    """Yield one dict per live span of a visible article (keys: FIELDS), paragraph by paragraph.
 
-    The query runs on a chunked cursor inside one transaction, so PostgreSQL keeps a plain server-side
-    cursor (outside a transaction Django declares it WITH HOLD, which materialises every row before the
-    first). Rows come straight from the cursor rather than through `QuerySet.iterator()`: Django's
-    per-value converters cost as much as the read itself. Timestamps are UTC: aware on PostgreSQL, naive
-    on SQLite (Django's converter would only attach the zone); the writers print both with "+00:00".
+    With `texts`, rows also carry `paragraph_text` and `article_text`. With `by_article`, every article's
+    spans come together (a sort the database pays for); otherwise they do whenever the article's paragraphs
+    were stored together, as the importers store them. Rows come straight from the cursor, not through
+    `QuerySet.iterator()`, whose per-value converters cost as much as the read; so timestamps are aware on
+    PostgreSQL and naive UTC on SQLite, and the writers print both as UTC. The cursor runs inside a
+    transaction, where PostgreSQL keeps it a plain server-side cursor (outside one, Django declares it WITH
+    HOLD, which materialises every row before the first).
     """
-    keys = [key for key, _ in COLUMNS]
-    cache = _ArticleTexts()
-    sql, params = joined_values(queryset).query.sql_with_params()
+    order = ("article_id", "paragraph_id", "id") if by_article else ("paragraph_id", "id")
+    spans = queryset.filter(deleted_at__isnull=True).order_by(*order).values_list(*SPAN_COLUMNS)
+    sql, params = spans.query.sql_with_params()
+    labels = dict(Label.objects.values_list("pk", "slug"))
+    chunk_context = _Chunk()
     with transaction.atomic(), connection.chunked_cursor() as cursor:
         cursor.execute(sql, params)
         while chunk := cursor.fetchmany(chunk_size):
-            cache.load({values[1] for values in chunk})
-            paragraphs = cache.paragraphs
-            for values in chunk:
-                row = dict(zip(keys, values, strict=False))  # every row has len(keys) values
-                _, offset, text = paragraphs[row["paragraph"]]
-                start, end = row["start"], row["end"]
-                row["article_start"] = offset + start
-                row["article_end"] = offset + end
-                row["prefix"] = text[max(0, start - CONTEXT_LENGTH) : start]
-                row["suffix"] = text[end : end + CONTEXT_LENGTH]
+            chunk_context.load({values[1] for values in chunk}, {values[7] for values in chunk})
+            articles, paragraphs, users = (
+                chunk_context.articles,
+                chunk_context.paragraphs,
+                chunk_context.users,
+            )
+            for (
+                pk,
+                article_id,
+                paragraph_id,
+                start,
+                end,
+                quote,
+                label,
+                reviewer,
+                note,
+                attributed_to,
+                created,
+                updated,
+            ) in chunk:  # noqa: E501
+                article = articles.get(article_id)
+                if article is None:
+                    continue  # the article was deleted
+                _, position, offset, text = paragraphs[paragraph_id]
+                row = {
+                    "id": pk, "article": article_id, "article_title": article[0], "article_url": article[1],
+                    "article_checksum": article[2], "publisher": article[3], "original_source": article[4],
+                    "paragraph": paragraph_id, "paragraph_position": position, "start": start, "end": end,
+                    "article_start": offset + start, "article_end": offset + end, "quote": quote,
+                    "prefix": text[max(0, start - CONTEXT_LENGTH) : start],
+                    "suffix": text[end : end + CONTEXT_LENGTH],
+                    "label": labels[label], "reviewer": users[reviewer], "note": note,
+                    "attributed_to": attributed_to, "created_at": created, "updated_at": updated,
+                }  # fmt: skip
                 if texts:
                     row["paragraph_text"] = text
-                    row["article_text"] = cache.article_text(row["article"])
+                    row["article_text"] = chunk_context.article_text(article_id)
                 yield row
 
 
 def stream(queryset: QuerySet[Annotation], format: Format, *, annotation_base: str = "") -> Iterator[bytes]:
     """Yield the export file of the live spans in `queryset`, in pieces of about 64 KiB."""
-    rows = iter_rows(exportable(queryset, by_article=format.needs_texts), texts=format.needs_texts)
+    rows = iter_rows(queryset, texts=format.needs_texts, by_article=format.needs_texts)
     options = {"fields": FIELDS}
     if annotation_base:
         options["annotation_base"] = annotation_base

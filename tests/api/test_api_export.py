@@ -9,6 +9,7 @@ from django.test.utils import CaptureQueriesContext
 
 from annotator import spans
 from annotator.formats import rows
+from annotator.models import Annotation
 from articles.models import Article
 from tests.factories import ArticleFactory, SourceFactory
 
@@ -152,10 +153,13 @@ def test_the_export_reads_paragraphs_once_per_chunk_not_per_span(analyst, labels
         article = ArticleFactory()
         for quote in ["council", "town hall"]:
             annotate(article.paragraphs.get(position=0), quote, reviewer=analyst)
-    queryset = rows.exportable()
     with CaptureQueriesContext(connection) as queries:
-        exported = list(rows.iter_rows(queryset, chunk_size=4))
+        exported = list(rows.iter_rows(Annotation.objects.all(), chunk_size=4))
     assert len(exported) == 10
-    # One span query (a server-side cursor on PostgreSQL), then one paragraph query per chunk of 4.
+    # One span query (a server-side cursor on PostgreSQL), the labels, then per chunk of 4 spans: its
+    # articles and their paragraphs (and its reviewers, the first time only).
     assert len([q for q in queries if 'FROM "annotator_annotation"' in q["sql"]]) == 1
+    assert len([q for q in queries if 'FROM "annotator_label"' in q["sql"]]) == 1
+    assert len([q for q in queries if 'FROM "articles_article"' in q["sql"]]) == 3
     assert len([q for q in queries if 'FROM "articles_paragraph"' in q["sql"]]) == 3
+    assert len([q for q in queries if 'FROM "auth_user"' in q["sql"]]) == 1

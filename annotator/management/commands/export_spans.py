@@ -39,10 +39,10 @@ class Command(BaseCommand):
                 " ".join(f"--{k.replace('_', '-')}: {' '.join(v)}" for k, v in filterset.errors.items())
             )
         format = formats.get(options["format"])
-        queryset = rows.exportable(filterset.qs, by_article=format.needs_texts)
-        total = queryset.count()
+        total = rows.exportable(filterset.qs).count()
         progress = tqdm(total=total, unit="span", file=self.stderr, disable=options["verbosity"] == 0)
-        counted = _counting(rows.iter_rows(queryset, texts=format.needs_texts), progress)
+        spans = rows.iter_rows(filterset.qs, texts=format.needs_texts, by_article=format.needs_texts)
+        counted = _counting(spans, progress)
         chunks = formats.buffered(
             format.write(counted, fields=rows.FIELDS, annotation_base=options["annotation_base"])
         )

@@ -134,6 +134,11 @@
   }
 
   function hideToolbar() {
+    const paragraph = pending && document.querySelector(`#para-${CSS.escape(pending.paragraph)}`);
+    if (toolbar.contains(document.activeElement)) {
+      if (paragraph) paragraph.focus({ preventScroll: true });
+      else document.activeElement.blur();
+    }
     pending = null;
     toolbar.hidden = true;
     if (canMarkPending) CSS.highlights.delete("pending-span");
@@ -152,9 +157,19 @@
     toolbar.elements.note.value = "";
   }
 
+  let popoverOpener = null;
+
   // Only hide: a form inside may still be waiting for htmx to swap its answer elsewhere.
+  // Focus goes back where it came from, so the keyboard shortcuts work again at once.
   function hidePopover() {
+    if (popover.hidden) return;
+    const hadFocus = popover.contains(document.activeElement);
     popover.hidden = true;
+    if (hadFocus) {
+      const back = popoverOpener && popoverOpener.isConnected ? popoverOpener : null;
+      if (back) back.focus({ preventScroll: true });
+      else document.activeElement.blur();
+    }
   }
 
   function tag(label) {
@@ -173,7 +188,8 @@
     button.addEventListener("click", () => tag(button.dataset.label));
   }
 
-  function openPopover(mark) {
+  function openPopover(mark, opener) {
+    popoverOpener = opener || mark.closest(".para");
     const ids = [];
     for (let node = mark; node; node = node.parentElement.closest("mark[data-annotation-id]")) {
       if (!ids.includes(node.dataset.annotationId)) ids.push(node.dataset.annotationId);
@@ -183,8 +199,8 @@
     htmx.ajax("GET", url.pathname + url.search, { target: popover, swap: "innerHTML" }).then(() => {
       popover.hidden = false;
       placeBelow(popover, mark.getBoundingClientRect());
-      const first = popover.querySelector("input:checked, input, button");
-      if (first) first.focus({ preventScroll: true });
+      const first = popover.querySelector("input[type=radio]:checked") || popover;
+      first.focus({ preventScroll: true });
     });
   }
 
@@ -224,7 +240,9 @@
     }
     const goto = event.target.closest("[data-goto]");
     if (goto) {
-      flashSpan(goto.dataset.goto);
+      // From the list (mouse or keyboard): bring the span into view, flash it, open its details.
+      const first = flashSpan(goto.dataset.goto);
+      if (first) openPopover(first, goto);
       return;
     }
     if (event.target.closest("[data-show-shortcuts]")) {
@@ -236,13 +254,14 @@
 
   function flashSpan(id) {
     const pieces = document.querySelectorAll(`mark[data-annotation-id="${CSS.escape(id)}"]`);
-    if (!pieces.length) return;
-    pieces[0].scrollIntoView({ block: "center", behavior: "smooth" });
+    if (!pieces.length) return null;
+    pieces[0].scrollIntoView({ block: "center" });
     for (const piece of pieces) {
       piece.classList.remove("flash");
       void piece.offsetWidth; // restart the animation when flashed twice in a row
       piece.classList.add("flash");
     }
+    return pieces[0];
   }
 
   // ---- Keyboard ------------------------------------------------------------------------------------

@@ -132,3 +132,18 @@ def test_a_colour_that_is_not_hex_is_not_written_into_css():
     css = label_styles([evil])
     assert "script" not in css
     assert "--hl-bg:#e5e7eb" in css
+
+
+def test_the_span_list_escapes_quotes_and_names():
+    from annotator.templatetags.highlights import span_buttons
+
+    item = SimpleNamespace(
+        pk=7, excerpt="<img src=x onerror=alert(1)>", attributed_to="Bob & <i>co</i>", reviewer_name="<b>"
+    )
+    markup = span_buttons([item], True)
+    assert "<img" not in markup and "<i>" not in markup and "<b>" not in markup
+    assert markup == (
+        '<li><button type="button" class="goto" data-goto="7"><q>&lt;img src=x onerror=alert(1)&gt;</q> '
+        '<span class="attr">— Bob &amp; &lt;i&gt;co&lt;/i&gt;</span> <span class="who">&lt;b&gt;</span>'
+        "</button></li>"
+    )

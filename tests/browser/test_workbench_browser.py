@@ -150,6 +150,12 @@ def test_nested_speculation_with_the_keyboard(page: Page, live_server, analyst, 
     page.keyboard.press("Escape")
     expect(page.locator("#popover")).to_be_hidden()
 
+    page.get_by_role("button", name="could also be linked", exact=True).focus()
+    page.keyboard.press("Enter")
+    expect(cards.first).to_contain_text("Speculation")
+    expect(cards.first.locator("input[name=label][value=speculation]")).to_be_focused()
+    page.keyboard.press("Escape")
+
     select(page, paragraph, "near Palmyra. If true", release=False)
     assert page.evaluate("getSelection().toString()") == "near Palmyra. If true"
     page.keyboard.press("u")

@@ -10,11 +10,14 @@ import heapq
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from datetime import datetime, timedelta
 from urllib.parse import urlsplit
 
 from django import template
+from django.utils import timezone
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
+from django.utils.timesince import timesince
 
 register = template.Library()
 
@@ -152,6 +155,14 @@ def span_buttons(spans: Iterable, show_reviewers: bool = False) -> SafeString:
             f"<q>{escape(span.excerpt)}</q>{extra}</button></li>"
         )
     return mark_safe("".join(items))  # every value is an int or went through escape()
+
+
+@register.filter
+def ago(moment: datetime) -> str:
+    """Return "just now" for the last minute, else "3 minutes ago"."""
+    if timezone.now() - moment < timedelta(minutes=1):
+        return "just now"
+    return f"{timesince(moment)} ago"
 
 
 @register.filter

@@ -1,5 +1,7 @@
 """History: every create, change, delete and undo, newest first, with before/after values and undo."""
 
+import datetime
+
 import pytest
 from django.urls import reverse
 
@@ -97,3 +99,11 @@ def test_undo_never_redirects_off_site(client, analyst, paragraph, labels):
 def test_the_history_page_needs_login(client, article):
     response = client.get(reverse("annotator:article-history", args=[article.pk]))
     assert response.status_code == 302
+
+
+def test_times_read_as_just_now_then_minutes_ago(client, analyst, story, paragraph, time_machine):
+    time_machine.move_to(AnnotationChange.objects.first().created_at)
+    client.force_login(analyst)
+    assert ">just now</time>" in client.get(paragraph.article.get_absolute_url()).content.decode()
+    time_machine.shift(datetime.timedelta(minutes=5))
+    assert ">5\xa0minutes ago</time>" in client.get(paragraph.article.get_absolute_url()).content.decode()

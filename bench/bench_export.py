@@ -174,7 +174,7 @@ def generate(total: int) -> None:
 
 
 def _analyze() -> None:
-    """Give PostgreSQL's planner statistics, as autovacuum would; SQLite keeps its defaults, as Django does."""
+    """Give PostgreSQL's planner statistics, as autovacuum would; SQLite keeps its defaults as Django does."""
     from django.db import connection
 
     if connection.vendor == "postgresql":
@@ -193,6 +193,8 @@ def bare_read() -> tuple[float, int]:
     count = 0
     started = time.perf_counter()
     with transaction.atomic(), connection.chunked_cursor() as cursor:
+        if connection.vendor == "postgresql":
+            rows._native_timestamps(cursor.cursor)  # as the export reads them
         cursor.execute(sql, params)
         while chunk := cursor.fetchmany(rows.CHUNK_SIZE):
             count += len(chunk)
@@ -351,21 +353,23 @@ def run() -> str:
     urls = {f"SQLite {sqlite3.sqlite_version}": f"sqlite:///{REPO / 'var' / 'bench-export.sqlite3'}"}
     if pg_url and dj_database_url.parse(pg_url)["ENGINE"].endswith("postgresql"):
         urls["PostgreSQL"] = pg_url
+    load = os.getloadavg()[0]  # other work on the machine slows every figure alike
     results = {label: _measure(url) for label, url in urls.items()}
     lines = [
         "## Export: 100,000 and 1,000,000 labelled spans as JSONL over HTTP",
         "",
-        "Timed: `GET /api/v1/export/spans?format=jsonl` with a token, served by gunicorn (one sync worker) "
-        "on 127.0.0.1 and read to the last byte by `http.client` in the bench process; the first-byte time "
-        "is "
-        "from sending the request to the first body byte. Peak RSS is the worker's `VmHWM` after the "
-        "exports (idle: after one small request). Baseline, same run: a bare read of the same joined query "
-        "(spans with article, publisher, source, paragraph, label and reviewer) through a cursor, "
-        "server-side on PostgreSQL, fetching 2,000 rows at a time. `in process` is the same export "
+        "Timed: `GET /api/v1/export/spans?format=jsonl` with a token, served by gunicorn (one sync "
+        "worker) on 127.0.0.1 and read to the last byte by `http.client` in the bench process; the "
+        "first-byte time runs from sending the request to the first body byte. Peak RSS is the worker's "
+        "`VmHWM` after the exports (idle: after one small request). Baseline, same run: a bare read of the "
+        "same rows as one joined query (spans with article, publisher, source, paragraph, label and "
+        "reviewer, in export order) through a cursor, server-side on PostgreSQL, 2,000 rows per fetch, "
+        "timestamps read by psycopg's own loader as the export reads them. `in process`: the same export "
         "generator consumed without HTTP. Medians of "
-        f"{REPETITIONS[100_000]} (100k) and {REPETITIONS[1_000_000]} (1M) runs; spans are "
-        f"{SPANS_PER_PARAGRAPH} per paragraph, {PARAGRAPHS_PER_ARTICLE} paragraphs per article, "
-        f"{REVIEWERS} reviewers.",
+        f"{REPETITIONS[100_000]} (100k) and {REPETITIONS[1_000_000]} (1M) runs; "
+        f"{SPANS_PER_PARAGRAPH} spans per paragraph, {PARAGRAPHS_PER_ARTICLE} paragraphs per article, "
+        f"{REVIEWERS} reviewers. Load average (1 min) when the run started: {load:.1f} on "
+        f"{os.cpu_count()} cores.",
         "",
         "| database | spans | HTTP, last byte | first byte | bare read | export / bare read | in process | "
         "worker peak RSS | body | target |",

@@ -103,6 +103,16 @@ class _Chunk:
         return self.joined[article_id]
 
 
+def _native_timestamps(cursor) -> None:
+    """Read timestamptz with psycopg's own loader (in C) instead of Django's Python one, a fifth of the time.
+
+    Both give aware datetimes: Django keeps the session in UTC, and its loader only re-attaches that zone.
+    """
+    from psycopg.types.datetime import TimestamptzLoader
+
+    cursor.adapters.register_loader("timestamptz", TimestamptzLoader)
+
+
 def iter_rows(
     queryset: QuerySet[Annotation],
     *,
@@ -126,6 +136,8 @@ def iter_rows(
     labels = dict(Label.objects.values_list("pk", "slug"))
     chunk_context = _Chunk()
     with transaction.atomic(), connection.chunked_cursor() as cursor:
+        if connection.vendor == "postgresql":
+            _native_timestamps(cursor.cursor)
         cursor.execute(sql, params)
         while chunk := cursor.fetchmany(chunk_size):
             chunk_context.load({values[1] for values in chunk}, {values[7] for values in chunk})

@@ -12,18 +12,22 @@ from __future__ import annotations
 
 import math
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from django.conf import settings
 from django.db import transaction
 
 from articles.models import Article, BoilerplateSuggestion, Paragraph
-from articles.reuse import SHINGLE_WORDS, Sentence, split_sentences
+from articles.reuse import SHINGLE_WORDS, Sentence, age_key, split_sentences
 
 CONTAINED_SHARE = 0.9
 CONTAINED_MIN_WORDS = 5
 CUT_COPY_SHARE = 0.5
 RECURRING_PARAGRAPH_SHARE = 0.5
+# Articles of one publisher compared at once, in chronological blocks: boilerplate recurs in nearly every
+# article of its time, so a window finds it while keeping each refresh independent of the outlet's size.
+WINDOW = 50
 
 ArticleTexts = list[tuple[int, str]]
 
@@ -193,26 +197,44 @@ def find(articles: dict[int, ArticleTexts], min_articles: int) -> dict[int, list
     }
 
 
-@transaction.atomic
-def refresh(publisher_id: int) -> list[tuple[int, int, int]]:
-    """Recompute and store one publisher's suggestions; return the new ones as (paragraph, start, end).
+def _chronological(publisher_id: int) -> list[int]:
+    articles = Article.objects.visible().filter(publisher_id=publisher_id).only("published_on", "imported_at")
+    return [a.pk for a in sorted(articles, key=age_key)]
 
-    Unchanged suggestions keep their rows (and ids), so a page showing them stays valid.
-    """
-    texts: dict[int, ArticleTexts] = defaultdict(list)
-    rows = Paragraph.objects.filter(
-        article__publisher_id=publisher_id, article__deleted_at__isnull=True
-    ).order_by("article_id", "position")
+
+def _texts(article_ids: list[int]) -> dict[int, ArticleTexts]:
+    texts: dict[int, ArticleTexts] = {aid: [] for aid in article_ids}
+    rows = Paragraph.objects.filter(article_id__in=article_ids).order_by("article_id", "position")
     for aid, pid, text in rows.values_list("article_id", "id", "text"):
         texts[aid].append((pid, text))
-    wanted = {
-        (s.paragraph, s.start, s.end): (aid, s.occurrences)
-        for aid, found in find(texts, settings.BOILERPLATE_MIN_ARTICLES).items()
-        for s in found
-    }
-    existing = BoilerplateSuggestion.objects.filter(
-        article__in=Article.objects.filter(publisher_id=publisher_id)
-    )
+    return texts
+
+
+@transaction.atomic
+def refresh(publisher_id: int, articles: Iterable[int] | None = None) -> list[tuple[int, int, int]]:
+    """Recompute and store a publisher's suggestions; return the new ones as (paragraph, start, end).
+
+    The publisher's articles are taken in chronological blocks of WINDOW, each compared with itself and the
+    block before, so the cost of one new article does not grow with the size of its outlet. Given
+    `articles`, only the blocks holding them are recomputed. Unchanged suggestions keep their rows (and
+    ids), so a page showing them stays valid.
+    """
+    order = _chronological(publisher_id)
+    blocks = [order[i : i + WINDOW] for i in range(0, len(order), WINDOW)]
+    chosen = set(order if articles is None else articles)
+    wanted: dict[tuple[int, int, int], tuple[int, int]] = {}
+    scope: list[int] = []
+    for i, block in enumerate(blocks):
+        if chosen.isdisjoint(block):
+            continue
+        context = (blocks[i - 1] if i else []) + block
+        found = find(_texts(context), settings.BOILERPLATE_MIN_ARTICLES)
+        wanted |= {(s.paragraph, s.start, s.end): (aid, s.occurrences) for aid in block for s in found[aid]}
+        scope += block
+    existing = BoilerplateSuggestion.objects.filter(article_id__in=scope)
+    if articles is None:
+        # A full refresh also forgets the suggestions of articles deleted since.
+        existing = BoilerplateSuggestion.objects.filter(article__publisher_id=publisher_id)
     stale, changed = [], []
     for suggestion in existing:
         key = (suggestion.paragraph_id, suggestion.start, suggestion.end)

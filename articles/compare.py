@@ -9,9 +9,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from articles.detection import age_key
 from articles.models import Article, BoilerplateSuggestion, ReuseLink
-from articles.reuse import Match, Sentence, match_sentences, split_paragraphs
+from articles.reuse import Match, Sentence, age_key, match_sentences, split_paragraphs
 
 # Later marks win: a changed word inside shared text shows as changed.
 _PRIORITY = {None: 0, "boilerplate": 1, "same": 2, "changed": 3, "deleted": 3, "inserted": 3}

@@ -8,7 +8,6 @@ many sentences share its fingerprints, not on the size of the corpus.
 
 from __future__ import annotations
 
-import datetime
 from collections import defaultdict
 from collections.abc import Callable, Iterable
 
@@ -24,7 +23,7 @@ from articles.models import (
     ReuseLink,
     ReuseScan,
 )
-from articles.reuse import Match, Sentence, classify, fingerprints, sentence_at, split_paragraphs
+from articles.reuse import Match, Sentence, age_key, classify, fingerprints, sentence_at, split_paragraphs
 
 # A fingerprint held by more sentences than this is common phrasing (or boilerplate of a big outlet): it would
 # make every article a candidate of every other, so it is not followed.
@@ -32,12 +31,6 @@ MAX_POSTINGS = 100
 _CHUNK = 500
 
 Range = tuple[int, int, int]
-
-
-def age_key(article: Article) -> tuple:
-    """Return the sort key telling which of two articles is older: publication date, then import order."""
-    day = article.published_on or article.imported_at.date()
-    return (day, article.imported_at or datetime.datetime.min, article.pk)
 
 
 def _boilerplate_ranges(paragraph_ids: Iterable[int]) -> dict[int, list[tuple[int, int]]]:
@@ -196,7 +189,8 @@ def detect(article_ids: Iterable[int], progress: Callable[[Article], None] | Non
     articles = sorted(Article.objects.visible().filter(pk__in=list(article_ids)), key=age_key)
     for publisher_id in sorted({a.publisher_id for a in articles}):
         with transaction.atomic():
-            drop_links_inside(boilerplate.refresh(publisher_id))
+            mine = [a.pk for a in articles if a.publisher_id == publisher_id]
+            drop_links_inside(boilerplate.refresh(publisher_id, mine))
     total = 0
     for article in articles:
         total += scan(article)

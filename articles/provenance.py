@@ -7,8 +7,8 @@ from dataclasses import dataclass, field
 
 from django.db.models import Count, F, Q, Sum
 
-from articles.detection import age_key
 from articles.models import Article, ReuseLink, Source
+from articles.reuse import age_key
 
 
 @dataclass

@@ -10,6 +10,7 @@ candidate pair is then classified with a word-level alignment (`difflib.Sequence
 
 from __future__ import annotations
 
+import datetime
 import hashlib
 import re
 from collections import defaultdict
@@ -108,6 +109,12 @@ class Match:
     @property
     def b_text(self) -> str:
         return self.b.text[self.b_start - self.b.start : self.b_end - self.b.start]
+
+
+def age_key(article) -> tuple:
+    """Return the sort key telling which of two articles is older: publication date, then import order."""
+    day = article.published_on or article.imported_at.date()
+    return (day, article.imported_at or datetime.datetime.min, article.pk)
 
 
 def mask_markup(text: str) -> str:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime
+
 import pytest
 
 from articles import boilerplate, detection
@@ -141,3 +143,21 @@ def test_a_republication_ending_on_the_originals_body_text_keeps_it_as_news():
         ["The second one opens differently.", shared, FOOTER],
     )
     assert _suggested(boilerplate.find(texts, min_articles=2), texts) == {1: [FOOTER], 2: [FOOTER]}
+
+
+def test_refresh_compares_chronological_windows_so_one_new_article_costs_the_same(db, monkeypatch):
+    monkeypatch.setattr(boilerplate, "WINDOW", 3)
+    outlet = SourceFactory(name="Example News")
+    for day in range(1, 8):
+        ArticleFactory(
+            publisher=outlet,
+            published_on=datetime.date(2020, 1, day),
+            paragraphs=[f"Story {day}: the council argued about the budget of school number {day}.", FOOTER],
+        )
+    assert len(boilerplate.refresh(outlet.pk)) == 7
+    new = ArticleFactory(
+        publisher=outlet, published_on=datetime.date(2020, 2, 1), paragraphs=["The harbour froze.", FOOTER]
+    )
+    footer = new.paragraphs.get(text=FOOTER)
+    assert boilerplate.refresh(outlet.pk, [new.pk]) == [(footer.pk, 0, len(FOOTER))]
+    assert BoilerplateSuggestion.objects.count() == 8

@@ -42,7 +42,9 @@ _ORIGINAL_FOOTER = re.compile(r"^The original source of this article is\s+(?P<na
 
 def lines_of(text: str) -> list[str]:
     """Return the text's lines with CRLF and CR line ends read as LF."""
-    return text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+    if "\r" in text:
+        text = text.replace("\r\n", "\n").replace("\r", "\n")
+    return text.split("\n")
 
 
 def _date(match: re.Match, number: int, errors: list[str]) -> datetime.date | None:

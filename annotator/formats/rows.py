@@ -3,7 +3,7 @@
 The spans stream from one chunked cursor (server-side on PostgreSQL) over the annotation table alone, in the
 order of its paragraph index, so the database never sorts or materialises the result. For each chunk of
 CHUNK_SIZE spans, one query reads the chunk's articles with their paragraphs and one reads its new
-reviewers; labels are read once. So an export costs a few queries per 2,000 spans, never one per span, and
+reviewers; labels are read once. So an export costs a few queries per chunk, never one per span, and
 memory stays bounded by the chunk. (Joining those tables in the span query gives the same rows, but the
 SQLite planner may then start from a small table and sort the whole result before the first row.)
 
@@ -25,7 +25,7 @@ from articles.models import Article, Paragraph
 
 PARAGRAPH_SEPARATOR = "\n\n"
 CONTEXT_LENGTH = 32
-CHUNK_SIZE = 2000
+CHUNK_SIZE = 10_000  # on PostgreSQL each chunk costs round trips; 10k spans hold ~5 MB
 
 FIELDS = (
     "id", "article", "article_title", "article_url", "article_checksum", "publisher", "original_source",

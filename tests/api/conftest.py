@@ -7,12 +7,6 @@ from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
 
-@pytest.fixture(autouse=True)
-def fast_password_hashing(settings) -> None:
-    """Users are made in most tests here; the production hasher costs a third of a second each."""
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 @pytest.fixture
 def client_for(db) -> Callable[..., APIClient]:
     """Return an API client that sends the user's token (no user: an anonymous client)."""

@@ -10,8 +10,10 @@ text, JSON Lines without `publisher`) is filed under the source "Unknown publish
 from __future__ import annotations
 
 import codecs
+import gc
 import os
 from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -168,6 +170,21 @@ def _read(path: Path) -> str:
         raise ImportFailed(f"cannot read the file: {error.strerror}") from None
 
 
+@contextmanager
+def _cyclic_gc_paused() -> Iterator[None]:
+    """Pause Python's cycle collector. An import's records, rows and reports hold no reference cycles
+    (importing 2,000 files leaves nothing for gc.collect()), so reference counting frees them all, while
+    the collector would walk every object of the process, all of Django, once or twice per batch: about
+    0.1 s of a 0.8 s import."""
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
 def import_files(
     paths: Iterable[Path | str], *, format: str | None = None, imported_by=None, dry_run: bool = False
 ) -> Iterator[FileReport]:
@@ -175,20 +192,21 @@ def import_files(
     of about BATCH_ARTICLES articles per transaction; each file still succeeds or fails as a whole."""
     pending: list[tuple[FileReport, list[ArticleRecord]]] = []
     count = 0
-    for path in map(Path, paths):
-        report, records = FileReport(path=str(path)), []
-        try:
-            records = parse(_read(path), format=format, name=path.name)
-        except ImportFailed as error:
-            report.error = str(error)
-        pending.append((report, records))
-        count += len(records)
-        if count >= BATCH_ARTICLES:
-            _write(pending, imported_by, dry_run)
-            yield from (report for report, _ in pending)
-            pending, count = [], 0
-    _write(pending, imported_by, dry_run)
-    yield from (report for report, _ in pending)
+    with _cyclic_gc_paused():
+        for path in map(Path, paths):
+            report, records = FileReport(path=str(path)), []
+            try:
+                records = parse(_read(path), format=format, name=path.name)
+            except ImportFailed as error:
+                report.error = str(error)
+            pending.append((report, records))
+            count += len(records)
+            if count >= BATCH_ARTICLES:
+                _write(pending, imported_by, dry_run)
+                yield from (report for report, _ in pending)
+                pending, count = [], 0
+        _write(pending, imported_by, dry_run)
+        yield from (report for report, _ in pending)
 
 
 def import_file(

@@ -1,6 +1,7 @@
 """Importing files into the database: what is stored, duplicates, and bad files that store nothing."""
 
 import datetime
+import gc
 import json
 
 import pytest
@@ -204,3 +205,15 @@ def test_find_files_walks_folders_for_importable_files(tmp_path):
     with pytest.raises(importers.ImportFailed) as error:
         importers.find_files([tmp_path / "missing"])
     assert str(error.value) == f"{tmp_path / 'missing'}: no such file or folder"
+
+
+def test_the_cycle_collector_is_on_again_after_an_import_even_an_abandoned_one(tmp_path):
+    for name in ["a.txt", "b.txt"]:
+        (tmp_path / name).write_bytes(GOOD_TEXT + name.encode())
+    list(importers.import_files(sorted(tmp_path.iterdir())))
+    assert gc.isenabled()
+    reports = importers.import_files(sorted(tmp_path.iterdir()))
+    next(reports)
+    assert not gc.isenabled()
+    reports.close()
+    assert gc.isenabled()

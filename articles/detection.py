@@ -8,11 +8,11 @@ many sentences share its fingerprints, not on the size of the corpus.
 
 from __future__ import annotations
 
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable
 
 from django.db import connection, transaction
-from django.db.models import Count, Q
+from django.db.models import Q
 
 from articles import boilerplate
 from articles.models import (
@@ -25,9 +25,11 @@ from articles.models import (
 )
 from articles.reuse import Match, Sentence, age_key, classify, fingerprints, sentence_at, split_paragraphs
 
-# A fingerprint held by more sentences than this is common phrasing (or boilerplate of a big outlet): it would
-# make every article a candidate of every other, so it is not followed.
-MAX_POSTINGS = 100
+# The index keeps the first MAX_POSTINGS sentences holding each fingerprint. Common phrasing (or a big
+# outlet's footer) reaches the limit soon and stops growing, so a lookup reads a bounded number of rows
+# whatever the size of the corpus, while a sentence copied many times is still found through its earliest
+# copies.
+MAX_POSTINGS = 25
 _CHUNK = 500
 
 Range = tuple[int, int, int]
@@ -48,21 +50,17 @@ def _inside(ranges: dict[int, list[tuple[int, int]]], pid: int, start: int, end:
 
 
 def _postings(hashes: set[int]) -> list[tuple[int, int, int, int, int]]:
-    """Return (hash, article, paragraph, start, end) for the given hashes, leaving out common ones."""
+    """Return the index rows (hash, article, paragraph, start, end) of the given hashes."""
     ordered = sorted(hashes)
     # Excluding deleted articles by subquery rather than a join keeps SQLite on the hash index.
     deleted = Article.objects.filter(deleted_at__isnull=False).values("pk")
     rows = []
     for i in range(0, len(ordered), _CHUNK):
-        chunk = ordered[i : i + _CHUNK]
-        counts = ReuseFingerprint.objects.filter(hash__in=chunk).values("hash").annotate(n=Count("id"))
-        rare = [row["hash"] for row in counts if row["n"] <= MAX_POSTINGS]
-        if rare:
-            rows += (
-                ReuseFingerprint.objects.filter(hash__in=rare)
-                .exclude(article_id__in=deleted)
-                .values_list("hash", "article_id", "paragraph_id", "start", "end")
-            )
+        rows += (
+            ReuseFingerprint.objects.filter(hash__in=ordered[i : i + _CHUNK])
+            .exclude(article_id__in=deleted)
+            .values_list("hash", "article_id", "paragraph_id", "start", "end")
+        )
     return rows
 
 
@@ -78,27 +76,36 @@ def _candidate_sentences(ranges: set[Range]) -> dict[Range, tuple[int, Sentence]
     return found
 
 
-def find_matches(own: dict[Sentence, set[int]]) -> list[tuple[int, Match]]:
+def find_matches(
+    own: dict[Sentence, set[int]], postings: list[tuple[int, int, int, int, int]]
+) -> list[tuple[int, Match]]:
     """Return (other article id, match) for every indexed sentence elsewhere that reuses one of these.
 
-    `own` maps the sentences to look up to their fingerprints.
+    `own` maps the sentences to look up to their fingerprints; `postings` are the index rows of those
+    fingerprints. A candidate must share two fingerprints with a sentence that has three or more: one
+    common word triple shared by chance is no sign of reuse.
     """
     by_hash: dict[int, set[Range]] = defaultdict(set)
-    for h, _aid, pid, start, end in _postings(set().union(*own.values())):
+    for h, _aid, pid, start, end in postings:
         by_hash[h].add((pid, start, end))
-    wanted = {key for keys in by_hash.values() for key in keys}
+    candidates = {}
+    for sentence, fps in own.items():
+        shared = Counter(key for h in fps for key in by_hash.get(h, ()))
+        needed = 1 if len(fps) <= 2 else 2
+        candidates[sentence] = sorted(key for key, n in shared.items() if n >= needed)
+    wanted = {key for keys in candidates.values() for key in keys}
     skip = _boilerplate_ranges({s.paragraph for s in own} | {pid for pid, _, _ in wanted})
     others = _candidate_sentences({key for key in wanted if not _inside(skip, *key)})
     matches = []
-    for sentence, fps in own.items():
+    for sentence, keys in candidates.items():
         if _inside(skip, sentence.paragraph, sentence.start, sentence.end):
             continue
-        keys = {key for h in fps for key in by_hash.get(h, ())}
-        for key in sorted(keys & others.keys()):
-            aid, other = others[key]
-            match = classify(sentence, other)
-            if match is not None:
-                matches.append((aid, match))
+        for key in keys:
+            if key in others:
+                aid, other = others[key]
+                match = classify(sentence, other)
+                if match is not None:
+                    matches.append((aid, match))
     return matches
 
 
@@ -160,9 +167,14 @@ def scan(article: Article) -> int:
     ReuseFingerprint.objects.filter(article=article).delete()
     sentences = article_sentences(article)
     prints = {s: fingerprints(s) for s in sentences if s.is_indexable}
-    links = ReuseLink.objects.bulk_create(_links(article, find_matches(prints)))
+    postings = _postings(set().union(*prints.values()))
+    links = ReuseLink.objects.bulk_create(_links(article, find_matches(prints, postings)))
+    held = Counter(row[0] for row in postings)
     _insert_fingerprints(
-        (h, article.pk, s.paragraph, s.start, s.end) for s, fps in prints.items() for h in fps
+        (h, article.pk, s.paragraph, s.start, s.end)
+        for s, fps in prints.items()
+        for h in fps
+        if held[h] < MAX_POSTINGS
     )
     ReuseScan.objects.update_or_create(article=article, defaults={"sentences": len(sentences)})
     return len(links)

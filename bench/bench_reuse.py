@@ -141,10 +141,9 @@ def _section(f: dict) -> str:
         f"(×{ratio:.0f} is linear). Within the {large['size']:,}-article run, the boilerplate of the 20 "
         f"outlets took {large['boilerplate']:.1f} s and the scans of each successive tenth of the articles "
         f"took {blocks} CPU seconds: the last tenth, looked up in an index nine times as large as the first, "
-        f"cost ×{large['blocks'][-1] / large['blocks'][0]:.1f} as much. A lookup reads only the postings "
-        "of the article's own fingerprints, and those held by more than `detection.MAX_POSTINGS` sentences "
-        "are skipped as common phrasing, so the cost per article levels off instead of growing with the "
-        "corpus.",
+        f"cost ×{large['blocks'][-1] / large['blocks'][0]:.1f} as much. The index keeps the first "
+        "`detection.MAX_POSTINGS` sentences of each fingerprint, so once common word triples reach that "
+        "limit a lookup reads a bounded number of rows, whatever the size of the corpus.",
         "",
         f"One new article against the {large['size']:,}: {new['detect']['cpu'] * 1000:.0f} ms CPU "
         f"({new['detect']['wall'] * 1000:.0f} ms wall) in all, of which the scan (lookup, classification, "

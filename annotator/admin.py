@@ -20,7 +20,7 @@ from django.utils.safestring import SafeString
 from annotator import spans
 from annotator.models import Annotation, AnnotationChange, Label
 from articles import admin as articles_admin
-from articles.admin import count_of
+from articles.admin import DeletedFilter, count_of
 from articles.models import Article
 
 
@@ -121,27 +121,12 @@ class AnnotationChangeForm(_SpanForm):
         )
 
 
-class LiveFilter(admin.SimpleListFilter):
-    title = "status"
-    parameter_name = "status"
-
-    def lookups(self, request, model_admin) -> list[tuple[str, str]]:
-        return [("live", "live"), ("deleted", "deleted")]
-
-    def queryset(self, request, queryset: QuerySet) -> QuerySet:
-        if self.value() == "live":
-            return queryset.filter(deleted_at__isnull=True)
-        if self.value() == "deleted":
-            return queryset.filter(deleted_at__isnull=False)
-        return queryset
-
-
 @admin.register(Annotation)
 class AnnotationAdmin(admin.ModelAdmin):
     list_display = [
         "short_quote", "label", "reviewer", "article", "position", "start", "end", "version", "is_live",
     ]  # fmt: skip
-    list_filter = [LiveFilter, "label", "reviewer", ("article", admin.RelatedOnlyFieldListFilter)]
+    list_filter = [DeletedFilter, "label", "reviewer", ("article", admin.RelatedOnlyFieldListFilter)]
     list_select_related = ["label", "reviewer", "article", "paragraph"]
     search_fields = ["quote", "note"]
     raw_id_fields = ["paragraph", "reviewer"]

@@ -1,9 +1,9 @@
 """Reuse detection against the stored corpus: the n-gram index in the database and the links it yields.
 
 For each article: its sentences' fingerprints are looked up in `ReuseFingerprint` (indexed by hash), the
-sentences sharing one are classified by `reuse.classify`, and the matches are stored as `ReuseLink`s; then
-the article's own fingerprints join the index. The cost per article depends on its own length and on how
-many sentences share its fingerprints, not on the size of the corpus.
+sentences sharing enough of them are classified by `reuse.classify`, and the matches are stored as
+`ReuseLink`s; then the article's own fingerprints join the index. The cost per article depends on its own
+length and on the (capped) postings of its fingerprints, not on the size of the corpus.
 """
 
 from __future__ import annotations

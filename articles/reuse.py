@@ -255,19 +255,9 @@ def classify(a: Sentence, b: Sentence) -> Match | None:
     )
 
 
-def whole(text: str, paragraph: int = 0) -> Sentence:
-    """Return a whole text as one sentence, without splitting it."""
-    return Sentence(paragraph, 0, len(text), text, tuple(tokenize(mask_markup(text))))
-
-
 def token_opcodes(a: Sentence, b: Sentence) -> list[tuple[str, int, int, int, int]]:
     """Return difflib opcodes between the two sentences' words (token indices)."""
     return SequenceMatcher(None, a.keys, b.keys, autojunk=False).get_opcodes()
-
-
-def align(a: Sentence, b: Sentence) -> tuple[Edit, ...]:
-    """Return the word-level diff of two sentences with character ranges on both sides."""
-    return _edits(a, b, token_opcodes(a, b))
 
 
 class SentenceIndex:

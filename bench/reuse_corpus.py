@@ -86,8 +86,11 @@ class _Writer:
         return " ".join([*prefix, sentence[:-1][0].lower() + sentence[:-1][1:], *suffix]).capitalize() + "."
 
 
-def generate(count: int, *, seed: int = 7, publishers: int = 20, reuse_share: float = 0.35):
-    """Return `count` articles, oldest first, and the reuse planted in them."""
+def generate(
+    count: int, *, seed: int = 7, publishers: int = 20, reuse_share: float = 0.35, reuse_last: bool = False
+):
+    """Return `count` articles, oldest first, and the reuse planted in them (always in the last one when
+    `reuse_last`, which leaves the articles before it as they would be without)."""
     rng = random.Random(seed)
     writer = _Writer(rng, vocabulary=20_000)
     footers = {
@@ -101,7 +104,8 @@ def generate(count: int, *, seed: int = 7, publishers: int = 20, reuse_share: fl
     for index in range(count):
         publisher = rng.choice(sorted(footers))
         body = [[writer.sentence() for _ in range(rng.randint(1, 4))] for _ in range(rng.randint(4, 9))]
-        copies = _plant(rng, writer, articles, body, pool) if articles and rng.random() < reuse_share else []
+        reuses = rng.random() < reuse_share or (reuse_last and index == count - 1)
+        copies = _plant(rng, writer, articles, body, pool) if articles and reuses else []
         # Copies were inserted anywhere in the body; find where each landed once the body is final.
         copied = {id(copy) for _, _, copy in copies}
         originals = [

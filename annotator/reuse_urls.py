@@ -1,6 +1,6 @@
 from django.urls import path
 
-from annotator import reuse_views
+from annotator.views import reuse as reuse_views
 
 app_name = "reuse"
 

@@ -7,6 +7,7 @@ urlpatterns = [
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("admin/", admin.site.urls),
     path("", include("annotator.workbench_urls")),
+    path("", include("annotator.reuse_urls")),
     path("corpus/", include("articles.urls")),
     path("api/", include("annotator.api.urls")),
 ]

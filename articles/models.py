@@ -14,7 +14,7 @@ class Source(models.Model):
     """An outlet or author: South Front, Global Research."""
 
     name = models.CharField(max_length=200)
-    slug = models.SlugField(max_length=200, unique=True)
+    slug = models.SlugField(max_length=200, unique=True, allow_unicode=True)
     homepage = models.URLField(blank=True)
     notes = models.TextField(blank=True)
 
@@ -58,7 +58,8 @@ class Article(models.Model):
     )
     published_on = models.DateField(null=True, blank=True)
     original_published_on = models.DateField(null=True, blank=True)
-    url = models.URLField(max_length=1000, null=True, blank=True)
+    # NULL, not "", means "no URL known": the API and exports say null, which is what researchers expect.
+    url = models.URLField(max_length=1000, null=True, blank=True)  # noqa: DJ001
     tags = models.ManyToManyField(Tag, blank=True, related_name="articles")
     language = models.CharField(max_length=16, default="en")
     raw_text = models.TextField(help_text="The imported file's text, exactly as read.")

@@ -20,8 +20,11 @@ def machine() -> str:
     import rest_framework
 
     cpu = next(
-        (line.split(":", 1)[1].strip() for line in Path("/proc/cpuinfo").read_text().splitlines()
-         if line.startswith("model name")),
+        (
+            line.split(":", 1)[1].strip()
+            for line in Path("/proc/cpuinfo").read_text().splitlines()
+            if line.startswith("model name")
+        ),
         platform.processor() or "unknown",
     )
     mem_gb = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2**30
@@ -31,13 +34,15 @@ def machine() -> str:
         pg = "psql not found"
     import sqlite3
 
-    return "\n".join([
-        f"- Date: {datetime.now(UTC):%Y-%m-%d %H:%M} UTC",
-        f"- Machine: {os.cpu_count()} cores ({cpu}), {mem_gb:.0f} GiB, {platform.platform()}",
-        f"- Python {platform.python_version()}, Django {django.get_version()}, DRF {rest_framework.VERSION}, "
-        f"SQLite {sqlite3.sqlite_version}, {pg}",
-        "- Command: `make bench` (which runs `python -m bench`)",
-    ])
+    return "\n".join(
+        [
+            f"- Date: {datetime.now(UTC):%Y-%m-%d %H:%M} UTC",
+            f"- Machine: {os.cpu_count()} cores ({cpu}), {mem_gb:.0f} GiB, {platform.platform()}",
+            f"- Python {platform.python_version()}, Django {django.get_version()}, "
+            f"DRF {rest_framework.VERSION}, SQLite {sqlite3.sqlite_version}, {pg}",
+            "- Command: `make bench` (which runs `python -m bench`)",
+        ]
+    )
 
 
 def main(names: list[str]) -> None:
@@ -45,8 +50,11 @@ def main(names: list[str]) -> None:
     import django
 
     django.setup()
-    available = sorted(m.name.removeprefix("bench_") for m in pkgutil.iter_modules([str(REPO / "bench")])
-                       if m.name.startswith("bench_"))
+    available = sorted(
+        m.name.removeprefix("bench_")
+        for m in pkgutil.iter_modules([str(REPO / "bench")])
+        if m.name.startswith("bench_")
+    )
     chosen = names or available
     RESULTS.mkdir(exist_ok=True)
     for name in chosen:
@@ -56,8 +64,11 @@ def main(names: list[str]) -> None:
         print(section, flush=True)
     sections = [(RESULTS / f"{n}.md").read_text() for n in available if (RESULTS / f"{n}.md").exists()]
     (REPO / "BENCHMARKS.md").write_text(
-        "# Benchmarks\n\nMeasured by `make bench` on this project's machine class; each figure stands beside a "
-        "baseline measured in the same run.\n\n" + machine() + "\n\n" + "\n\n".join(sections)
+        "# Benchmarks\n\nMeasured by `make bench` on this project's machine class; "
+        "each figure stands beside a baseline measured in the same run.\n\n"
+        + machine()
+        + "\n\n"
+        + "\n\n".join(sections)
     )
 
 

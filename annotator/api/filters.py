@@ -36,7 +36,7 @@ class KnownValueFilter(django_filters.CharFilter):
     field_class = KnownValueField
 
 
-def _unknown(noun: str) -> dict:
+def unknown_value_messages(noun: str) -> dict:
     return {"invalid_choice": f"Unknown {noun} %(value)s.", "invalid_pk_value": f"Unknown {noun} %(pk)s."}
 
 
@@ -100,10 +100,14 @@ class ArticleFilter(article_filters("pk")):
 
 class AnnotationFilter(django_filters.FilterSet):
     article = django_filters.ModelChoiceFilter(
-        queryset=Article.objects.visible(), error_messages=_unknown("article"), help_text="Article id."
+        queryset=Article.objects.visible(),
+        error_messages=unknown_value_messages("article"),
+        help_text="Article id.",
     )
     paragraph = django_filters.ModelChoiceFilter(
-        queryset=Paragraph.objects.all(), error_messages=_unknown("paragraph"), help_text="Paragraph id."
+        queryset=Paragraph.objects.all(),
+        error_messages=unknown_value_messages("paragraph"),
+        help_text="Paragraph id.",
     )
     label = KnownValueFilter(
         field_name="label__slug",

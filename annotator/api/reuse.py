@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 import django_filters
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import mixins, serializers
 
 from annotator import suggestions
+from annotator.api import schema
 from annotator.api.base import ApiViewSet
-from articles.models import BoilerplateSuggestion, ReuseLink
+from annotator.api.filters import unknown_value_messages
+from annotator.api.views import READ_ERRORS
+from articles.models import Article, BoilerplateSuggestion, ReuseLink
 
 
 class ReuseLinkSerializer(serializers.ModelSerializer):
@@ -41,11 +45,17 @@ class ReuseLinkSerializer(serializers.ModelSerializer):
 
 
 class ReuseLinkFilter(django_filters.FilterSet):
-    article = django_filters.NumberFilter(
-        method="involving", help_text="Only links with this article on either side."
+    article = django_filters.ModelChoiceFilter(
+        queryset=Article.objects.visible(),
+        method="involving",
+        error_messages=unknown_value_messages("article"),
+        help_text="Only links with this article on either side.",
     )
-    other = django_filters.NumberFilter(
-        method="involving", help_text="With `article`: only the links between the two articles (a pair)."
+    other = django_filters.ModelChoiceFilter(
+        queryset=Article.objects.visible(),
+        method="involving",
+        error_messages=unknown_value_messages("article"),
+        help_text="With `article`: only the links between the two articles (a pair).",
     )
 
     class Meta:
@@ -53,9 +63,28 @@ class ReuseLinkFilter(django_filters.FilterSet):
         fields = ["article", "other", "kind"]
 
     def involving(self, queryset, name, value):
-        return queryset.involving(value)
+        return queryset.involving(value.pk)
 
 
+ReuseLinkFilterError = schema.field_errors("ReuseLinkFilterErrorSerializer", ["article", "other", "kind"])
+SuggestionFilterError = schema.field_errors("BoilerplateSuggestionFilterErrorSerializer", ["article"])
+LINK_ID = OpenApiParameter("id", int, OpenApiParameter.PATH, description="Reuse link id.")
+SUGGESTION_ID = OpenApiParameter("id", int, OpenApiParameter.PATH, description="Suggestion id.")
+
+
+@extend_schema_view(
+    list=extend_schema(
+        summary="List reuse links",
+        responses={200: ReuseLinkSerializer(many=True), 400: ReuseLinkFilterError, **READ_ERRORS},
+        tags=["reuse"],
+    ),
+    retrieve=extend_schema(
+        summary="One reuse link",
+        parameters=[LINK_ID],
+        responses={200: ReuseLinkSerializer, **READ_ERRORS},
+        tags=["reuse"],
+    ),
+)
 class ReuseLinkViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ApiViewSet):
     """Text reused between two articles, with both sides' paragraph and code-point range.
 
@@ -83,11 +112,34 @@ class BoilerplateSuggestionSerializer(serializers.ModelSerializer):
 
 
 class BoilerplateSuggestionFilter(django_filters.FilterSet):
+    article = django_filters.ModelChoiceFilter(
+        queryset=Article.objects.visible(),
+        error_messages=unknown_value_messages("article"),
+        help_text="Article id.",
+    )
+
     class Meta:
         model = BoilerplateSuggestion
         fields = ["article"]
 
 
+@extend_schema_view(
+    list=extend_schema(
+        summary="List my open boilerplate suggestions",
+        responses={
+            200: BoilerplateSuggestionSerializer(many=True),
+            400: SuggestionFilterError,
+            **READ_ERRORS,
+        },
+        tags=["reuse"],
+    ),
+    retrieve=extend_schema(
+        summary="One boilerplate suggestion",
+        parameters=[SUGGESTION_ID],
+        responses={200: BoilerplateSuggestionSerializer, **READ_ERRORS},
+        tags=["reuse"],
+    ),
+)
 class BoilerplateSuggestionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ApiViewSet):
     """Boilerplate suggestions still open for the requesting analyst: not dismissed, not yet tagged.
 

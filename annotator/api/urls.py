@@ -4,6 +4,7 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 from rest_framework.routers import DefaultRouter
 
+from annotator.api.reuse import BoilerplateSuggestionViewSet, ReuseLinkViewSet
 from annotator.api.transfer import SpanExportView, SpanImportView
 from annotator.api.views import AnnotationViewSet, ArticleViewSet, LabelViewSet, TokenView
 
@@ -13,6 +14,8 @@ router = DefaultRouter()
 router.register("articles", ArticleViewSet, basename="article")
 router.register("labels", LabelViewSet, basename="label")
 router.register("annotations", AnnotationViewSet, basename="annotation")
+router.register("reuse-links", ReuseLinkViewSet, basename="reuse-link")
+router.register("boilerplate-suggestions", BoilerplateSuggestionViewSet, basename="boilerplate-suggestion")
 
 urlpatterns = [
     path("v1/auth/token/", TokenView.as_view(), name="token"),

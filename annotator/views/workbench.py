@@ -15,6 +15,7 @@ from django.views.decorators.http import require_GET
 from annotator import spans as span_ops
 from annotator.models import Annotation, AnnotationChange, Label
 from annotator.views.common import HtmxHttpRequest, Layer, get_article, span_rows
+from articles import provenance
 from articles.models import Article
 
 HISTORY_IN_PANEL = 20
@@ -129,8 +130,7 @@ def article_detail(request: HtmxHttpRequest, pk: int) -> HttpResponse:
         paragraphs=paragraphs,
         reviewers=list(reviewers),
         original_url=_safe_url(article.url),
-        # The source-criticism pages plug their provenance block in here; the fallback renders nothing.
-        provenance_templates=["articles/_provenance.html", "annotator/_no_provenance.html"],
+        provenance=provenance.for_article(article),
     )
     return render(request, "annotator/article.html", context)
 

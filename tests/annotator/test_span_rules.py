@@ -26,7 +26,9 @@ def test_it_creates_a_span_with_its_quote(paragraph, analyst, labels):
         (0, 500, "end", "end (500) is past the end of the paragraph (46 characters)."),
     ],
 )
-def test_bad_offsets_are_refused_and_nothing_is_written(paragraph, analyst, labels, start, end, field, message):
+def test_bad_offsets_are_refused_and_nothing_is_written(
+    paragraph, analyst, labels, start, end, field, message
+):
     with pytest.raises(ValidationError) as error:
         spans.create(paragraph=paragraph, label="speculation", start=start, end=end, reviewer=analyst)
     assert error.value.message_dict[field] == [message]
@@ -36,7 +38,9 @@ def test_bad_offsets_are_refused_and_nothing_is_written(paragraph, analyst, labe
 
 def test_a_quote_that_does_not_match_is_refused(paragraph, analyst, labels):
     with pytest.raises(ValidationError) as error:
-        spans.create(paragraph=paragraph, label="speculation", start=4, end=9, quote="Mayor", reviewer=analyst)
+        spans.create(
+            paragraph=paragraph, label="speculation", start=4, end=9, quote="Mayor", reviewer=analyst
+        )
     assert "expected 'mayor'" in error.value.message_dict["quote"][0]
     assert Annotation.objects.count() == 0
 
@@ -53,8 +57,13 @@ def test_an_unknown_label_is_refused(paragraph, analyst, labels):
 def test_the_database_rejects_bad_offsets(paragraph, analyst, labels, start, end):
     with pytest.raises(IntegrityError), transaction.atomic():
         Annotation.objects.create(
-            article=paragraph.article, paragraph=paragraph, start=start, end=end, quote="",
-            label=labels["speculation"], reviewer=analyst,
+            article=paragraph.article,
+            paragraph=paragraph,
+            start=start,
+            end=end,
+            quote="",
+            label=labels["speculation"],
+            reviewer=analyst,
         )
 
 

@@ -3,17 +3,10 @@
 from __future__ import annotations
 
 import pytest
-from django.urls import include, path, reverse
+from django.urls import reverse
 
 from annotator.models import Annotation, AnnotationChange
-from annotator.urls import urlpatterns as project_urls
 from tests.factories import ArticleFactory
-
-# The transfer views are wired in the project's URLconf by its owner; until then the tests add them here.
-urlpatterns = project_urls + [path("", include("annotator.reuse_urls"))] * (
-    "reuse" not in {getattr(p, "namespace", None) for p in project_urls}
-)
-pytestmark = pytest.mark.urls(__name__)
 
 OLD = ["Troops tried to encircle the city, cutting off the Homs-Al-Salamiyah-Palmyra highway on Friday."]
 NEW = ["Troops tried to encircle the city, cutting off the Homs-Palmyra highway on Friday. It rained."]

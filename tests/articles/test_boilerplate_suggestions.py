@@ -4,20 +4,15 @@ from __future__ import annotations
 
 import pytest
 from django.core.exceptions import ValidationError
-from django.urls import include, path, reverse
+from django.urls import reverse
 
 from annotator import suggestions
 from annotator.models import Annotation, AnnotationChange
-from annotator.urls import urlpatterns as project_urls
 from articles import detection
 from articles.models import Article, BoilerplateDismissal, BoilerplateSuggestion
 from tests.factories import ArticleFactory, SourceFactory
 
 # The suggestion views are wired in the project's URLconf by its owner; until then the tests add them here.
-urlpatterns = project_urls + [path("", include("annotator.reuse_urls"))] * (
-    "reuse" not in {getattr(p, "namespace", None) for p in project_urls}
-)
-pytestmark = pytest.mark.urls(__name__)
 
 FOOTER = "Copyright © The Valley Courier. All rights reserved, reproduction only with permission."
 APPEAL = "Become a member of the Valley Courier and support local reporting from the valley."

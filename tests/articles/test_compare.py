@@ -5,19 +5,12 @@ from __future__ import annotations
 import re
 
 import pytest
-from django.urls import include, path, reverse
+from django.urls import reverse
 from django.utils import timezone
 
-from annotator.urls import urlpatterns as project_urls
 from articles import compare, detection
 from articles.importers import import_file
 from tests.factories import ArticleFactory
-
-# The transfer views are wired in the project's URLconf by its owner; until then the tests add them here.
-urlpatterns = project_urls + [path("", include("annotator.reuse_urls"))] * (
-    "reuse" not in {getattr(p, "namespace", None) for p in project_urls}
-)
-pytestmark = pytest.mark.urls(__name__)
 
 
 @pytest.fixture

@@ -47,7 +47,8 @@ def _token(user) -> dict:
 def test_links_per_article_and_per_pair(client, analyst, corpus, django_assert_max_num_queries):
     a, b, c = corpus
     headers = _token(analyst)
-    with django_assert_max_num_queries(3):
+    # token, the article filter's existence check, count, page
+    with django_assert_max_num_queries(4):
         body = client.get(f"/api/v1/reuse-links/?article={a.pk}", **headers).json()
     assert body["count"] == 2
     pair = client.get(f"/api/v1/reuse-links/?article={a.pk}&other={b.pk}", **_token(analyst)).json()
@@ -67,6 +68,13 @@ def test_links_need_authentication_and_refuse_writes(client, analyst, corpus):
     response = client.post("/api/v1/reuse-links/", {}, **_token(analyst))
     assert response.status_code == 405
     assert ReuseLink.objects.count() == 2
+
+
+@pytest.mark.parametrize("query", ["article=999999", "article=-5.8e%2B35", "article=1&other=x"])
+def test_an_unknown_or_malformed_article_is_refused(client, analyst, corpus, query):
+    response = client.get(f"/api/v1/reuse-links/?{query}", **_token(analyst))
+    assert response.status_code == 400
+    assert "article" in response.json() or "other" in response.json()
 
 
 def test_an_unknown_filter_is_refused(client, analyst, corpus):

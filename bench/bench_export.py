@@ -184,7 +184,17 @@ def _analyze() -> None:
 
 
 def bare_read() -> tuple[float, int]:
-    """Read the export's joined query through a cursor (server-side on PostgreSQL); return seconds, rows."""
+    """Read the export's rows as one joined query with the bare driver; return seconds and rows.
+
+    The query is `rows.joined_values()`: each live span with its article's title, url, checksum,
+    publisher and original source slugs, its paragraph's position, its label's slug and its reviewer's
+    username, 18 columns in export order. SQLite: the query names the span table first with CROSS JOIN,
+    which makes SQLite walk the spans in paragraph order as the export does (as Django writes it, the
+    planner starts from the articles and sorts the whole join first, which is slower than the export),
+    read by a plain `sqlite3` connection without Django's converters (timestamps stay text).
+    PostgreSQL: Django's server-side cursor, binary results, timestamps by psycopg's C loaders, as the
+    export reads them. BARE_FETCH rows per fetch.
+    """
     from django.db import connection, transaction
 
     from annotator.formats import rows
@@ -192,14 +202,41 @@ def bare_read() -> tuple[float, int]:
 
     sql, params = rows.joined_values(Annotation.objects.all()).query.sql_with_params()
     count = 0
+    if connection.vendor == "sqlite":
+        import sqlite3
+
+        spans_first = sql.replace(' INNER JOIN "articles_article" ', ' CROSS JOIN "articles_article" ', 1)
+        assert spans_first != sql and not params, sql
+        bare = sqlite3.connect(connection.settings_dict["NAME"])
+        try:
+            started = time.perf_counter()
+            cursor = bare.execute(spans_first)
+            while chunk := cursor.fetchmany(BARE_FETCH):
+                count += len(chunk)
+            return time.perf_counter() - started, count
+        finally:
+            bare.close()
     started = time.perf_counter()
     with transaction.atomic(), connection.chunked_cursor() as cursor:
-        if connection.vendor == "postgresql":
-            rows._native_timestamps(cursor.cursor)  # as the export reads them
-        cursor.execute(sql, params)
+        rows._native_timestamps(cursor.cursor)
+        cursor.cursor.execute(sql, params, binary=True)
         while chunk := cursor.fetchmany(BARE_FETCH):
             count += len(chunk)
     return time.perf_counter() - started, count
+
+
+def same_bytes_as_the_writer() -> bool:
+    """Whether the served jsonl (`rows.stream`) is byte for byte what `jsonl.write` makes of `iter_rows`."""
+    from annotator import formats
+    from annotator.formats import jsonl, rows
+    from annotator.models import Annotation
+
+    served, written = hashlib.sha256(), hashlib.sha256()
+    for chunk in rows.stream(Annotation.objects.all(), formats.get("jsonl")):
+        served.update(chunk)
+    for chunk in jsonl.write(rows.iter_rows(Annotation.objects.all()), fields=rows.FIELDS):
+        written.update(chunk)
+    return served.digest() == written.digest()
 
 
 def in_process_export() -> tuple[float, int]:
@@ -271,6 +308,8 @@ class Server:
 def _measure_size(size: int, token: str) -> dict:
     from django.db import connection
 
+    if size == SIZES[0]:
+        assert same_bytes_as_the_writer(), "the served jsonl differs from jsonl.write(iter_rows())"
     reads = [bare_read() for _ in range(REPETITIONS[size])]
     assert all(count == size for _, count in reads), reads
     local = in_process_export()
@@ -356,8 +395,10 @@ def run() -> str:
     urls = {f"SQLite {sqlite3.sqlite_version}": f"sqlite:///{REPO / 'var' / 'bench-export.sqlite3'}"}
     if pg_url and dj_database_url.parse(pg_url)["ENGINE"].endswith("postgresql"):
         urls["PostgreSQL"] = pg_url
-    load = os.getloadavg()[0]  # other work on the machine slows every figure alike
-    results = {label: _measure(url) for label, url in urls.items()}
+    loads, results = {}, {}
+    for label, url in urls.items():
+        loads[label] = os.getloadavg()[0]  # other work on the machine slows every figure alike
+        results[label] = _measure(url)
     lines = [
         "## Export: 100,000 and 1,000,000 labelled spans as JSONL over HTTP",
         "",
@@ -365,14 +406,22 @@ def run() -> str:
         "worker) on 127.0.0.1 and read to the last byte by `http.client` in the bench process; the "
         "first-byte time runs from sending the request to the first body byte. Peak RSS is the worker's "
         "`VmHWM` after the exports (idle: after one small request). Baseline, same run: a bare read of the "
-        "same rows as one joined query (spans with article, publisher, source, paragraph, label and "
-        "reviewer, in export order) through a cursor, server-side on PostgreSQL, 2,000 rows per fetch "
-        "(the export reads chunks of 10,000 spans), "
-        "timestamps read by psycopg's own loader as the export reads them. `in process`: the same export "
-        "generator consumed without HTTP. Medians of "
+        "same rows as one joined query: each live span with its article's title, url, checksum, publisher "
+        "and original source, its paragraph's position, its label's slug and its reviewer's username (18 "
+        "columns), in export order, "
+        f"{BARE_FETCH:,} rows per fetch. On SQLite a plain `sqlite3` connection reads it (no Django "
+        "converters: timestamps stay text), with the span table first in a CROSS JOIN so SQLite walks "
+        "the spans in paragraph order as the export does (written as Django writes it, SQLite starts from "
+        "the articles and sorts the whole join, which is slower than the export itself); on PostgreSQL a "
+        "server-side cursor with binary results, timestamps by psycopg's C loaders, as the export reads "
+        "them. The export reads the span table alone plus, per chunk of 10,000 spans, its articles, "
+        "paragraphs and new reviewers. `in process`: the same export generator consumed without HTTP. "
+        "Before timing, the 100,000-span jsonl is checked byte for byte against the format's writer fed "
+        "with `iter_rows()`. Medians of "
         f"{REPETITIONS[100_000]} (100k) and {REPETITIONS[1_000_000]} (1M) runs; "
         f"{SPANS_PER_PARAGRAPH} spans per paragraph, {PARAGRAPHS_PER_ARTICLE} paragraphs per article, "
-        f"{REVIEWERS} reviewers. Load average (1 min) when the run started: {load:.1f} on "
+        f"{REVIEWERS} reviewers. Load average (1 min) when each database's run started: "
+        f"{', '.join(f'{load:.1f} ({label.split()[0]})' for label, load in loads.items())} on "
         f"{os.cpu_count()} cores.",
         "",
         "| database | spans | HTTP, last byte | first byte | bare read | export / bare read | in process | "

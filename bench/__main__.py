@@ -55,7 +55,8 @@ def main(names: list[str]) -> None:
         for m in pkgutil.iter_modules([str(REPO / "bench")])
         if m.name.startswith("bench_")
     )
-    chosen = names or available
+    # `--report-only` rebuilds BENCHMARKS.md from the sections already in bench/results without measuring.
+    chosen = [] if names == ["--report-only"] else names or available
     RESULTS.mkdir(exist_ok=True)
     for name in chosen:
         print(f"== bench {name}", flush=True)
@@ -65,7 +66,8 @@ def main(names: list[str]) -> None:
     sections = [(RESULTS / f"{n}.md").read_text() for n in available if (RESULTS / f"{n}.md").exists()]
     (REPO / "BENCHMARKS.md").write_text(
         "# Benchmarks\n\nMeasured by `make bench` on this project's machine class; "
-        "each figure stands beside a baseline measured in the same run.\n\n"
+        "each figure stands beside a baseline measured in the same run, and each section states what it "
+        "timed and the machine's load when it ran. `python -m bench NAME` re-measures one section.\n\n"
         + machine()
         + "\n\n"
         + "\n\n".join(sections)

@@ -60,8 +60,10 @@ lint: $(VENV)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 
+# Benchmarks measure SQLite and, on a scratch database they create and drop, PostgreSQL.
+BENCH_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/annotator_bench
 bench: $(VENV)
-	$(BIN)/python -m bench
+	BENCH_DATABASE_URL=$(BENCH_DATABASE_URL) $(BIN)/python -m bench $(BENCH)
 
 clean:
 	rm -rf $(VENV) var/*.sqlite3

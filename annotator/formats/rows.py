@@ -7,6 +7,9 @@ reviewers; labels are read once. So an export costs a few queries per chunk, nev
 memory stays bounded by the chunk. (Joining those tables in the span query gives the same rows, but the
 SQLite planner may then start from a small table and sort the whole result before the first row.)
 
+The jsonl export, the default and the one read in bulk, skips the dicts: `iter_jsonl` writes the same
+bytes straight from the chunk's rows and fragments serialised once per paragraph.
+
 Article-level offsets count code points in the article text: its paragraphs in position order joined with
 PARAGRAPH_SEPARATOR ("\\n\\n").
 """

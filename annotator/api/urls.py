@@ -5,7 +5,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitVie
 from rest_framework.routers import DefaultRouter
 
 from annotator.api.reuse import BoilerplateSuggestionViewSet, ReuseLinkViewSet
-from annotator.api.transfer import SpanExportView, SpanImportView
+from annotator.api.exchange import SpanExportView, SpanImportView
 from annotator.api.views import AnnotationViewSet, ArticleViewSet, LabelViewSet, TokenView
 
 app_name = "api"

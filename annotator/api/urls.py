@@ -4,8 +4,8 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 from rest_framework.routers import DefaultRouter
 
-from annotator.api.reuse import BoilerplateSuggestionViewSet, ReuseLinkViewSet
 from annotator.api.exchange import SpanExportView, SpanImportView
+from annotator.api.reuse import BoilerplateSuggestionViewSet, ReuseLinkViewSet
 from annotator.api.views import AnnotationViewSet, ArticleViewSet, LabelViewSet, TokenView
 
 app_name = "api"

@@ -123,9 +123,10 @@ class Paragraph(models.Model):
         The corpus app cannot know who anchors into it, so it asks every reverse relation.
         """
         for relation in self._meta.related_objects:
-            if relation.one_to_many and relation.related_model._base_manager.filter(
-                **{relation.field.name: self}
-            ).exists():
+            if (
+                relation.one_to_many
+                and relation.related_model._base_manager.filter(**{relation.field.name: self}).exists()
+            ):
                 return True
         return False
 

@@ -45,11 +45,15 @@ class ArticleFactory(factory.django.DjangoModelFactory):
     def paragraphs(self, create: bool, extracted: list[str] | None, **kwargs) -> None:
         if not create:
             return
-        texts = extracted if extracted is not None else [
-            "On Monday the council met in the town hall.",
-            "The mayor said the budget would be cut by 10%.",
-            "Some observers wonder whether the cut is a prelude to privatisation.",
-        ]
+        texts = (
+            extracted
+            if extracted is not None
+            else [
+                "On Monday the council met in the town hall.",
+                "The mayor said the budget would be cut by 10%.",
+                "Some observers wonder whether the cut is a prelude to privatisation.",
+            ]
+        )
         Paragraph.objects.bulk_create(
             Paragraph(article=self, position=i, text=text) for i, text in enumerate(texts)
         )

@@ -24,7 +24,11 @@ def compose_binary() -> Path:
 def compose(*args: str, file: Path, env: dict[str, str]) -> subprocess.CompletedProcess:
     return subprocess.run(
         [str(compose_binary()), "-f", str(file), *args],
-        capture_output=True, text=True, env={"PATH": os.environ["PATH"], **env}, cwd=file.parent, timeout=60,
+        capture_output=True,
+        text=True,
+        env={"PATH": os.environ["PATH"], **env},
+        cwd=file.parent,
+        timeout=60,
     )
 
 

@@ -25,6 +25,8 @@ from pathlib import Path
 
 import dj_database_url
 
+from bench.databases import admin_sql
+
 REPO = Path(__file__).resolve().parents[1]
 SIZES = (100_000, 1_000_000)
 REPETITIONS = {100_000: 3, 1_000_000: 2}
@@ -49,21 +51,6 @@ _WORDS = _VOCABULARY.split()
 # ---- child process: one database ------------------------------------------------------------------------
 
 
-def _admin_sql(settings_dict: dict, *statements: str) -> None:
-    import psycopg
-
-    with psycopg.connect(
-        dbname="postgres",
-        user=settings_dict["USER"],
-        password=settings_dict["PASSWORD"] or None,
-        host=settings_dict["HOST"] or None,
-        port=settings_dict["PORT"] or None,
-        autocommit=True,
-    ) as admin:
-        for statement in statements:
-            admin.execute(statement)
-
-
 def _fresh_database() -> None:
     from django.core.management import call_command
     from django.db import connection
@@ -74,7 +61,7 @@ def _fresh_database() -> None:
         for suffix in ("", "-wal", "-shm"):
             Path(f"{name}{suffix}").unlink(missing_ok=True)
     else:
-        _admin_sql(connection.settings_dict, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)',
+        admin_sql(connection.settings_dict, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)',
                    f'CREATE DATABASE "{name}"')  # fmt: skip
     call_command("migrate", verbosity=0)
 
@@ -88,7 +75,7 @@ def _drop_database() -> None:
         for suffix in ("", "-wal", "-shm"):
             Path(f"{name}{suffix}").unlink(missing_ok=True)
     else:
-        _admin_sql(connection.settings_dict, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        admin_sql(connection.settings_dict, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
 def _insert(model, names: list[str], rows: list[tuple]) -> None:

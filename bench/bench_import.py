@@ -19,6 +19,8 @@ import tempfile
 import time
 from pathlib import Path
 
+from bench.databases import admin_sql
+
 REPO = Path(__file__).resolve().parents[1]
 ARTICLES, PARAGRAPHS, REPETITIONS = 2000, 20, 7
 PEERS = {"doccano": 2.28, "Label Studio": 0.89}
@@ -82,21 +84,6 @@ def _remove_sqlite(name: Path) -> None:
         Path(f"{name}{suffix}").unlink(missing_ok=True)
 
 
-def _admin_sql(settings_dict: dict, *statements: str) -> None:
-    import psycopg
-
-    with psycopg.connect(
-        dbname="postgres",
-        user=settings_dict["USER"],
-        password=settings_dict["PASSWORD"] or None,
-        host=settings_dict["HOST"] or None,
-        port=settings_dict["PORT"] or None,
-        autocommit=True,
-    ) as admin:
-        for statement in statements:
-            admin.execute(statement)
-
-
 class _Database:
     """The bench database: migrated once into a template, then copied fresh before every measurement."""
 
@@ -114,13 +101,13 @@ class _Database:
         else:
             self.template = f"{name}_template"
             drop = f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'
-            _admin_sql(self.settings, drop, f'CREATE DATABASE "{name}"')
+            admin_sql(self.settings, drop, f'CREATE DATABASE "{name}"')
         call_command("migrate", verbosity=0)
         connection.close()
         if self.vendor == "sqlite":
             shutil.copyfile(name, self.template)
         else:
-            _admin_sql(
+            admin_sql(
                 self.settings,
                 f'DROP DATABASE IF EXISTS "{self.template}"',
                 f'CREATE DATABASE "{self.template}" TEMPLATE "{name}"',
@@ -133,7 +120,7 @@ class _Database:
             _remove_sqlite(Path(name))
             shutil.copyfile(self.template, name)
         else:
-            _admin_sql(
+            admin_sql(
                 self.settings,
                 f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)',
                 f'CREATE DATABASE "{name}" TEMPLATE "{self.template}"',
@@ -145,7 +132,7 @@ class _Database:
             _remove_sqlite(Path(self.settings["NAME"]))
             _remove_sqlite(self.template)
         else:
-            _admin_sql(
+            admin_sql(
                 self.settings,
                 f'DROP DATABASE IF EXISTS "{self.settings["NAME"]}" WITH (FORCE)',
                 f'DROP DATABASE IF EXISTS "{self.template}"',

@@ -23,6 +23,8 @@ import dj_database_url
 from django.http import HttpRequest, HttpResponse
 from django.urls import include, path
 
+from bench.databases import admin_sql
+
 REPO = Path(__file__).resolve().parents[1]
 TAGS, PAGE_LOADS, BASELINE_REQUESTS, WARM_UP = 300, 50, 300, 10
 PARAGRAPHS, SPANS_ON_PAGE = 100, 300
@@ -187,22 +189,6 @@ def child() -> dict:
 # ---- parent: the Markdown section -------------------------------------------------------------------------
 
 
-def _admin_sql(url: str, *statements: str) -> None:
-    import psycopg
-
-    settings = dj_database_url.parse(url)
-    with psycopg.connect(
-        dbname="postgres",
-        user=settings["USER"],
-        password=settings["PASSWORD"] or None,
-        host=settings["HOST"] or None,
-        port=settings["PORT"] or None,
-        autocommit=True,
-    ) as admin:
-        for statement in statements:
-            admin.execute(statement)
-
-
 def _measure(url: str) -> dict:
     env = {**os.environ, "BENCH_DATABASE_URL": url, "DJANGO_SETTINGS_MODULE": "bench.settings"}
     result = subprocess.run(
@@ -229,11 +215,15 @@ def _sqlite() -> dict:
 def _postgres(url: str) -> dict:
     name = dj_database_url.parse(url)["NAME"] + "_workbench"
     own = url.rsplit("/", 1)[0] + "/" + name
-    _admin_sql(url, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)', f'CREATE DATABASE "{name}"')
+    admin_sql(
+        dj_database_url.parse(url),
+        f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)',
+        f'CREATE DATABASE "{name}"',
+    )
     try:
         return _measure(own)
     finally:
-        _admin_sql(url, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        admin_sql(dj_database_url.parse(url), f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
 def _cell(figures: dict) -> str:

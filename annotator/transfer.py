@@ -14,6 +14,7 @@ from difflib import SequenceMatcher
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils.text import Truncator
 
 from annotator import spans
 from annotator.models import Annotation
@@ -22,6 +23,7 @@ from articles.reuse import Match, Sentence, match_sentences, split_paragraphs, t
 from articles.text import normalise, trim_span
 
 CONTEXT_CHARS = 40
+REFUSAL_QUOTE_CHARS = 60
 
 
 class Status:
@@ -197,6 +199,21 @@ def _place(span: Annotation, targets: list[Paragraph], matches: list[Match], by_
     return Item(span, Status.EDITED, paragraph, start, end, diff=_word_diff(span.quote, text))
 
 
+# Why a chosen span is refused, as the refusal message says it after the span's quote.
+REFUSALS = {Status.PRESENT: "already there", Status.MISSING: "no match in the target"}
+
+
+def refusal_message(refused: list[Item]) -> str:
+    """Return the refusal for spans that cannot be transferred: each quote and its reason, in text order."""
+    ordered = sorted(refused, key=lambda i: (i.span.paragraph.position, i.span.start, i.span.pk))
+    reasons = "; ".join(
+        f"“{Truncator(i.span.quote).chars(REFUSAL_QUOTE_CHARS)}” ({REFUSALS.get(i.status, i.status)})"
+        for i in ordered
+    )
+    subject = "This span cannot" if len(ordered) == 1 else "These spans cannot"
+    return f"{subject} be transferred: {reasons}."
+
+
 @transaction.atomic
 def apply(
     *, source: Article, target: Article, reviewer, span_ids: set[int] | None = None
@@ -212,9 +229,10 @@ def apply(
         unknown = span_ids - {i.span.pk for i in items}
         refused = [i for i in chosen if not i.transferable]
         if unknown:
-            raise ValidationError(f"These spans are not yours in this article: {sorted(unknown)}.")
+            numbers = ", ".join(str(pk) for pk in sorted(unknown))
+            raise ValidationError(f"These spans are not yours in this article: {numbers}.")
         if refused:
-            raise ValidationError(f"These spans cannot be transferred: {sorted(i.span.pk for i in refused)}.")
+            raise ValidationError(refusal_message(refused))
     return [
         spans.create(
             paragraph=item.paragraph,

@@ -66,6 +66,26 @@ def test_confirming_creates_the_chosen_spans_as_transfers(client, analyst, pair,
     assert AnnotationChange.objects.filter(article=new, action="transfer").count() == 2
 
 
+def test_transferring_the_same_spans_again_says_why_each_is_refused(client, analyst, pair, spans_of):
+    old, new = pair
+    client.force_login(analyst)
+    first = client.post(
+        _url("transfer-apply", old, new), {"span": [spans_of[0].pk, spans_of[1].pk]}, HTTP_HX_REQUEST="true"
+    )
+    assert first.status_code == 200
+    again = client.post(
+        _url("transfer-apply", old, new), {"span": [s.pk for s in spans_of]}, HTTP_HX_REQUEST="true"
+    )
+    assert (again.status_code, again.content.decode()) == (
+        400,
+        "These spans cannot be transferred: “encircle the city” (already there); "
+        "“the Homs-Al-Salamiyah-Palmyra highway” (already there); "
+        "“Nobody saw the convoy.” (no match in the target).",
+    )
+    assert again["Content-Type"] == "text/plain; charset=utf-8"
+    assert Annotation.objects.filter(article=new).count() == 2
+
+
 def test_without_javascript_confirming_goes_back_to_the_preview(client, analyst, pair, spans_of):
     old, new = pair
     client.force_login(analyst)
@@ -99,7 +119,7 @@ def test_an_outsider_cannot_transfer_someone_elses_spans(client, outsider, pair,
         _url("transfer-apply", old, new), {"span": [spans_of[0].pk]}, HTTP_HX_REQUEST="true"
     )
     assert response.status_code == 400
-    assert response.content.decode() == f"These spans are not yours in this article: [{spans_of[0].pk}]."
+    assert response.content.decode() == f"These spans are not yours in this article: {spans_of[0].pk}."
     assert Annotation.objects.filter(article=new).count() == 0
 
 

@@ -1,7 +1,14 @@
-"""API routes, mounted at /api/: version 1 under v1/, the OpenAPI schema and its interactive viewer."""
+"""API routes, mounted at /api/: version 1 under v1/, the OpenAPI schema and its interactive viewer.
 
+Nothing here is public. The schema is an API resource like the rest: a token or the browser session, else
+401. The viewer is a page for people: without a session it redirects to the login page like every other page
+(DRF views are exempt from the login middleware, so it is wrapped in `login_required` here).
+"""
+
+from django.contrib.auth.decorators import login_required
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
+from rest_framework.permissions import IsAuthenticated
 from rest_framework.routers import DefaultRouter
 
 from annotator.api.exchange import SpanExportView, SpanImportView
@@ -22,6 +29,12 @@ urlpatterns = [
     path("v1/export/spans", SpanExportView.as_view(), name="export-spans"),
     path("v1/import/", SpanImportView.as_view(), name="import-spans"),
     path("v1/", include(router.urls)),
-    path("schema/", SpectacularAPIView.as_view(), name="schema"),
-    path("docs/", SpectacularSwaggerSplitView.as_view(url_name="api:schema"), name="docs"),
+    path("schema/", SpectacularAPIView.as_view(permission_classes=[IsAuthenticated]), name="schema"),
+    path(
+        "docs/",
+        login_required(
+            SpectacularSwaggerSplitView.as_view(url_name="api:schema", permission_classes=[IsAuthenticated])
+        ),
+        name="docs",
+    ),
 ]

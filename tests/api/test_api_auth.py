@@ -91,6 +91,25 @@ def test_a_logged_in_browser_session_works_too(client, analyst, labels):
     assert client.get("/api/v1/labels/").json()["count"] == 4
 
 
-@pytest.mark.parametrize("url", ["/api/schema/", "/api/docs/"])
-def test_the_schema_and_its_viewer_are_public(client, url):
-    assert client.get(url).status_code == 200
+def test_the_schema_needs_a_token_or_a_session(client_for, client, analyst):
+    anonymous = client_for().get("/api/schema/?format=json")
+    assert anonymous.status_code == 401
+    assert anonymous.json() == {"detail": "Authentication credentials were not provided."}
+    assert anonymous["WWW-Authenticate"] == "Token"
+    by_token = client_for(analyst).get("/api/schema/?format=json")
+    assert by_token.status_code == 200 and "/api/v1/annotations/" in by_token.json()["paths"]
+    client.force_login(analyst)
+    assert client.get("/api/schema/?format=json").status_code == 200
+
+
+@pytest.mark.parametrize("url", ["/api/docs/", "/api/docs/?script="])
+def test_the_schema_viewer_sends_an_anonymous_browser_to_the_login_page(client, url):
+    response = client.get(url)
+    assert response.status_code == 302
+    assert response["Location"].startswith("/accounts/login/?next=/api/docs/")
+
+
+def test_the_schema_viewer_opens_for_a_signed_in_browser(client, analyst):
+    client.force_login(analyst)
+    page = client.get("/api/docs/")
+    assert page.status_code == 200 and "swagger-ui-bundle.js" in page.content.decode()

@@ -29,7 +29,8 @@ CHECKS = [
 
 
 @pytest.fixture
-def openapi(client) -> dict:
+def openapi(client, analyst) -> dict:
+    client.force_login(analyst)
     response = client.get("/api/schema/?format=json")
     assert response.status_code == 200
     return response.json()
@@ -79,7 +80,8 @@ def test_the_export_documents_each_format_and_the_offsets(openapi):
     }
 
 
-def test_the_viewer_loads_its_assets_from_this_server(client):
+def test_the_viewer_loads_its_assets_from_this_server(client, analyst):
+    client.force_login(analyst)
     page = client.get("/api/docs/").content.decode()
     assets = re.findall(r'(?:src|href)="([^"]+)"', page)
     assert any("swagger-ui-bundle.js" in asset for asset in assets)

@@ -5,6 +5,8 @@ Each class name is unique: drf-spectacular names schema components after them.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 from rest_framework import serializers
 
 from annotator.models import ATTRIBUTION_MAX_LENGTH, NOTE_MAX_LENGTH, Annotation, Label
@@ -118,8 +120,18 @@ class AnnotationSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-def _text(max_length: int | None = None, **kwargs) -> serializers.CharField:
-    return serializers.CharField(
+class StrictCharField(serializers.CharField):
+    """A CharField that takes only JSON strings: DRF's own turns 5 into "5", which would store a number the
+    client never meant as text."""
+
+    def to_internal_value(self, data):
+        if not isinstance(data, str):
+            self.fail("invalid")
+        return super().to_internal_value(data)
+
+
+def _text(max_length: int | None = None, **kwargs) -> StrictCharField:
+    return StrictCharField(
         required=False, allow_blank=True, trim_whitespace=False, max_length=max_length, **kwargs
     )
 
@@ -132,8 +144,8 @@ class AnnotationCreateSerializer(serializers.Serializer):
     )
     start = serializers.IntegerField(min_value=0, help_text="Code-point offset into the paragraph's text.")
     end = serializers.IntegerField(min_value=1, help_text="Code-point offset, exclusive.")
-    label = serializers.CharField(max_length=50, help_text="Label slug, see /api/v1/labels/.")
-    quote = serializers.CharField(
+    label = StrictCharField(max_length=50, help_text="Label slug, see /api/v1/labels/.")
+    quote = StrictCharField(
         required=False,
         trim_whitespace=False,
         help_text="When given, must equal the text between start and end.",
@@ -142,13 +154,34 @@ class AnnotationCreateSerializer(serializers.Serializer):
     attributed_to = _text(ATTRIBUTION_MAX_LENGTH, help_text="Who the claim is attributed to.")
 
 
+FIXED_ON_UPDATE = ("paragraph", "start", "end", "quote")
+FIXED_MESSAGE = "A span's {field} cannot change: delete the span and tag the words again."
+
+
 class AnnotationUpdateSerializer(serializers.Serializer):
+    """Label, note and attribution. The anchor fields are refused by name rather than ignored, so a client
+    that tries to move a span learns that it did not move."""
+
     version = serializers.IntegerField(
         min_value=1, help_text="The version you read; a stale one is refused with 409."
     )
-    label = serializers.CharField(max_length=50, help_text="Label slug.")
+    label = StrictCharField(max_length=50, help_text="Label slug.")
     note = _text(NOTE_MAX_LENGTH)
     attributed_to = _text(ATTRIBUTION_MAX_LENGTH)
+
+    def to_internal_value(self, data):
+        fixed = {}
+        if isinstance(data, Mapping):
+            fixed = {name: [FIXED_MESSAGE.format(field=name)] for name in FIXED_ON_UPDATE if name in data}
+        try:
+            value = super().to_internal_value(data)
+        except serializers.ValidationError as error:
+            if fixed and isinstance(error.detail, dict):
+                raise serializers.ValidationError({**error.detail, **fixed}) from None
+            raise
+        if fixed:
+            raise serializers.ValidationError(fixed)
+        return value
 
 
 class TokenSerializer(serializers.Serializer):

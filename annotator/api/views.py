@@ -163,7 +163,8 @@ class LabelViewSet(mixins.ListModelMixin, ApiViewSet):
     update=extend_schema(
         summary="Change a span's label, note and attribution",
         parameters=[SPAN_ID],
-        description="Only the span's reviewer or staff. Offsets never change: delete and tag again instead.",
+        description="Only the span's reviewer or staff. Offsets never change: sending `paragraph`, `start`, "
+        "`end` or `quote` is a 400 naming them; delete and tag again instead.",
         request=AnnotationUpdateSerializer,
         responses={
             200: AnnotationSerializer,
@@ -177,6 +178,8 @@ class LabelViewSet(mixins.ListModelMixin, ApiViewSet):
     partial_update=extend_schema(
         summary="Change some of a span's label, note and attribution",
         parameters=[SPAN_ID],
+        description="As the full update: `version` is required, and `paragraph`, `start`, `end` or `quote` "
+        "is a 400 naming them.",
         request=AnnotationUpdateSerializer(partial=True),
         responses={
             200: AnnotationSerializer,

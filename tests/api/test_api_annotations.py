@@ -37,6 +37,13 @@ def test_it_creates_a_span_with_its_quote(client_for, analyst, paragraph, labels
         ({"start": "four"}, "start", "A valid integer is required."),
         ({"paragraph": "one"}, "paragraph", "A valid integer is required."),
         ({"label": None}, "label", "This field may not be null."),
+        ({"note": 5}, "note", "Not a valid string."),
+        ({"note": True}, "note", "Not a valid string."),
+        ({"note": ["a"]}, "note", "Not a valid string."),
+        ({"attributed_to": 7.5}, "attributed_to", "Not a valid string."),
+        ({"attributed_to": {"name": "x"}}, "attributed_to", "Not a valid string."),
+        ({"label": 3}, "label", "Not a valid string."),
+        ({"quote": 5}, "quote", "Not a valid string."),
     ],
 )  # fmt: skip
 def test_bad_input_is_refused_with_a_message_and_nothing_is_written(
@@ -93,6 +100,67 @@ def test_update_with_a_stale_version_is_a_409_and_changes_nothing(client_for, an
     assert "you had version 1, it is now at version 2" in response.json()["detail"]
     span.refresh_from_db()
     assert (span.label.slug, span.note, span.version) == ("reported_fact", "first", 2)
+
+
+@pytest.mark.parametrize(
+    ("payload", "field"),
+    [({"note": 5}, "note"), ({"note": False}, "note"), ({"attributed_to": ["Kyiv"]}, "attributed_to"),
+     ({"attributed_to": 12}, "attributed_to"), ({"label": 1}, "label")],
+)  # fmt: skip
+@pytest.mark.parametrize("method", ["patch", "put"])
+def test_update_refuses_values_that_are_not_strings_and_changes_nothing(
+    client_for, analyst, paragraph, annotate, payload, field, method
+):
+    span = annotate(paragraph, "mayor", reviewer=analyst, note="kept")
+    changes = AnnotationChange.objects.count()
+    data = {"version": 1, "label": "speculation", **payload}
+    response = getattr(client_for(analyst), method)(f"{URL}{span.pk}/", data, format="json")
+    assert response.status_code == 400
+    assert response.json() == {field: ["Not a valid string."]}
+    span.refresh_from_db()
+    assert (span.label.slug, span.note, span.attributed_to, span.version) == ("reported_fact", "kept", "", 1)
+    assert AnnotationChange.objects.count() == changes
+
+
+@pytest.mark.parametrize("method", ["patch", "put"])
+def test_update_refuses_to_move_a_span_naming_the_fields_and_changes_nothing(
+    client_for, analyst, paragraph, annotate, method
+):
+    span = annotate(paragraph, "mayor", reviewer=analyst)
+    changes = AnnotationChange.objects.count()
+    client = getattr(client_for(analyst), method)
+    response = client(f"{URL}{span.pk}/", {"start": 1, "version": 2, "label": "speculation"}, format="json")
+    assert response.status_code == 400
+    assert response.json() == {
+        "start": ["A span's start cannot change: delete the span and tag the words again."]
+    }
+    moved = {
+        "paragraph": paragraph.pk,
+        "start": 0,
+        "end": 3,
+        "quote": "The",
+        "version": 1,
+        "label": "speculation",
+    }
+    response = client(f"{URL}{span.pk}/", moved, format="json")
+    assert response.status_code == 400
+    assert sorted(response.json()) == ["end", "paragraph", "quote", "start"]
+    assert response.json()["quote"] == [
+        "A span's quote cannot change: delete the span and tag the words again."
+    ]
+    span.refresh_from_db()
+    assert (span.start, span.end, span.quote, span.note, span.version) == (4, 9, "mayor", "", 1)
+    assert AnnotationChange.objects.count() == changes
+
+
+def test_a_move_and_a_bad_field_are_reported_together(client_for, analyst, paragraph, annotate):
+    span = annotate(paragraph, "mayor", reviewer=analyst)
+    response = client_for(analyst).patch(f"{URL}{span.pk}/", {"end": 12, "version": "x"}, format="json")
+    assert response.status_code == 400
+    assert response.json() == {
+        "version": ["A valid integer is required."],
+        "end": ["A span's end cannot change: delete the span and tag the words again."],
+    }
 
 
 def test_update_without_a_version_is_refused(client_for, analyst, paragraph, annotate):

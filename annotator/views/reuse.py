@@ -6,16 +6,22 @@ Refusals come back as the exact message with status 400 and write nothing.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+from urllib.parse import urlsplit
+
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.views.decorators.http import require_GET, require_POST
 from django.views.decorators.vary import vary_on_headers
 from django_htmx.http import trigger_client_event
 from django_htmx.middleware import HtmxDetails
 
 from annotator import suggestions, transfer
-from articles.models import Article, BoilerplateSuggestion
+from annotator.models import Annotation, Label
+from annotator.views.common import Layer, span_rows
+from articles.models import Article, BoilerplateSuggestion, Paragraph
 
 STATUS_TITLES = [
     (transfer.Status.EXACT, "Transfers exactly"),
@@ -88,7 +94,40 @@ def transfer_apply(request: HtmxHttpRequest, pk: int, target: int) -> HttpRespon
     )
 
 
-def _suggestions_response(request: HtmxHttpRequest, article: Article, message: str = "") -> HttpResponse:
+def _page_layer(request: HtmxHttpRequest) -> Layer:
+    """Return the layer of the page the request came from: the suggestion forms do not carry it."""
+    page = HttpRequest()
+    page.GET = QueryDict(urlsplit(request.htmx.current_url or "").query)
+    return Layer.from_request(page)
+
+
+def _redrawn_paragraphs(request: HtmxHttpRequest, article: Article, paragraph_ids: Iterable[int]) -> str:
+    """Return the changed paragraphs as the article page draws them, each an out-of-band swap for htmx."""
+    paragraphs = list(article.paragraphs.filter(pk__in=set(paragraph_ids)).order_by("position"))
+    if not paragraphs:
+        return ""
+    labels = {label.pk: label for label in Label.objects.all()}
+    live = Annotation.objects.live().filter(paragraph__in=paragraphs)
+    rows = span_rows(_page_layer(request).filter(live, request.user), labels)
+    parts = []
+    for paragraph in paragraphs:
+        paragraph.layer_spans = [row for row in rows if row.paragraph_id == paragraph.pk]
+        parts.append(_out_of_band(request, article, paragraph))
+    return "".join(parts)
+
+
+def _out_of_band(request: HtmxHttpRequest, article: Article, paragraph: Paragraph) -> str:
+    html = render_to_string("annotator/article.html#paragraph", {"p": paragraph, "article": article}, request)
+    # The partial's section is the first element and carries the id; escaped text cannot contain `id="`.
+    anchor = f'id="para-{paragraph.pk}"'
+    if anchor not in html:
+        raise ValueError(f"The paragraph partial no longer draws {anchor}.")
+    return html.replace(anchor, f'{anchor} hx-swap-oob="outerHTML"', 1)
+
+
+def _suggestions_response(
+    request: HtmxHttpRequest, article: Article, message: str = "", tagged: Iterable[Annotation] = ()
+) -> HttpResponse:
     if not request.htmx:
         return redirect(article.get_absolute_url())
     context = {
@@ -97,6 +136,8 @@ def _suggestions_response(request: HtmxHttpRequest, article: Article, message: s
         "suggestions_loaded": True,
     }
     response = render(request, "articles/_boilerplate_suggestions.html", context)
+    # The new spans show at once in the paragraphs beside the suggestions, not only after a reload.
+    response.content += _redrawn_paragraphs(request, article, (span.paragraph_id for span in tagged)).encode()
     if message:
         trigger_client_event(response, "annotationChanged", {"message": message})
     return response
@@ -131,17 +172,17 @@ def _suggestion(pk: int) -> BoilerplateSuggestion:
 def suggestion_accept(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     suggestion = _suggestion(pk)
     try:
-        suggestions.accept(suggestion=suggestion, user=request.user)
+        span = suggestions.accept(suggestion=suggestion, user=request.user)
     except ValidationError as error:
         return _refusal(error)
-    return _suggestions_response(request, suggestion.article, "Tagged as boilerplate.")
+    return _suggestions_response(request, suggestion.article, "Tagged as boilerplate.", [span])
 
 
 @require_POST
 def suggestion_accept_all(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     article = _article(pk)
     created = suggestions.accept_all(article=article, user=request.user)
-    return _suggestions_response(request, article, f"Tagged {len(created)} passages as boilerplate.")
+    return _suggestions_response(request, article, f"Tagged {len(created)} passages as boilerplate.", created)
 
 
 @require_POST

@@ -110,3 +110,53 @@ def test_a_get_cannot_accept(client, analyst, article):
     footer = BoilerplateSuggestion.objects.get(article=article, paragraph__text=FOOTER)
     assert client.get(reverse("reuse:suggestion-accept", args=[footer.pk])).status_code == 405
     assert Annotation.objects.count() == 0
+
+
+def _section(html: str, paragraph) -> str:
+    start = html.index(f'<section class="para" id="para-{paragraph.pk}"')
+    return html[start : html.index("</section>", start) + len("</section>")]
+
+
+def test_accepting_redraws_the_paragraph_with_its_new_highlight(
+    client, analyst, colleague, article, annotate
+):
+    footer_paragraph = article.paragraphs.get(text=FOOTER)
+    theirs = annotate(footer_paragraph, "All rights reserved", "reported_fact", reviewer=colleague)
+    client.force_login(analyst)
+    footer = BoilerplateSuggestion.objects.get(article=article, paragraph=footer_paragraph)
+    page = f"http://testserver{article.get_absolute_url()}"
+    response = client.post(
+        reverse("reuse:suggestion-accept", args=[footer.pk]), HTTP_HX_REQUEST="true", HTTP_HX_CURRENT_URL=page
+    )
+    html = response.content.decode()
+    assert 'Boilerplate suggestions <span class="muted">1</span>' in html
+    section = _section(html, footer_paragraph)
+    assert section.startswith(
+        f'<section class="para" id="para-{footer_paragraph.pk}" hx-swap-oob="outerHTML"'
+    )
+    span = Annotation.objects.get(reviewer=analyst)
+    assert f'data-annotation-id="{span.pk}" data-label="boilerplate"' in section
+    assert f'data-annotation-id="{theirs.pk}"' not in section  # the page shows the analyst's own layer
+    assert html.count("hx-swap-oob") == 1
+
+
+def test_accepting_all_redraws_every_tagged_paragraph_in_the_pages_layer(
+    client, analyst, colleague, article, annotate
+):
+    footer_paragraph = article.paragraphs.get(text=FOOTER)
+    theirs = annotate(footer_paragraph, "All rights reserved", "reported_fact", reviewer=colleague)
+    client.force_login(analyst)
+    page = f"http://testserver{article.get_absolute_url()}?layer=all"
+    response = client.post(
+        reverse("reuse:suggestions-accept-all", args=[article.pk]),
+        HTTP_HX_REQUEST="true",
+        HTTP_HX_CURRENT_URL=page,
+    )
+    html = response.content.decode()
+    assert "Tagged 2 passages as boilerplate." in response.headers["HX-Trigger"]
+    assert html.count('hx-swap-oob="outerHTML"') == 2
+    for paragraph in article.paragraphs.filter(text__in=[FOOTER, APPEAL]):
+        span = Annotation.objects.get(paragraph=paragraph, reviewer=analyst)
+        assert f'data-annotation-id="{span.pk}" data-label="boilerplate"' in _section(html, paragraph)
+    assert f'data-annotation-id="{theirs.pk}"' in _section(html, footer_paragraph)
+    assert "The council met on Monday." not in html

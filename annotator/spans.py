@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
+from django.db.models import Exists, OuterRef
 from django.utils import timezone
 
 from annotator.models import (
@@ -201,16 +202,46 @@ def _restore(current: Annotation, values: dict) -> None:
     current.deleted_at = timezone.now() if values["deleted"] else None
 
 
+def _standing_changes():
+    """Changes that still stand: not undone, and not undo entries themselves."""
+    return AnnotationChange.objects.filter(undone_by__isnull=True).exclude(action=Action.UNDO)
+
+
+def superseded() -> Exists:
+    """Annotate history entries with whether a later change on the same span still stands.
+
+    Changes are undone newest first: an entry can be undone once every later change on its span has been
+    undone, i.e. when this is False.
+    """
+    return Exists(_standing_changes().filter(annotation_id=OuterRef("annotation_id"), pk__gt=OuterRef("pk")))
+
+
 @transaction.atomic
 def undo(*, entry: AnnotationChange, actor) -> AnnotationChange:
-    """Revert one history entry, recording the revert as a new entry."""
+    """Revert one history entry, recording the revert as a new entry.
+
+    The span gets the entry's `before` values back (a created span is removed). Repeated undos walk back
+    through the span's changes newest first: an entry can be undone once every later change on the span
+    has been undone.
+    """
     entry = AnnotationChange.objects.select_for_update().get(pk=entry.pk)
     if entry.action == Action.UNDO:
         raise ValidationError("An undo cannot itself be undone; make the change again instead.")
     if AnnotationChange.objects.filter(undoes=entry).exists():
         raise ValidationError("This change has already been undone.")
     current = _lock(entry.annotation, actor=actor, version=None)
-    if current.version != entry.after["version"]:
+    later = (
+        _standing_changes()
+        .filter(annotation_id=entry.annotation_id, pk__gt=entry.pk)
+        .select_related("actor")
+        .order_by("-pk")
+        .first()
+    )
+    if later is not None:
+        if later.actor_id != entry.actor_id:
+            raise ValidationError(
+                f"{later.actor} changed this span since; undoing this change would overwrite theirs."
+            )
         raise ValidationError("This span has changed since; undo the later changes first.")
     before = current.snapshot()
     if entry.before is None:
@@ -223,7 +254,10 @@ def undo(*, entry: AnnotationChange, actor) -> AnnotationChange:
 
 
 def last_undoable(*, article: Article, actor) -> AnnotationChange | None:
-    """Return the actor's newest change in this article that can still be undone."""
+    """Return the actor's newest change in this article that has not been undone.
+
+    Called again after each undo, it walks back through the actor's changes in order.
+    """
     return (
         AnnotationChange.objects.filter(article=article, actor=actor, undone_by__isnull=True)
         .exclude(action=Action.UNDO)

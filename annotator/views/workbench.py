@@ -55,7 +55,7 @@ def _describe(entry: AnnotationChange, user, labels: dict[str, Label]) -> Histor
     item.can_undo = (
         entry.action != AnnotationChange.Action.UNDO
         and not hasattr(entry, "undone_by")
-        and (entry.after or {}).get("version") == annotation.version
+        and not entry.superseded
         and span_ops.can_edit(user, annotation)
     )
     return item
@@ -68,7 +68,11 @@ def history_items(entries, user, labels: list[Label]) -> list[HistoryItem]:
 
 
 def history_queryset(article: Article):
-    return AnnotationChange.objects.filter(article=article).select_related("actor", "annotation", "undone_by")
+    return (
+        AnnotationChange.objects.filter(article=article)
+        .select_related("actor", "annotation", "undone_by")
+        .annotate(superseded=span_ops.superseded())
+    )
 
 
 def _safe_url(url: str | None) -> str | None:

@@ -48,8 +48,10 @@ def test_the_panel_shows_the_history_newest_first(client, analyst, story, paragr
 def test_only_my_newest_change_per_span_offers_undo(client, analyst, outsider, story, paragraph):
     client.force_login(analyst)
     body = client.get(paragraph.article.get_absolute_url()).content.decode()
-    # The undo (newest) cannot be undone, the deletion is undone, so nothing is offered.
-    assert body.count(">Undo</button></form>") == 0
+    # The undo (newest) cannot be undone and the deletion is undone, so the relabel is next in line.
+    relabel = AnnotationChange.objects.get(action="change")
+    assert body.count(">Undo</button></form>") == 1
+    assert f'hx-post="/changes/{relabel.pk}/undo/"' in body
     spans.change(annotation=story, actor=analyst, version=4, note="again")
     body = client.get(paragraph.article.get_absolute_url()).content.decode()
     newest = AnnotationChange.objects.first()

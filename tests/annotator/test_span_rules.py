@@ -103,3 +103,61 @@ def test_anchored_paragraph_text_cannot_change(paragraph, analyst, labels):
         paragraph.save()
     paragraph.refresh_from_db()
     assert paragraph.text.startswith("The mayor")
+
+
+def undo_last(article, actor):
+    return spans.undo(entry=spans.last_undoable(article=article, actor=actor), actor=actor)
+
+
+def test_repeated_undo_walks_back_through_my_changes(paragraph, analyst, labels):
+    span = spans.create(paragraph=paragraph, label="reported_fact", start=4, end=9, reviewer=analyst)
+    spans.change(annotation=span, actor=analyst, version=1, label="speculation", note="hedged")
+    first = undo_last(paragraph.article, analyst)
+    assert first.undoes.action == "change"
+    span.refresh_from_db()
+    assert (span.label.slug, span.note, span.deleted_at) == ("reported_fact", "", None)
+    second = undo_last(paragraph.article, analyst)
+    assert second.undoes.action == "create"
+    assert not Annotation.objects.live().exists()
+    assert spans.last_undoable(article=paragraph.article, actor=analyst) is None
+    actions = [c.action for c in AnnotationChange.objects.all()]
+    assert actions == ["undo", "undo", "change", "create"]
+
+
+def test_undoing_a_delete_then_the_create_leaves_the_span_deleted(paragraph, analyst, labels):
+    span = spans.create(paragraph=paragraph, label="reported_fact", start=4, end=9, reviewer=analyst)
+    spans.delete(annotation=span, actor=analyst)
+    undo_last(paragraph.article, analyst)
+    assert Annotation.objects.live().get().quote == "mayor"
+    assert undo_last(paragraph.article, analyst).undoes.action == "create"
+    assert not Annotation.objects.live().exists()
+    assert Annotation.objects.get().version == 4
+
+
+def test_an_older_change_waits_for_the_later_ones(paragraph, analyst, labels):
+    span = spans.create(paragraph=paragraph, label="reported_fact", start=4, end=9, reviewer=analyst)
+    spans.change(annotation=span, actor=analyst, version=1, label="speculation")
+    with pytest.raises(ValidationError) as error:
+        spans.undo(entry=AnnotationChange.objects.get(action="create"), actor=analyst)
+    assert error.value.messages == ["This span has changed since; undo the later changes first."]
+    assert Annotation.objects.live().get().label.slug == "speculation"
+    assert AnnotationChange.objects.count() == 2
+
+
+def test_undo_is_refused_when_someone_else_changed_the_span_since(paragraph, analyst, staff, labels):
+    span = spans.create(paragraph=paragraph, label="reported_fact", start=4, end=9, reviewer=analyst)
+    spans.change(annotation=span, actor=analyst, version=1, label="speculation")
+    spans.change(annotation=span, actor=staff, version=2, note="checked")
+    with pytest.raises(ValidationError) as error:
+        undo_last(paragraph.article, analyst)
+    assert error.value.messages == [
+        f"{staff} changed this span since; undoing this change would overwrite theirs."
+    ]
+    span.refresh_from_db()
+    assert (span.label.slug, span.note, span.version) == ("speculation", "checked", 3)
+    assert AnnotationChange.objects.count() == 3
+    # Once that change is undone, mine can be undone again.
+    spans.undo(entry=AnnotationChange.objects.first(), actor=staff)
+    undo_last(paragraph.article, analyst)
+    span.refresh_from_db()
+    assert (span.label.slug, span.note) == ("reported_fact", "")

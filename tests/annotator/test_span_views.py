@@ -316,3 +316,72 @@ def test_spans_of_a_deleted_article_are_not_found(client, analyst, claim, paragr
     client.force_login(analyst)
     assert client.post(change_url(claim), {"version": 1, "label": "speculation"}, **HTMX).status_code == 404
     assert tag(client, paragraph, "said").status_code == 404
+
+
+def undo_last(client, article):
+    return client.post(reverse("annotator:undo-last", args=[article.pk]), **HTMX)
+
+
+def notice(response):
+    return json.loads(response["HX-Trigger"])["annotationChanged"]["message"]
+
+
+def test_u_walks_back_tag_then_relabel(client, analyst, paragraph, labels):
+    client.force_login(analyst)
+    assert tag(client, paragraph, "The mayor").status_code == 200
+    span = Annotation.objects.get()
+    response = client.post(change_url(span), {"version": 1, "label": "speculation"}, **HTMX)
+    assert response.status_code == 200
+    response = undo_last(client, paragraph.article)
+    assert (response.status_code, notice(response)) == (200, "Undone: the span is back as it was.")
+    assert 'data-label="attributed_claim"' in response.content.decode()
+    response = undo_last(client, paragraph.article)
+    assert (response.status_code, notice(response)) == (200, "Undone: the new span is removed.")
+    assert "<mark" not in response.content.decode()
+    response = undo_last(client, paragraph.article)
+    assert (response.status_code, response.content.decode()) == (
+        400,
+        "Nothing of yours to undo in this article.",
+    )
+    assert not Annotation.objects.live().exists()
+
+
+def test_u_walks_back_tag_then_delete(client, analyst, paragraph, labels):
+    client.force_login(analyst)
+    tag(client, paragraph, "The mayor")
+    span = Annotation.objects.get()
+    client.post(reverse("annotator:span-delete", args=[span.pk]), {"version": 1}, **HTMX)
+    response = undo_last(client, paragraph.article)
+    assert (response.status_code, notice(response)) == (200, "Undone: the span is restored.")
+    response = undo_last(client, paragraph.article)
+    assert (response.status_code, notice(response)) == (200, "Undone: the new span is removed.")
+    assert not Annotation.objects.live().exists()
+
+
+def test_history_undo_offers_the_older_change_once_the_newer_is_undone(client, analyst, claim, paragraph):
+    spans.change(annotation=claim, actor=analyst, version=1, label="speculation")
+    client.force_login(analyst)
+    undo_last(client, paragraph.article)
+    create = claim.changes.get(action="create")
+    body = client.get(paragraph.article.get_absolute_url()).content.decode()
+    assert f'hx-post="/changes/{create.pk}/undo/"' in body
+    response = client.post(reverse("annotator:change-undo", args=[create.pk]), **HTMX)
+    assert (response.status_code, notice(response)) == (200, "Undone: the new span is removed.")
+    assert not Annotation.objects.live().exists()
+
+
+def test_u_refuses_when_someone_else_changed_the_span(client, analyst, staff, claim, paragraph):
+    spans.change(annotation=claim, actor=analyst, version=1, label="speculation")
+    spans.change(annotation=claim, actor=staff, version=2, note="checked")
+    client.force_login(analyst)
+    mine = claim.changes.get(action="change", actor=analyst)
+    body = client.get(paragraph.article.get_absolute_url()).content.decode()
+    assert f'hx-post="/changes/{mine.pk}/undo/"' not in body
+    response = undo_last(client, paragraph.article)
+    assert (response.status_code, response.content.decode()) == (
+        400,
+        f"{staff} changed this span since; undoing this change would overwrite theirs.",
+    )
+    claim.refresh_from_db()
+    assert (claim.label.slug, claim.note, claim.version) == ("speculation", "checked", 3)
+    assert claim.changes.count() == 3

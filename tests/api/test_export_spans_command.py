@@ -1,4 +1,5 @@
 import json
+import os
 
 import pytest
 from django.core.management import CommandError, call_command
@@ -38,3 +39,56 @@ def test_unknown_filter_values_stop_the_command_before_writing(tmp_path, tagged)
 def test_an_unknown_format_is_refused_naming_the_choices(tmp_path):
     with pytest.raises(CommandError, match="invalid choice: 'xml'"):
         call_command("export_spans", "--format", "xml", "--output", str(tmp_path / "x"))
+
+
+def test_a_missing_folder_is_a_clear_error(tmp_path, tagged):
+    target = tmp_path / "nowhere" / "x"
+    with pytest.raises(CommandError) as error:
+        call_command("export_spans", "--format", "jsonl", "--output", str(target))
+    assert str(error.value) == f"Cannot write to {target}: the folder {target.parent} does not exist."
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_a_folder_as_output_is_a_clear_error(tmp_path, tagged):
+    with pytest.raises(CommandError) as error:
+        call_command("export_spans", "--format", "jsonl", "--output", str(tmp_path))
+    assert str(error.value) == (
+        f"Cannot write to {tmp_path}: it is a folder. Give a file name, e.g. {tmp_path / 'spans'}."
+    )
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_a_failed_export_leaves_no_partial_file_and_keeps_the_old_one(tmp_path, tagged, monkeypatch):
+    path = tmp_path / "spans.jsonl"
+    path.write_text("earlier export\n")
+
+    def fail_midway(chunks):
+        yield next(iter(chunks))
+        raise RuntimeError("database went away")
+
+    monkeypatch.setattr("annotator.formats.buffered", fail_midway)
+    with pytest.raises(RuntimeError, match="database went away"):
+        call_command("export_spans", "--format", "jsonl", "--output", str(path))
+    assert list(tmp_path.iterdir()) == [path]
+    assert path.read_text() == "earlier export\n"
+
+
+def test_a_successful_export_replaces_the_file_in_one_step_with_its_mode(tmp_path, tagged):
+    path = tmp_path / "spans.csv"
+    path.write_text("earlier export\n")
+    path.chmod(0o640)
+    call_command("export_spans", "--format", "csv", "--output", str(path))
+    assert path.read_text().splitlines()[0].startswith("id,")
+    assert len(path.read_text().splitlines()) == 3
+    assert oct(path.stat().st_mode & 0o777) == "0o640"
+    assert list(tmp_path.iterdir()) == [path]
+
+
+def test_a_new_export_file_gets_the_usual_mode(tmp_path, tagged):
+    path = tmp_path / "spans.jsonl"
+    umask = os.umask(0o022)
+    try:
+        call_command("export_spans", "--output", str(path))
+    finally:
+        os.umask(umask)
+    assert oct(path.stat().st_mode & 0o777) == "0o644"

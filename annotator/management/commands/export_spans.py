@@ -2,6 +2,11 @@
 
 from __future__ import annotations
 
+import os
+import stat
+import tempfile
+from pathlib import Path
+
 from django.core.management.base import BaseCommand, CommandError
 from tqdm import tqdm
 
@@ -39,6 +44,7 @@ class Command(BaseCommand):
                 " ".join(f"--{k.replace('_', '-')}: {' '.join(v)}" for k, v in filterset.errors.items())
             )
         format = formats.get(options["format"])
+        target = None if options["output"] == "-" else _writable_target(options["output"])
         total = rows.exportable(filterset.qs).count()
         progress = tqdm(total=total, unit="span", file=self.stderr, disable=options["verbosity"] == 0)
         spans = rows.iter_rows(filterset.qs, texts=format.needs_texts, by_article=format.needs_texts)
@@ -46,16 +52,65 @@ class Command(BaseCommand):
         chunks = formats.buffered(
             format.write(counted, fields=rows.FIELDS, annotation_base=options["annotation_base"])
         )
-        out = self.stdout.buffer if options["output"] == "-" else open(options["output"], "wb")  # noqa: SIM115
         try:
-            for chunk in chunks:
-                out.write(chunk)
+            if target is None:
+                for chunk in chunks:
+                    self.stdout.buffer.write(chunk)
+            else:
+                _write_atomically(target, chunks)
         finally:
             progress.close()
-            if out is not self.stdout.buffer:
-                out.close()
-        if options["output"] != "-":
+        if target is not None:
             self.stdout.write(f"Wrote {total:,} spans as {format.name} to {options['output']}.")
+
+
+def _writable_target(output: str) -> Path:
+    """Return the file to write, or raise CommandError saying why it cannot be written (before any work)."""
+    target = Path(output).absolute()
+    if target.is_dir():
+        raise CommandError(
+            f"Cannot write to {output}: it is a folder. Give a file name, e.g. {target / 'spans'}."
+        )
+    if not target.parent.is_dir():
+        raise CommandError(f"Cannot write to {output}: the folder {target.parent} does not exist.")
+    return target
+
+
+def _write_atomically(target: Path, chunks) -> None:
+    """Write into a temporary file beside the target and rename it at the end, so a failed export leaves
+    neither a half-written file nor a damaged earlier one."""
+    try:
+        handle = tempfile.NamedTemporaryFile(  # noqa: SIM115 (closed below, then renamed)
+            dir=target.parent, prefix=f".{target.name}.", suffix=".part", delete=False
+        )
+    except OSError as error:
+        raise CommandError(f"Cannot write to {target}: {error.strerror}.") from None
+    temporary = Path(handle.name)
+    try:
+        with handle:
+            for chunk in chunks:
+                handle.write(chunk)
+            handle.flush()
+            os.fsync(handle.fileno())
+        # The temporary file is private (0600); give the export the mode a plain open() would have.
+        os.chmod(temporary, _file_mode(target))
+        os.replace(temporary, target)
+    except OSError as error:
+        temporary.unlink(missing_ok=True)
+        raise CommandError(f"Cannot write to {target}: {error.strerror or error}.") from None
+    except BaseException:
+        temporary.unlink(missing_ok=True)
+        raise
+
+
+def _file_mode(target: Path) -> int:
+    """The mode of the file being replaced, else the default for new files under the current umask."""
+    try:
+        return stat.S_IMODE(target.stat().st_mode)
+    except FileNotFoundError:
+        umask = os.umask(0)
+        os.umask(umask)
+        return 0o666 & ~umask
 
 
 def _counting(items, progress):

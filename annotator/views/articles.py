@@ -81,7 +81,9 @@ def _attach_label_bars(articles: list[Article], user, labels: list[Label]) -> No
 def article_list(request: HtmxHttpRequest) -> HttpResponse:
     form = ArticleFilterForm(request.GET or None)
     form.fields["publisher"].queryset = Source.objects.filter(published_articles__isnull=False).distinct()
-    filters = form.cleaned_data if form.is_valid() else {}
+    # An invalid value drops only its own filter: the others still apply and the page shows the error.
+    form.is_valid()
+    filters = getattr(form, "cleaned_data", {})
     articles = articles_for(
         request.user,
         q=(filters.get("q") or "").strip(),

@@ -131,3 +131,25 @@ def test_an_unknown_filter_value_is_ignored(client, analyst, corpus):
     client.force_login(analyst)
     response = client.get("/?progress=bogus")
     assert response.status_code == 200
+
+
+def test_an_invalid_filter_keeps_the_valid_ones_and_says_why(client, analyst, corpus):
+    client.force_login(analyst)
+    response = client.get("/", {"q": "Palmyra", "publisher": "nope"})
+    assert response.status_code == 200
+    assert titles(response) == ["ISIS Advancing on Palmyra"]
+    body = response.content.decode()
+    assert (
+        '<div class="form-error" role="alert"><p>Publisher: Select a valid choice. '
+        "That choice is not one of the available choices. This filter is ignored.</p></div>"
+    ) in body
+    assert 'value="Palmyra"' in body
+
+
+def test_the_htmx_fragment_shows_the_filter_error_too(client, analyst, corpus):
+    client.force_login(analyst)
+    response = client.get("/", {"publisher": "south-front", "progress": "finished"}, **HTMX)
+    assert titles(response) == ["Ceasefire in Aleppo"]
+    body = response.content.decode()
+    assert "Progress: Select a valid choice. finished is not one of the available choices." in body
+    assert "<h1>" not in body

@@ -21,6 +21,7 @@ from articles.models import Article
 HISTORY_IN_PANEL = 20
 HISTORY_PER_PAGE = 100
 POPOVER_MAX_SPANS = 20
+MAX_ID = 2**63 - 1  # the largest value a bigint primary key can hold
 FIELD_NAMES = {"label": "label", "note": "note", "attributed_to": "attributed to", "deleted": "deleted"}
 
 
@@ -70,7 +71,7 @@ def history_items(entries, user, labels: list[Label]) -> list[HistoryItem]:
 def history_queryset(article: Article):
     return (
         AnnotationChange.objects.filter(article=article)
-        .select_related("actor", "annotation", "undone_by")
+        .select_related("actor", "annotation__transferred_from__article", "undone_by")
         .annotate(superseded=span_ops.superseded())
     )
 
@@ -146,12 +147,19 @@ def article_panel(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     return render(request, "annotator/article.html#panel", context)
 
 
+def _span_ids(raw: str) -> list[int]:
+    """Return the ids in a comma-separated list, skipping anything that is not a possible primary key."""
+    parts = (part.strip() for part in raw.split(","))
+    # isascii() too: str.isdigit() accepts digits such as "²" that int() refuses.
+    ids = (int(part) for part in parts if part.isascii() and part.isdigit())
+    return [pk for pk in ids if 1 <= pk <= MAX_ID]
+
+
 @require_GET
 def span_popover(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     """Return the editors for the spans under a click, innermost first, so nested spans stay reachable."""
     article = get_article(pk)
-    ids = [int(part) for part in request.GET.get("ids", "").split(",") if part.strip().isdigit()]
-    ids = list(dict.fromkeys(ids))[:POPOVER_MAX_SPANS]
+    ids = list(dict.fromkeys(_span_ids(request.GET.get("ids", ""))))[:POPOVER_MAX_SPANS]
     found = {
         span.pk: span
         for span in Annotation.objects.live().for_article(article).filter(pk__in=ids).with_labels()

@@ -192,3 +192,15 @@ def test_the_page_runs_a_fixed_number_of_queries(
         response = client.get(big.get_absolute_url() + "?layer=all")
     assert response.content.decode().count("<mark ") >= 1000
     assert len(few) <= 12
+
+
+def test_the_popover_ignores_ids_no_span_can_have(client, analyst, paragraph, annotate):
+    span = annotate(paragraph, "The mayor said", "attributed_claim", reviewer=analyst)
+    client.force_login(analyst)
+    url = reverse("annotator:span-popover", args=[paragraph.article_id])
+    for ids in ["99999999999999999999999", "0", "²", "9223372036854775808"]:
+        response = client.get(f"{url}?ids={ids},{span.pk}", **HTMX)
+        assert response.status_code == 200, ids
+        body = response.content.decode()
+        assert body.count('class="span-edit"') == 1
+        assert f'action="/spans/{span.pk}/change/"' in body

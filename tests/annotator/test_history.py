@@ -3,10 +3,14 @@
 import datetime
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 
-from annotator import spans
+from annotator import spans, transfer
 from annotator.models import AnnotationChange
+from tests.factories import ArticleFactory
 
 
 @pytest.fixture
@@ -109,3 +113,40 @@ def test_times_read_as_just_now_then_minutes_ago(client, analyst, story, paragra
     assert ">just now</time>" in client.get(paragraph.article.get_absolute_url()).content.decode()
     time_machine.shift(datetime.timedelta(minutes=5))
     assert ">5\xa0minutes ago</time>" in client.get(paragraph.article.get_absolute_url()).content.decode()
+
+
+def test_a_transfer_says_which_article_the_span_came_from(client, analyst, labels, django_assert_num_queries):
+    text = "Troops tried to encircle the city on Friday."
+    target = ArticleFactory(title="Second report", paragraphs=[text])
+    client.force_login(analyst)
+    with CaptureQueriesContext(connection) as before:
+        client.get(target.get_absolute_url())
+    sources = [
+        ArticleFactory(title=f"Army <b>claims</b> & counterclaims {n}", paragraphs=[text]) for n in (1, 2)
+    ]
+    for source, quote in zip(sources, ["encircle the city", "on Friday"], strict=True):
+        spans.create(
+            paragraph=source.paragraphs.get(),
+            label="reported_fact",
+            start=text.index(quote),
+            end=text.index(quote) + len(quote),
+            reviewer=analyst,
+        )
+        transfer.apply(source=source, target=target, reviewer=analyst)
+    with django_assert_num_queries(len(before)):
+        body = client.get(target.get_absolute_url()).content.decode()
+    entries = items(body)
+    assert len(entries) == 2
+    for entry, source, quote in zip(
+        entries, reversed(sources), ["on Friday", "encircle the city"], strict=True
+    ):
+        assert entry.endswith(
+            f'<q>{quote}</q> from <a href="{source.get_absolute_url()}">'
+            f"Army &lt;b&gt;claims&lt;/b&gt; &amp; counterclaims {sources.index(source) + 1}</a>"
+        )
+    sources[0].deleted_at = timezone.now()
+    sources[0].save(update_fields=["deleted_at"])
+    entries = items(client.get(target.get_absolute_url()).content.decode())
+    assert entries[1].endswith(
+        "<q>encircle the city</q> from Army &lt;b&gt;claims&lt;/b&gt; &amp; counterclaims 1"
+    )

@@ -117,12 +117,8 @@ def _redrawn_paragraphs(request: HtmxHttpRequest, article: Article, paragraph_id
 
 
 def _out_of_band(request: HtmxHttpRequest, article: Article, paragraph: Paragraph) -> str:
-    html = render_to_string("annotator/article.html#paragraph", {"p": paragraph, "article": article}, request)
-    # The partial's section is the first element and carries the id; escaped text cannot contain `id="`.
-    anchor = f'id="para-{paragraph.pk}"'
-    if anchor not in html:
-        raise ValueError(f"The paragraph partial no longer draws {anchor}.")
-    return html.replace(anchor, f'{anchor} hx-swap-oob="outerHTML"', 1)
+    context = {"p": paragraph, "article": article, "out_of_band": True}
+    return render_to_string("annotator/article.html#paragraph", context, request)
 
 
 def _suggestions_response(

@@ -54,6 +54,14 @@ ArticleCreateError = schema.field_errors(
 TokenError = schema.field_errors("TokenErrorSerializer", ["username", "password"])
 ARTICLE_ID = OpenApiParameter("id", int, OpenApiParameter.PATH, description="Article id.")
 SPAN_ID = OpenApiParameter("id", int, OpenApiParameter.PATH, description="Span (annotation) id.")
+SPAN_UPDATE_RESPONSES = {
+    200: AnnotationSerializer,
+    400: AnnotationWriteError,
+    401: UNAUTHENTICATED,
+    403: FORBIDDEN,
+    404: NOT_FOUND,
+    409: OpenApiResponse(schema.ConflictSerializer, description="Stale version."),
+}
 VERSION_PARAMETER = OpenApiParameter(
     "version",
     int,
@@ -166,14 +174,7 @@ class LabelViewSet(mixins.ListModelMixin, ApiViewSet):
         description="Only the span's reviewer or staff. Offsets never change: sending `paragraph`, `start`, "
         "`end` or `quote` is a 400 naming them; delete and tag again instead.",
         request=AnnotationUpdateSerializer,
-        responses={
-            200: AnnotationSerializer,
-            400: AnnotationWriteError,
-            401: UNAUTHENTICATED,
-            403: FORBIDDEN,
-            404: NOT_FOUND,
-            409: OpenApiResponse(schema.ConflictSerializer, description="Stale version."),
-        },
+        responses=SPAN_UPDATE_RESPONSES,
     ),
     partial_update=extend_schema(
         summary="Change some of a span's label, note and attribution",
@@ -181,14 +182,7 @@ class LabelViewSet(mixins.ListModelMixin, ApiViewSet):
         description="As the full update: `version` is required, and `paragraph`, `start`, `end` or `quote` "
         "is a 400 naming them.",
         request=AnnotationUpdateSerializer(partial=True),
-        responses={
-            200: AnnotationSerializer,
-            400: AnnotationWriteError,
-            401: UNAUTHENTICATED,
-            403: FORBIDDEN,
-            404: NOT_FOUND,
-            409: OpenApiResponse(schema.ConflictSerializer, description="Stale version."),
-        },
+        responses=SPAN_UPDATE_RESPONSES,
     ),
     destroy=extend_schema(
         summary="Delete a span (it can be undone in the workbench)",

@@ -86,6 +86,9 @@ class _Chunk:
             self.users.update(get_user_model().objects.filter(pk__in=new_users).values_list("pk", "username"))
 
     def _load_articles(self, ids: set[int]) -> None:
+        if connection.vendor == "postgresql":
+            self._load_articles_postgresql(ids)
+            return
         visible = Article.objects.visible().filter(pk__in=ids)
         for pk, *values in visible.values_list(
             "pk", "title", "url", "checksum", "publisher__slug", "original_source__slug"
@@ -103,10 +106,61 @@ class _Chunk:
             self.texts[article_id].append(text)
             offset += len(text) + len(PARAGRAPH_SEPARATOR)
 
+    def _load_articles_postgresql(self, ids: set[int]) -> None:
+        """The same as `_load_articles` in one query: the visible articles' paragraphs with their article's
+        fields, the ids as one array parameter. The two ORM queries per chunk cost about a fifth of the
+        export there (compiling an IN list of the chunk's articles each time, and Django's per-value
+        converters); this one about half of that. Same dicts, same order."""
+        article_id = None
+        offset = 0
+        with connection.cursor() as cursor:
+            cursor.execute(_paragraphs_sql(), {"ids": sorted(ids)})
+            rows = cursor.fetchall()
+        for pk, article_id_, position, text, *values in rows:
+            if article_id_ != article_id:
+                offset, article_id = 0, article_id_
+                self.articles[article_id] = tuple(values)
+                self.texts[article_id] = []
+            self.paragraphs[pk] = (article_id, position, offset, text)
+            self.texts[article_id].append(text)
+            offset += len(text) + len(PARAGRAPH_SEPARATOR)
+
     def article_text(self, article_id: int) -> str:
         if article_id not in self.joined:
             self.joined[article_id] = PARAGRAPH_SEPARATOR.join(self.texts[article_id])
         return self.joined[article_id]
+
+
+def _paragraphs_sql() -> str:
+    """PostgreSQL: paragraphs of the visible articles among the ids in the array parameter `ids`, in article
+    and position order, each with its article's title, url, checksum and publisher and original source
+    slugs. Table and column names come from the models. The ids filter both tables, so the planner reads
+    both by index (filtered on the paragraphs alone, it hashed the whole article table every chunk); the
+    array is cast to bigint[] because psycopg sends small ints as smallint[]."""
+    quote = connection.ops.quote_name
+    paragraph, article = Paragraph._meta, Article._meta
+    source = Article._meta.get_field("publisher").related_model._meta
+
+    def column(opts, name: str) -> str:
+        return quote(opts.get_field(name).column)
+
+    return (
+        f"SELECT p.id, p.article_id, p.position, p.text, a.{column(article, 'title')}, "
+        f"a.{column(article, 'url')}, a.{column(article, 'checksum')}, publisher.{column(source, 'slug')}, "
+        f"original.{column(source, 'slug')} "
+        f"FROM {quote(article.db_table)} a "
+        f"JOIN (SELECT {column(paragraph, 'id')} AS id, {column(paragraph, 'article')} AS article_id, "
+        f"{column(paragraph, 'position')} AS position, {column(paragraph, 'text')} AS text "
+        f"FROM {quote(paragraph.db_table)} WHERE {column(paragraph, 'article')} = ANY(%(ids)s::bigint[])) p "
+        f"ON p.article_id = a.{column(article, 'id')} "
+        f"JOIN {quote(source.db_table)} publisher "
+        f"ON publisher.{column(source, 'id')} = a.{column(article, 'publisher')} "
+        f"LEFT JOIN {quote(source.db_table)} original "
+        f"ON original.{column(source, 'id')} = a.{column(article, 'original_source')} "
+        f"WHERE a.{column(article, 'id')} = ANY(%(ids)s::bigint[]) "
+        f"AND a.{column(article, 'deleted_at')} IS NULL "
+        f"ORDER BY p.article_id, p.position"
+    )
 
 
 def _native_timestamps(cursor) -> None:

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import gc
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 
 import orjson
@@ -287,21 +288,36 @@ def iter_jsonl(queryset: QuerySet[Annotation], *, chunk_size: int = CHUNK_SIZE) 
     labels = {pk: dumps(slug) for pk, slug in Label.objects.values_list("pk", "slug")}
     reviewers: dict[int, bytes] = {}
     context = _Chunk()
-    with transaction.atomic(), connection.chunked_cursor() as cursor:
+    with (
+        transaction.atomic(),
+        connection.chunked_cursor() as cursor,
+        ThreadPoolExecutor(max_workers=1) as reader,  # its exit waits for a fetch in flight
+    ):
         if sqlite:
             cursor.execute(sql, params)
+            pending = None
         else:
             _native_timestamps(cursor.cursor)
             with connection.wrap_database_errors:
                 cursor.cursor.execute(sql, params, binary=True)  # ints and datetimes load faster
+            pending = reader.submit(cursor.cursor.fetchmany, chunk_size)
         while True:
             with _cycle_collector_paused():
-                chunk = cursor.fetchmany(chunk_size)
+                if pending is None:
+                    chunk = cursor.fetchmany(chunk_size)
+                else:
+                    with connection.wrap_database_errors:
+                        chunk = pending.result()
+                    pending = None
                 if not chunk:
                     break
                 context.load({values[1] for values in chunk}, {values[7] for values in chunk})
                 for pk in context.users.keys() - reviewers.keys():
                     reviewers[pk] = dumps(context.users[pk])
+                if not sqlite:
+                    # PostgreSQL sends the next chunk while this one is written (the paragraphs' query
+                    # above has the connection to itself: the reader is idle until this submit).
+                    pending = reader.submit(cursor.cursor.fetchmany, chunk_size)
                 shared = _paragraph_fragments(context)
                 lines = []
                 append = lines.append

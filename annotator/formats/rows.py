@@ -16,10 +16,8 @@ PARAGRAPH_SEPARATOR ("\\n\\n").
 
 from __future__ import annotations
 
-import gc
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
-from contextlib import contextmanager
 
 import orjson
 from django.contrib.auth import get_user_model
@@ -28,6 +26,7 @@ from django.db.models import BinaryField, Func, QuerySet
 
 from annotator.formats import Format, buffered
 from annotator.models import Annotation, Label
+from articles.gc_pause import cycle_collector_paused
 from articles.models import Article, Paragraph
 
 PARAGRAPH_SEPARATOR = "\n\n"
@@ -302,7 +301,7 @@ def iter_jsonl(queryset: QuerySet[Annotation], *, chunk_size: int = CHUNK_SIZE) 
                 cursor.cursor.execute(sql, params, binary=True)  # ints and datetimes load faster
             pending = reader.submit(cursor.cursor.fetchmany, chunk_size)
         while True:
-            with _cycle_collector_paused():
+            with cycle_collector_paused():
                 if pending is None:
                     chunk = cursor.fetchmany(chunk_size)
                 else:
@@ -353,20 +352,6 @@ def iter_jsonl(queryset: QuerySet[Annotation], *, chunk_size: int = CHUNK_SIZE) 
                 del chunk, lines
             if piece:
                 yield piece
-
-
-@contextmanager
-def _cycle_collector_paused() -> Iterator[None]:
-    """Pause Python's cycle collector while a chunk is read and written (not across a yield, so the server's
-    own work runs as usual). A chunk's tuples and bytes hold no reference cycles, so reference counting
-    frees them, while the collector would walk the chunk's 10,000 row tuples again and again."""
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_enabled:
-            gc.enable()
 
 
 def _paragraph_fragments(context: _Chunk) -> dict[int, tuple[bytes, int, str]]:

@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 import os
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -12,6 +12,20 @@ from tests.factories import ArticleFactory, UserFactory
 
 REPO = Path(__file__).resolve().parents[1]
 SHARED = Path(os.environ.get("SHARED_DIR", REPO.parent / "shared"))
+
+
+@pytest.fixture(scope="session", autouse=True)
+def one_request_at_a_time_on_in_memory_sqlite() -> Iterator[None]:
+    """See tests/live_server.py: concurrent requests must not share the in-memory database's connection."""
+    from django.conf import settings
+    from django.test.testcases import LiveServerThread
+
+    from tests.live_server import OneRequestAtATimeServer
+
+    with pytest.MonkeyPatch.context() as patch:
+        if settings.DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+            patch.setattr(LiveServerThread, "server_class", OneRequestAtATimeServer)
+        yield
 
 
 @pytest.fixture(autouse=True)

@@ -143,6 +143,7 @@ class AnnotationChange(models.Model):
         DELETE = "delete", "deleted"
         UNDO = "undo", "undid"
         TRANSFER = "transfer", "transferred"
+        IMPORT = "import", "imported"
 
     annotation = models.ForeignKey(Annotation, on_delete=models.CASCADE, related_name="changes")
     article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="annotation_changes")

@@ -7,6 +7,8 @@ create / change / delete carries that history entry as `last_change` (None when 
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Exists, OuterRef
@@ -114,11 +116,22 @@ def create(
     note: str = "",
     attributed_to: str = "",
     transferred_from: Annotation | None = None,
+    imported_by=None,
+    created_at: datetime | None = None,
+    updated_at: datetime | None = None,
 ) -> Annotation:
-    """Create a span. Offsets are code-point indices into `paragraph.text`; a given quote must match."""
+    """Create a span. Offsets are code-point indices into `paragraph.text`; a given quote must match.
+
+    An import names who ran it (`imported_by`, recorded in the history as an import) and may keep the
+    span's own timestamps from the file, so that an export imported elsewhere comes back unchanged.
+    """
     label = resolve_label(label)
     note, attributed_to = (note or "").strip(), (attributed_to or "").strip()
     _check_texts(note, attributed_to)
+    if created_at and updated_at and updated_at < created_at:
+        raise ValidationError(
+            {"updated_at": f"The span was updated ({updated_at}) before it was created ({created_at})."}
+        )
     annotation = Annotation(
         article_id=paragraph.article_id,
         paragraph=paragraph,
@@ -133,8 +146,18 @@ def create(
     annotation.quote = quote if quote is not None else paragraph.text[start:end]
     annotation.clean()
     _save(annotation)
-    action = Action.TRANSFER if transferred_from is not None else Action.CREATE
-    annotation.last_change = _record(annotation, actor=reviewer, action=action, before=None)
+    if created_at or updated_at:
+        annotation.created_at = created_at or updated_at
+        annotation.updated_at = updated_at or created_at
+        # `update` because the model's auto_now fields would overwrite the file's times on save().
+        Annotation.objects.filter(pk=annotation.pk).update(
+            created_at=annotation.created_at, updated_at=annotation.updated_at
+        )
+    if imported_by is not None:
+        action, actor = Action.IMPORT, imported_by
+    else:
+        action, actor = (Action.TRANSFER if transferred_from is not None else Action.CREATE), reviewer
+    annotation.last_change = _record(annotation, actor=actor, action=action, before=None)
     return annotation
 
 

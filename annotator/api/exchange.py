@@ -76,8 +76,10 @@ class SpanImportView(ApiView):
         description=(
             "Each span is found by its article (checksum, else url), anchored by its position and checked by "
             "its quote; when the position no longer holds the quote it is searched by quote, prefix and "
-            "suffix. Spans that cannot be placed without guessing are reported, never guessed. One "
-            "transaction: with any problem nothing is written (400) unless `partial` is set."
+            "suffix. Spans that cannot be placed without guessing are reported, never guessed. Spans keep "
+            "the creation and update times of the file (`created_at`/`updated_at`, W3C `created`/"
+            "`modified`); the history records them as imported by you. One transaction: with any "
+            "problem nothing is written (400) unless `partial` is set."
         ),
         request={"multipart/form-data": ImportUploadSerializer},
         responses={
@@ -111,6 +113,7 @@ class SpanImportView(ApiView):
             partial=options["partial"],
             dry_run=options["dry_run"],
             default_reviewer=default_reviewer,
+            importer=request.user,
         )
         failed = report.problems and not report.written and not options["dry_run"]
         return Response(

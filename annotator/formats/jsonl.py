@@ -6,7 +6,14 @@ from collections.abc import Iterable, Iterator
 
 import orjson
 
-from annotator.formats.records import FieldError, RecordError, SpanRecord, int_field, text_field
+from annotator.formats.records import (
+    FieldError,
+    RecordError,
+    SpanRecord,
+    datetime_field,
+    int_field,
+    text_field,
+)
 
 MEDIA_TYPE = "application/x-ndjson"
 EXTENSION = "jsonl"
@@ -49,6 +56,8 @@ def record(data: dict, line: int) -> SpanRecord:
         suffix=text_field(data, "suffix"),
         note=text_field(data, "note"),
         attributed_to=text_field(data, "attributed_to"),
+        created_at=datetime_field(data, "created_at"),
+        updated_at=datetime_field(data, "updated_at"),
     )
 
 

@@ -64,11 +64,12 @@ def read(content: str, format: str | None = None) -> Iterator[SpanRecord | Recor
 class _Lookups:
     """Articles, paragraphs and users by their keys, each read once per import."""
 
-    def __init__(self, default_reviewer) -> None:
+    def __init__(self, default_reviewer, importer) -> None:
         self.articles: dict[tuple, Article] = {}
         self.paragraphs: dict[int, list[Paragraph]] = {}
         self.users: dict[str, object] = {}
         self.default_reviewer = default_reviewer
+        self.importer = importer
 
     def article(self, record: SpanRecord) -> Article:
         key = (record.article_checksum, record.article_url)
@@ -143,6 +144,9 @@ def _load_one(record: SpanRecord, lookups: _Lookups, report: ImportReport) -> No
         reviewer=reviewer,
         note=record.note,
         attributed_to=record.attributed_to,
+        imported_by=lookups.importer or reviewer,
+        created_at=record.created_at,
+        updated_at=record.updated_at,
     )
     report.created += 1
     report.reanchored += anchor.moved
@@ -160,10 +164,15 @@ def load(
     partial: bool = False,
     dry_run: bool = False,
     default_reviewer=None,
+    importer=None,
 ) -> ImportReport:
-    """Anchor and create every record's span in one transaction; return what happened, line by line."""
+    """Anchor and create every record's span in one transaction; return what happened, line by line.
+
+    The history records each span as imported by `importer` (by its reviewer when None); the spans keep
+    the creation and update times the file gives.
+    """
     report = ImportReport()
-    lookups = _Lookups(default_reviewer)
+    lookups = _Lookups(default_reviewer, importer)
     with transaction.atomic():
         for record in records:
             if isinstance(record, RecordError):

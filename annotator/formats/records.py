@@ -25,6 +25,8 @@ class SpanRecord:
     suffix: str = ""
     note: str = ""
     attributed_to: str = ""
+    created_at: datetime | None = None
+    updated_at: datetime | None = None
 
 
 @dataclass(frozen=True)
@@ -61,6 +63,22 @@ def int_field(data: dict, key: str) -> int | None:
     if value < 0:
         raise FieldError(f"{key!r} must be 0 or more, not {value}.")
     return value
+
+
+def datetime_field(data: dict, key: str) -> datetime | None:
+    """Return an optional RFC 3339 / ISO 8601 timestamp field; one without a UTC offset is taken as UTC."""
+    value = data.get(key)
+    if value is None:
+        return None
+    if not isinstance(value, str):
+        raise FieldError(f"{key!r} must be a timestamp string, not {type(value).__name__}.")
+    try:
+        parsed = datetime.fromisoformat(value)
+    except ValueError:
+        raise FieldError(
+            f"{key!r} must be a timestamp like 2016-12-10T08:30:00+00:00, not {value!r}."
+        ) from None
+    return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
 
 
 def timestamp(value: datetime | str) -> str:

@@ -13,7 +13,15 @@ from collections.abc import Iterable, Iterator
 
 import orjson
 
-from annotator.formats.records import FieldError, RecordError, SpanRecord, int_field, text_field, timestamp
+from annotator.formats.records import (
+    FieldError,
+    RecordError,
+    SpanRecord,
+    datetime_field,
+    int_field,
+    text_field,
+    timestamp,
+)
 
 MEDIA_TYPE = "application/x-ndjson"
 EXTENSION = "jsonld"
@@ -121,6 +129,8 @@ def record(data: dict, line: int) -> SpanRecord:
         article_url=None if is_checksum else source,
         article_start=int_field(position, "start"),
         article_end=int_field(position, "end"),
+        created_at=datetime_field(data, "created"),
+        updated_at=datetime_field(data, "modified"),
     )
 
 

@@ -182,6 +182,7 @@ UNDONE = {
     AnnotationChange.Action.CHANGE: "Undone: the span is back as it was.",
     AnnotationChange.Action.DELETE: "Undone: the span is restored.",
     AnnotationChange.Action.TRANSFER: "Undone: the transferred span is removed.",
+    AnnotationChange.Action.IMPORT: "Undone: the imported span is removed.",
 }
 
 

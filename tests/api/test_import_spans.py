@@ -9,6 +9,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import CommandError, call_command
 
+from annotator import spans
 from annotator.models import Annotation, AnnotationChange
 from articles.models import Article
 from tests.factories import ArticleFactory
@@ -69,8 +70,8 @@ def test_with_partial_the_spans_that_anchor_are_kept(client_for, staff, exported
     response = post(client_for(staff), exported, partial=True)
     assert response.status_code == 200
     assert response.json()["written"] is True
-    spans = Annotation.objects.filter(article=edited).order_by("paragraph__position")
-    assert [(s.paragraph.position, s.start, s.end, s.quote) for s in spans] == [
+    placed = Annotation.objects.filter(article=edited).order_by("paragraph__position")
+    assert [(s.paragraph.position, s.start, s.end, s.quote) for s in placed] == [
         (1, 0, 9, "On Monday"),
         (3, 43, 67, "prelude to privatisation"),
     ]
@@ -100,6 +101,17 @@ def test_a_dry_run_reports_and_writes_nothing(client_for, staff, exported):
          '"article_start": 0, "article_end": 2, "reviewer": "nobody"}',
          "unknown reviewer 'nobody'; create the user first or name a default reviewer."),
         ('[1, 2]', "expected a JSON object, got list."),
+        ('{"quote": "On", "label": "speculation", "article_url": "https://example.org/council", '
+         '"article_start": 0, "article_end": 2, "reviewer": "alice", "created_at": "last Tuesday"}',
+         "'created_at' must be a timestamp like 2016-12-10T08:30:00+00:00, not 'last Tuesday'."),
+        ('{"quote": "On", "label": "speculation", "article_url": "https://example.org/council", '
+         '"article_start": 0, "article_end": 2, "reviewer": "alice", "updated_at": 1481358600}',
+         "'updated_at' must be a timestamp string, not int."),
+        ('{"quote": "On", "label": "speculation", "article_url": "https://example.org/council", '
+         '"article_start": 0, "article_end": 2, "reviewer": "alice", '
+         '"created_at": "2016-12-10T08:30:00Z", "updated_at": "2016-12-09T08:30:00Z"}',
+         "updated_at: The span was updated (2016-12-09 08:30:00+00:00) before it was created "
+         "(2016-12-10 08:30:00+00:00)."),
     ],
 )  # fmt: skip
 def test_bad_records_are_reported_by_line_and_nothing_is_written(client_for, staff, exported, line, message):
@@ -111,6 +123,54 @@ def test_bad_records_are_reported_by_line_and_nothing_is_written(client_for, sta
     assert problem["line"] == 2
     assert problem["message"].startswith(message)
     assert Annotation.objects.count() == 0
+
+
+def test_imported_spans_keep_their_times_and_are_recorded_as_imported_by_whoever_ran_it(
+    client_for, staff, exported
+):
+    Annotation.objects.all().delete()
+    line = json.loads(exported.splitlines()[0])
+    line |= {"created_at": "2016-12-10T08:30:00+00:00", "updated_at": "2016-12-11T09:15:30.250000+00:00"}
+    without_times = {key: value for key, value in line.items() if key not in ("created_at", "updated_at")}
+    content = (
+        json.dumps(line).encode()
+        + b"\n"
+        + json.dumps(without_times | {"note": "fresh", "label": "speculation"}).encode()
+    )
+
+    assert post(client_for(staff), content).status_code == 200
+
+    kept, fresh = Annotation.objects.order_by("note")
+    assert (kept.created_at, kept.updated_at) == (
+        datetime.datetime(2016, 12, 10, 8, 30, tzinfo=datetime.UTC),
+        datetime.datetime(2016, 12, 11, 9, 15, 30, 250000, tzinfo=datetime.UTC),
+    )
+    assert fresh.created_at.year == datetime.datetime.now(datetime.UTC).year
+    history = AnnotationChange.objects.filter(annotation__in=[kept, fresh])
+    assert {(c.action, c.actor.username, c.get_action_display()) for c in history} == {
+        ("import", "sam", "imported")
+    }
+    exported_again = json.loads(
+        b"".join(
+            client_for(staff).get(f"/api/v1/export/spans?article={kept.article_id}").streaming_content
+        ).splitlines()[0]
+    )
+    assert (exported_again["created_at"], exported_again["updated_at"]) == (
+        "2016-12-10T08:30:00+00:00",
+        "2016-12-11T09:15:30.250000+00:00",
+    )
+
+
+def test_the_reviewer_can_undo_an_import_of_their_span_from_the_command_line(tmp_path, exported, analyst):
+    Annotation.objects.all().delete()
+    path = tmp_path / "spans.jsonl"
+    path.write_bytes(exported.splitlines()[0])
+    call_command("import_spans", str(path))
+    [entry] = AnnotationChange.objects.all()
+    assert (entry.action, entry.actor) == ("import", analyst)
+
+    spans.undo(entry=entry, actor=analyst)
+    assert Annotation.objects.live().count() == 0
 
 
 def test_a_default_reviewer_takes_spans_of_unknown_reviewers(client_for, staff, exported):

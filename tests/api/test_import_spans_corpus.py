@@ -3,6 +3,8 @@ and compared: the spans come back identical, through our JSONL and through W3C."
 
 from __future__ import annotations
 
+import datetime
+
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
@@ -17,7 +19,7 @@ def snapshot() -> set[tuple]:
     return set(
         Annotation.objects.live().values_list(
             "article__checksum", "paragraph__position", "start", "end", "quote", "label__slug",
-            "reviewer__username", "note", "attributed_to",
+            "reviewer__username", "note", "attributed_to", "created_at", "updated_at",
         )
     )  # fmt: skip
 
@@ -27,6 +29,12 @@ def corpus(shared_dir, labels) -> set[tuple]:
     reviewer = UserFactory(username="basil")
     count = basil.load(shared_dir / "corpus" / "basil", articles=ARTICLES, reviewer=reviewer)
     assert count > 200
+    # Times from the past, each span its own, so that the round trip has to carry them over.
+    for number, pk in enumerate(Annotation.objects.order_by("pk").values_list("pk", flat=True)):
+        created = datetime.datetime(2017, 3, 1, tzinfo=datetime.UTC) + datetime.timedelta(hours=number)
+        Annotation.objects.filter(pk=pk).update(
+            created_at=created, updated_at=created + datetime.timedelta(minutes=number, microseconds=number)
+        )
     before = snapshot()
     assert len(before) == count
     assert {row[5] for row in before} == {"attributed_claim", "reported_fact", "speculation"}
@@ -54,6 +62,7 @@ def test_export_then_import_into_an_emptied_database_gives_identical_spans(clien
         "problems": [],
     }
     assert snapshot() == corpus
+    assert set(AnnotationChange.objects.values_list("action", "actor__username")) == {("import", "sam")}
 
 
 def test_importing_the_same_export_again_adds_nothing(client_for, staff, corpus):

@@ -145,6 +145,8 @@ def create(
     )
     annotation.quote = quote if quote is not None else paragraph.text[start:end]
     annotation.clean()
+    if not annotation.quote.strip():
+        raise ValidationError({"quote": "The span holds only white space: it must cover some words."})
     _save(annotation)
     if created_at or updated_at:
         annotation.created_at = created_at or updated_at

@@ -74,16 +74,16 @@ class StrictFilterBackend(DjangoFilterBackend):
         if getattr(view, "action", "list") != "list":
             return queryset  # filters narrow lists; a detail lookup ignores them
         filterset_class = self.get_filterset_class(view, queryset)
-        if filterset_class is not None:
-            accepted = sorted({*filterset_class.base_filters, *COMMON_PARAMETERS})
-            unknown = sorted(set(request.query_params) - set(accepted))
-            if unknown:
-                raise exceptions.ValidationError(
-                    {
-                        name: [f"Unknown query parameter {name!r}. Accepted: {', '.join(accepted)}."]
-                        for name in unknown
-                    }
-                )
+        filters = filterset_class.base_filters if filterset_class is not None else {}
+        accepted = sorted({*filters, *COMMON_PARAMETERS})
+        unknown = sorted(set(request.query_params) - set(accepted))
+        if unknown:
+            raise exceptions.ValidationError(
+                {
+                    name: [f"Unknown query parameter {name!r}. Accepted: {', '.join(accepted)}."]
+                    for name in unknown
+                }
+            )
         return super().filter_queryset(request, queryset, view)
 
 
@@ -97,6 +97,16 @@ class ApiView(GenericAPIView):
     renderer_classes = [JSONRenderer]
     pagination_class = ApiPagination
     filter_backends = [StrictFilterBackend]
+
+    def perform_content_negotiation(self, request, force=False):
+        # DRF answers a bare 404 "Not found." to an unknown `?format=`; say what went wrong instead.
+        requested = request.query_params.get("format")
+        if not force and requested not in (None, "json"):
+            request.accepted_renderer, request.accepted_media_type = JSONRenderer(), JSONRenderer.media_type
+            raise exceptions.ValidationError(
+                {"format": [f"Unknown format {requested!r}. This endpoint answers JSON only: format=json."]}
+            )
+        return super().perform_content_negotiation(request, force)
 
 
 class ApiViewSet(ViewSetMixin, ApiView):

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime
+
 import django_filters
 from django import forms
 from django.contrib.auth import get_user_model
@@ -11,6 +13,26 @@ from annotator.models import Annotation, Label
 from articles.models import Article, Paragraph, Source, Tag
 
 DATETIME_HELP = "ISO 8601 date and time, e.g. 2025-01-31T12:00:00Z."
+
+
+class UtcDateTimeField(django_filters.fields.IsoDateTimeField):
+    """An ISO 8601 moment, converted to UTC here: a moment that UTC cannot hold (0001-01-01T00:00+01:00)
+    would otherwise overflow inside the database adapter."""
+
+    def clean(self, value):
+        moment = super().clean(value)
+        if moment is None:
+            return None
+        try:
+            return moment.astimezone(datetime.UTC)
+        except OverflowError:
+            raise forms.ValidationError(
+                "%(value)s is out of range once moved to UTC.", code="overflow", params={"value": value}
+            ) from None
+
+
+class UtcDateTimeFilter(django_filters.IsoDateTimeFilter):
+    field_class = UtcDateTimeField
 
 
 class KnownValueField(forms.CharField):
@@ -124,7 +146,7 @@ class AnnotationFilter(django_filters.FilterSet):
         noun="reviewer",
         help_text="Reviewer's username.",
     )
-    updated_since = django_filters.IsoDateTimeFilter(
+    updated_since = UtcDateTimeFilter(
         field_name="updated_at",
         lookup_expr="gte",
         help_text=f"Changed at or after this moment: {DATETIME_HELP}",

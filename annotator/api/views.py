@@ -48,9 +48,9 @@ AnnotationWriteError = schema.field_errors(
     "AnnotationWriteErrorSerializer",
     ["paragraph", "start", "end", "label", "quote", "note", "attributed_to", "version"],
 )
-ArticleCreateError = schema.field_errors(
-    "ArticleCreateErrorSerializer", list(ArticleCreateSerializer().fields)
-)
+# The importer's checks apply and its messages name the field, all under non_field_errors.
+ArticleCreateError = schema.field_errors("ArticleCreateErrorSerializer", [])
+LabelQueryError = schema.field_errors("LabelQueryErrorSerializer", ["format"])
 TokenError = schema.field_errors("TokenErrorSerializer", ["username", "password"])
 ARTICLE_ID = OpenApiParameter("id", int, OpenApiParameter.PATH, description="Article id.")
 SPAN_ID = OpenApiParameter("id", int, OpenApiParameter.PATH, description="Span (annotation) id.")
@@ -147,7 +147,10 @@ class ArticleViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.De
 
 
 @extend_schema_view(
-    list=extend_schema(summary="List the labels", responses={200: LabelSerializer(many=True), **READ_ERRORS})
+    list=extend_schema(
+        summary="List the labels",
+        responses={200: LabelSerializer(many=True), 400: LabelQueryError, **READ_ERRORS},
+    )
 )
 class LabelViewSet(mixins.ListModelMixin, ApiViewSet):
     queryset = Label.objects.all()

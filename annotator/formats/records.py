@@ -78,7 +78,10 @@ def datetime_field(data: dict, key: str) -> datetime | None:
         raise FieldError(
             f"{key!r} must be a timestamp like 2016-12-10T08:30:00+00:00, not {value!r}."
         ) from None
-    return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
+    try:
+        return parsed.astimezone(UTC) if parsed.tzinfo else parsed.replace(tzinfo=UTC)
+    except OverflowError:
+        raise FieldError(f"{key!r} is out of range once moved to UTC: {value!r}.") from None
 
 
 def timestamp(value: datetime | str) -> str:

@@ -31,6 +31,12 @@ CHECKSUM_URN = "urn:sha256:"
 PURPOSES = {"tagging": "label", "commenting": "note", "identifying": "attributed_to"}
 
 
+def annotation_id(base: str, pk: int) -> str:
+    """Return the annotation's IRI: an API URL ends with a slash (the API's own form, which answers without
+    a redirect), a URN base does not."""
+    return f"{base}{pk}/" if base.endswith("/") else f"{base}{pk}"
+
+
 def annotation(row: dict, *, annotation_base: str) -> dict:
     """Return the JSON-LD annotation of one export row."""
     body = [{"type": "TextualBody", "purpose": "tagging", "value": row["label"]}]
@@ -42,7 +48,7 @@ def annotation(row: dict, *, annotation_base: str) -> dict:
         body.append({"type": "TextualBody", "purpose": "identifying", "value": row["attributed_to"]})
     return {
         "@context": CONTEXT,
-        "id": f"{annotation_base}{row['id']}",
+        "id": annotation_id(annotation_base, row["id"]),
         "type": "Annotation",
         "motivation": "tagging",
         "creator": {"type": "Person", "nickname": row["reviewer"]},

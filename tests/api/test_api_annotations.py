@@ -44,6 +44,7 @@ def test_it_creates_a_span_with_its_quote(client_for, analyst, paragraph, labels
         ({"attributed_to": {"name": "x"}}, "attributed_to", "Not a valid string."),
         ({"label": 3}, "label", "Not a valid string."),
         ({"quote": 5}, "quote", "Not a valid string."),
+        ({"start": 3, "end": 4}, "quote", "The span holds only white space: it must cover some words."),
     ],
 )  # fmt: skip
 def test_bad_input_is_refused_with_a_message_and_nothing_is_written(
@@ -214,6 +215,11 @@ def test_list_filters_by_article_label_reviewer_and_time(client_for, analyst, co
         ("article=abc", {"article": ["Unknown article abc."]}),
         ("updated_since=yesterday", {"updated_since": [
             "Enter a date and time: ISO 8601 date and time, e.g. 2025-01-31T12:00:00Z."]}),
+        ("updated_since=0001-01-01T00:00:00%2B01:00", {"updated_since": [
+            "0001-01-01T00:00:00+01:00 is out of range once moved to UTC."]}),
+        ("updated_since=9999-12-31T23:59:59-23:00", {"updated_since": [
+            "9999-12-31T23:59:59-23:00 is out of range once moved to UTC."]}),
+        ("format=xml", {"format": ["Unknown format 'xml'. This endpoint answers JSON only: format=json."]}),
         ("lable=speculation", {"lable": [
             "Unknown query parameter 'lable'. Accepted: article, format, label, page, page_size, paragraph, "
             "reviewer, updated_since."]}),

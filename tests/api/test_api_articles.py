@@ -76,12 +76,21 @@ def test_the_list_filters(client_for, analyst, corpus, query, expected):
         ("tag=Atlantis", {"tag": ["Unknown tag 'Atlantis'."]}),
         ("published_after=2016-13-01", {"published_after": ["Enter a date as YYYY-MM-DD."]}),
         ("page=99", {"detail": "Invalid page."}),
+        ("format=xml", {"format": ["Unknown format 'xml'. This endpoint answers JSON only: format=json."]}),
     ],
 )
 def test_unknown_filter_values_are_a_400_naming_them(client_for, analyst, corpus, query, errors):
     response = client_for(analyst).get(f"{URL}?{query}")
     assert response.status_code == (404 if "page" in query else 400)
     assert response.json() == errors
+
+
+def test_the_label_list_refuses_unknown_parameters(client_for, analyst, labels):
+    response = client_for(analyst).get("/api/v1/labels/?colour=red")
+    assert response.status_code == 400
+    assert response.json() == {
+        "colour": ["Unknown query parameter 'colour'. Accepted: format, page, page_size."]
+    }
 
 
 def test_soft_deleted_articles_are_not_listed(client_for, analyst, corpus):

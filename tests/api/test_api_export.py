@@ -4,6 +4,7 @@ import io
 import json
 
 import pytest
+from django.core.management import CommandError, call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
@@ -99,9 +100,12 @@ def test_every_format_streams(client_for, analyst, tagged, format, content_type,
     assert check(body(response))
 
 
-def test_w3c_ids_point_at_the_api(client_for, analyst, tagged):
-    first = json.loads(body(client_for(analyst).get(f"{URL}?format=w3c")).splitlines()[0])
-    assert first["id"] == f"http://testserver/api/v1/annotations/{tagged[0].pk}"
+def test_w3c_ids_point_at_the_api_and_answer_without_a_redirect(client_for, analyst, tagged):
+    client = client_for(analyst)
+    first = json.loads(body(client.get(f"{URL}?format=w3c")).splitlines()[0])
+    assert first["id"] == f"http://testserver/api/v1/annotations/{tagged[0].pk}/"
+    response = client.get(first["id"])
+    assert (response.status_code, response.json()["quote"]) == (200, tagged[0].quote)
 
 
 def test_an_unknown_format_is_a_400_naming_the_accepted_ones(client_for, analyst):
@@ -110,6 +114,26 @@ def test_an_unknown_format_is_a_400_naming_the_accepted_ones(client_for, analyst
     assert response.json() == {
         "format": ["Unknown format 'xml'. Accepted formats: jsonl, csv, w3c, doccano, label-studio, conll."]
     }
+
+
+def test_a_moment_utc_cannot_hold_is_a_400_and_so_is_it_from_the_shell(client_for, analyst, tmp_path):
+    response = client_for(analyst).get(f"{URL}?updated_since=0001-01-01T00:00:00%2B01:00")
+    assert response.status_code == 400
+    assert response.json() == {
+        "updated_since": ["0001-01-01T00:00:00+01:00 is out of range once moved to UTC."]
+    }
+    with pytest.raises(CommandError) as raised:
+        call_command(
+            "export_spans",
+            "--output",
+            str(tmp_path / "s.jsonl"),
+            "--updated-since",
+            "0001-01-01T00:00:00+01:00",
+        )
+    assert (
+        str(raised.value) == "--updated-since: 0001-01-01T00:00:00+01:00 is out of range once moved to UTC."
+    )
+    assert not (tmp_path / "s.jsonl").exists()
 
 
 def test_the_export_takes_the_annotation_and_article_filters(client_for, analyst, tagged):

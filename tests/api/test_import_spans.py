@@ -109,6 +109,10 @@ def test_a_dry_run_reports_and_writes_nothing(client_for, staff, exported):
          "'updated_at' must be a timestamp string, not int."),
         ('{"quote": "On", "label": "speculation", "article_url": "https://example.org/council", '
          '"article_start": 0, "article_end": 2, "reviewer": "alice", '
+         '"created_at": "0001-01-01T00:00:00+05:00"}',
+         "'created_at' is out of range once moved to UTC: '0001-01-01T00:00:00+05:00'."),
+        ('{"quote": "On", "label": "speculation", "article_url": "https://example.org/council", '
+         '"article_start": 0, "article_end": 2, "reviewer": "alice", '
          '"created_at": "2016-12-10T08:30:00Z", "updated_at": "2016-12-09T08:30:00Z"}',
          "updated_at: The span was updated (2016-12-09 08:30:00+00:00) before it was created "
          "(2016-12-10 08:30:00+00:00)."),

@@ -120,7 +120,7 @@ def test_the_validator_does_reject_broken_annotations(conformance):
 
 def test_the_annotation_carries_label_note_attribution_creator_and_both_selectors():
     [annotation] = exported(ROWS[0])
-    assert annotation["id"] == "https://provenance.example/api/v1/annotations/1"
+    assert annotation["id"] == "https://provenance.example/api/v1/annotations/1/"
     assert annotation["creator"] == {"type": "Person", "nickname": "alice"}
     assert annotation["created"] == "2025-03-01T12:30:00+00:00"
     assert annotation["body"] == [
@@ -194,3 +194,10 @@ def _not_json(text: str) -> bool:
     except ValueError:
         return True
     return False
+
+
+def test_ids_under_an_api_url_end_with_its_slash_and_urns_do_not():
+    assert w3c.annotation_id("https://provenance.example/api/v1/annotations/", 7) == (
+        "https://provenance.example/api/v1/annotations/7/"
+    )
+    assert w3c.annotation_id("urn:provenance:annotation:", 7) == "urn:provenance:annotation:7"

@@ -8,12 +8,21 @@ from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models import Q
 
+from annotator.colours import WCAG_AA, best_contrast
 from articles.models import Article, Paragraph
 
 NOTE_MAX_LENGTH = 2000
 ATTRIBUTION_MAX_LENGTH = 200
 
 hex_colour = RegexValidator(r"^#[0-9a-fA-F]{6}$", "Enter a colour as #rrggbb.")
+# Keys the workbench already gives a meaning; a label on one of them would shadow it while text is selected.
+RESERVED_KEYS = {
+    "j": "next paragraph",
+    "k": "previous paragraph",
+    "u": "undo",
+    "?": "the shortcut list",
+    " ": "scrolling",
+}
 
 
 class Label(models.Model):
@@ -29,6 +38,31 @@ class Label(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    def clean(self) -> None:
+        """Keep every label reachable from the keyboard and its highlight readable (WCAG AA)."""
+        errors = {}
+        key = (self.shortcut or "").lower()
+        if key in RESERVED_KEYS:
+            errors["shortcut"] = (
+                f"'{self.shortcut}' already means {RESERVED_KEYS[key]} in the workbench; choose another key."
+            )
+        elif key:
+            # The workbench reads keys without case, so "F" and "f" would be one key.
+            taken = Label.objects.exclude(pk=self.pk).filter(shortcut__iexact=key).first()
+            if taken is not None:
+                errors["shortcut"] = (
+                    f"{taken.name} already uses the key '{taken.shortcut}' (keys ignore case)."
+                )
+        if self.colour and hex_colour.regex.match(self.colour):
+            contrast = best_contrast(self.colour)
+            if contrast < WCAG_AA:
+                errors["colour"] = (
+                    f"Text on {self.colour} reaches only {contrast:.2f}:1 contrast, below the {WCAG_AA}:1 "
+                    "that WCAG AA asks for; choose a lighter or a darker colour."
+                )
+        if errors:
+            raise ValidationError(errors)
 
 
 class AnnotationQuerySet(models.QuerySet):

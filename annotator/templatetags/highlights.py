@@ -19,6 +19,8 @@ from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.timesince import timesince
 
+from annotator.colours import text_colour_for
+
 register = template.Library()
 
 _HEX = re.compile(r"^#[0-9a-fA-F]{6}$")
@@ -170,24 +172,6 @@ def byline(value: str) -> str:
     """Return a byline that reads "By …" whether or not the publisher wrote the "By"."""
     value = value.strip()
     return value if value.lower().startswith("by ") else f"By {value}"
-
-
-def _luminance(hex_colour: str) -> float:
-    channels = [int(hex_colour[i : i + 2], 16) / 255 for i in (1, 3, 5)]
-    linear = [c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4 for c in channels]
-    return 0.2126 * linear[0] + 0.7152 * linear[1] + 0.0722 * linear[2]
-
-
-def contrast_ratio(a: str, b: str) -> float:
-    """Return the WCAG contrast ratio of two #rrggbb colours."""
-    la, lb = sorted((_luminance(a), _luminance(b)), reverse=True)
-    return (la + 0.05) / (lb + 0.05)
-
-
-def text_colour_for(background: str) -> str:
-    """Return near-black or white, whichever reads better on the background."""
-    dark, light = "#111827", "#ffffff"
-    return dark if contrast_ratio(background, dark) >= contrast_ratio(background, light) else light
 
 
 def _shade(hex_colour: str, factor: float) -> str:

@@ -169,12 +169,12 @@ def test_labels_are_edited_in_the_list(staff_client, labels):
     for i, label in enumerate(Label.objects.all()):
         data |= {f"form-{i}-id": label.pk, f"form-{i}-colour": label.colour}
         data |= {f"form-{i}-shortcut": label.shortcut, f"form-{i}-order": label.order}
-    data |= {"form-0-colour": "#ff0000", "form-0-order": 9}
+    data |= {"form-0-colour": "#fca5a5", "form-0-order": 9}
     response = staff_client.post(reverse("admin:annotator_label_changelist"), data)
     assert response.status_code == 302
     assert Label.objects.values_list("slug", "colour").order_by("order").last() == (
         "reported_fact",
-        "#ff0000",
+        "#fca5a5",
     )
 
 
@@ -195,3 +195,39 @@ def test_the_article_list_counts_live_spans_per_label(staff_client, span, paragr
     assert "Reported fact: 0 · Attributed claim: 2 · Speculation: 0 · Boilerplate: 0" in response.text
     page = staff_client.get(reverse("admin:articles_article_change", args=[paragraph.article_id]))
     assert "Reported fact: 0 · Attributed claim: 2 · Speculation: 0 · Boilerplate: 0" in page.text
+
+
+@pytest.mark.parametrize(
+    ("changes", "field", "message"),
+    [
+        ({"shortcut": "j"}, "shortcut",
+         "'j' already means next paragraph in the workbench; choose another key."),
+        ({"shortcut": "?"}, "shortcut",
+         "'?' already means the shortcut list in the workbench; choose another key."),
+        ({"shortcut": "F"}, "shortcut", "Reported fact already uses the key 'f' (keys ignore case)."),
+        ({"colour": "#7a7a7a"}, "colour",
+         "Text on #7a7a7a reaches only 4.29:1 contrast, below the 4.5:1 that WCAG AA asks for; "
+         "choose a lighter or a darker colour."),
+    ],
+)  # fmt: skip
+def test_a_label_keeps_its_key_reachable_and_its_highlight_readable(
+    staff_client, labels, changes, field, message
+):
+    label = labels["speculation"]
+    data = {"name": label.name, "colour": label.colour, "shortcut": label.shortcut, "order": label.order}
+    response = staff_client.post(
+        reverse("admin:annotator_label_change", args=[label.pk]), {**data, **changes}
+    )
+    assert response.status_code == 200
+    assert response.context["adminform"].form.errors[field] == [message]
+    label.refresh_from_db()
+    assert (label.colour, label.shortcut) == (data["colour"], data["shortcut"])
+
+
+def test_a_readable_colour_and_a_free_key_are_saved(staff_client, labels):
+    label = labels["speculation"]
+    data = {"name": label.name, "colour": "#fde68a", "shortcut": "x", "order": label.order, "description": ""}
+    response = staff_client.post(reverse("admin:annotator_label_change", args=[label.pk]), data)
+    assert response.status_code == 302
+    label.refresh_from_db()
+    assert (label.colour, label.shortcut) == ("#fde68a", "x")

@@ -6,13 +6,8 @@ from types import SimpleNamespace
 
 import pytest
 
-from annotator.templatetags.highlights import (
-    contrast_ratio,
-    label_styles,
-    nest,
-    render_highlights,
-    text_colour_for,
-)
+from annotator.colours import contrast_ratio, text_colour_for
+from annotator.templatetags.highlights import label_styles, nest, render_highlights
 
 TAG = re.compile(r"<[^>]+>")
 

@@ -66,6 +66,86 @@ def test_a_span_without_counterpart_has_no_match(seeds, analyst, annotate):
     assert transfer.apply(source=first, target=second, reviewer=analyst) == []
 
 
+def test_a_quote_found_only_in_an_unrelated_sentence_has_no_match(seeds, analyst, annotate):
+    first, second = seeds
+    quote = "“moderate opposition”"
+    span = annotate(_paragraph(first, "The attack took place"), quote, "attributed_claim", reviewer=analyst)
+    # The second seed uses the same words for a different claim, in a sentence the first seed does not have.
+    assert "with the so-called “moderate opposition” and its Western" in _paragraph(second, "The Aleppo").text
+    [item] = transfer.preview(source=first, target=second, reviewer=analyst)
+    assert (item.status, item.paragraph, item.text) == (Status.MISSING, None, "")
+    assert item.reason == "The quoted words appear in this article, but only in other sentences."
+    assert transfer.apply(source=first, target=second, reviewer=analyst) == []
+    with pytest.raises(ValidationError) as refused:
+        transfer.apply(source=first, target=second, reviewer=analyst, span_ids={span.pk})
+    assert refused.value.messages == [
+        "This span cannot be transferred: ““moderate opposition”” (no match in the target)."
+    ]
+    assert Annotation.objects.filter(article=second).count() == 0
+
+
+def test_a_quote_on_edited_text_follows_its_sentence_not_the_same_words_elsewhere(seeds, analyst, annotate):
+    first, second = seeds
+    annotate(_paragraph(first, "On December 8 ISIS"), "On December 8", "reported_fact", reviewer=analyst)
+    # "On December 8, the Syrian army..." in the second seed is another day's report, not this sentence.
+    assert _paragraph(second, "On December 8, the Syrian army")
+    [item] = transfer.preview(source=first, target=second, reviewer=analyst)
+    assert item.status == Status.EDITED
+    assert item.paragraph == _paragraph(second, "December 8 morning")
+    assert (item.start, item.text) == (0, "December 8")
+    assert item.diff == [("deleted", "On"), ("same", "December 8")]
+
+
+def test_common_words_in_a_rewritten_sentence_do_not_jump_to_another_sentence(db, analyst, labels):
+    source = ArticleFactory(
+        paragraphs=["Officials said the talks had collapsed on Monday after a night of heavy shelling."]
+    )
+    target = ArticleFactory(
+        paragraphs=[
+            "Officials said the negotiations had collapsed on Monday after a night of heavy shelling. "
+            "Diplomats hope the talks resume in Geneva."
+        ]
+    )
+    paragraph = source.paragraphs.get()
+    start = paragraph.text.index("the talks")
+    spans.create(paragraph=paragraph, label="reported_fact", start=start, end=start + 9, reviewer=analyst)
+    [item] = transfer.preview(source=source, target=target, reviewer=analyst)
+    assert item.status == Status.EDITED
+    assert (item.start, item.text) == (15, "the negotiations")
+
+
+SHORT_SENTENCE = "The talks failed. Both sides blamed each other for the collapse of the ceasefire."
+
+
+@pytest.mark.parametrize(
+    ("target_text", "status", "landed"),
+    [
+        # Too short for the reuse alignment to match, but its neighbourhood is the same text, lightly edited.
+        (
+            "The talks failed. Both sides blamed one another for the collapse of the ceasefire.",
+            Status.EXACT,
+            0,
+        ),
+        # The words are there only as the start of an unrelated sentence.
+        (
+            "Both sides blamed each other for the collapse of the ceasefire. The talks resume in Geneva.",
+            Status.MISSING,
+            None,
+        ),
+    ],
+)
+def test_a_short_quote_outside_any_reused_sentence_needs_its_context(
+    db, analyst, labels, target_text, status, landed
+):
+    source = ArticleFactory(paragraphs=[SHORT_SENTENCE])
+    target = ArticleFactory(paragraphs=[target_text])
+    spans.create(paragraph=source.paragraphs.get(), label="reported_fact", start=0, end=9, reviewer=analyst)
+    [item] = transfer.preview(source=source, target=target, reviewer=analyst)
+    assert (item.status, item.start) == (status, landed)
+    created = transfer.apply(source=source, target=target, reviewer=analyst)
+    assert [(a.start, a.quote) for a in created] == ([(0, "The talks")] if landed == 0 else [])
+
+
 def test_the_quote_occurrence_with_the_best_context_wins(db, analyst, labels):
     source = ArticleFactory(paragraphs=["In March the army said no. In May the army said yes."])
     target = ArticleFactory(

@@ -50,6 +50,24 @@ def test_the_preview_lists_exact_edited_and_missing(client, analyst, pair, spans
     assert "Transfers onto edited text" in full.content.decode()
 
 
+def test_words_found_only_in_another_sentence_are_listed_as_no_match(client, analyst, annotate):
+    old = ArticleFactory(paragraphs=["The talks failed. Both sides blamed each other for the collapse."])
+    new = ArticleFactory(paragraphs=["Both sides blamed each other for the collapse. The talks will resume."])
+    span = annotate(old.paragraphs.get(), "The talks", "reported_fact", reviewer=analyst)
+    client.force_login(analyst)
+    html = client.get(_url("transfer", old, new), HTTP_HX_REQUEST="true").content.decode()
+    assert "Transfers exactly" not in html
+    assert html.index("No match") < html.index("<q>The talks</q>")
+    assert "The quoted words appear in this article, but only in other sentences." in html
+    assert f'value="{span.pk}" disabled' in html
+    response = client.post(_url("transfer-apply", old, new), {"span": [span.pk]}, HTTP_HX_REQUEST="true")
+    assert (response.status_code, response.content.decode()) == (
+        400,
+        "This span cannot be transferred: “The talks” (no match in the target).",
+    )
+    assert Annotation.objects.filter(article=new).count() == 0
+
+
 def test_confirming_creates_the_chosen_spans_as_transfers(client, analyst, pair, spans_of):
     old, new = pair
     client.force_login(analyst)

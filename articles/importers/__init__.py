@@ -165,6 +165,8 @@ def _read(path: Path) -> str:
     try:
         check_size(path.stat().st_size)
         return decode(path.read_bytes())
+    except FileNotFoundError:
+        raise ImportFailed("no such file or folder") from None
     except OSError as error:
         raise ImportFailed(f"cannot read the file: {error.strerror}") from None
 
@@ -234,7 +236,8 @@ def record_of(article: Article) -> ArticleRecord:
 
 def find_files(paths: Iterable[Path | str]) -> list[Path]:
     """Return the files to import: named files as given, folders searched recursively for EXTENSIONS
-    (hidden files and folders left out)."""
+    (hidden files and folders left out). A path that does not exist is kept: `import_files` reports it as
+    failed and goes on with the others, so one typo does not cancel a long import."""
     found: list[Path] = []
     for path in map(Path, paths):
         if path.is_dir():
@@ -245,8 +248,6 @@ def find_files(paths: Iterable[Path | str]) -> list[Path]:
                     for name in files
                     if not name.startswith(".") and name.lower().endswith(EXTENSIONS)
                 )
-        elif path.is_file():
-            found.append(path)
         else:
-            raise ImportFailed(f"{path}: no such file or folder")
+            found.append(path)
     return found

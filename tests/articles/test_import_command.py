@@ -76,8 +76,15 @@ def test_an_unknown_format_is_refused_before_anything_is_read(folder):
     assert Article.objects.count() == 0
 
 
-def test_a_missing_path_is_refused(folder):
+def test_a_missing_path_fails_alone_and_the_others_are_imported(folder):
+    out = StringIO()
     with pytest.raises(CommandError) as error:
-        run(str(folder), str(folder / "missing.txt"))
-    assert str(error.value) == f"{folder / 'missing.txt'}: no such file or folder"
-    assert Article.objects.count() == 0
+        call_command(
+            "import_articles", str(folder / "missing.txt"), str(folder), stdout=out, stderr=StringIO()
+        )
+    assert str(error.value) == "1 of 4 files failed; see the reasons above."
+    assert out.getvalue().splitlines() == [
+        "Imported 3 articles from 3 files; skipped 0 duplicates; 1 file failed.",
+        f"  {folder / 'missing.txt'}: no such file or folder",
+    ]
+    assert Article.objects.count() == 3

@@ -24,10 +24,7 @@ class Command(BaseCommand):
         parser.add_argument("--dry-run", action="store_true", help="check everything, store nothing")
 
     def handle(self, *args, paths: list[str], format: str | None, dry_run: bool, **options) -> None:
-        try:
-            files = importers.find_files(paths)
-        except importers.ImportFailed as error:
-            raise CommandError(str(error)) from None
+        files = importers.find_files(paths)
         reports = importers.import_files(files, format=format, dry_run=dry_run)
         # The bar goes to the raw stream: OutputWrapper would add a newline to each redraw.
         quiet = options["verbosity"] < 1

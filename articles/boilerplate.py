@@ -3,17 +3,20 @@
 The pure core (`find`) takes a publisher's articles as plain texts. A sentence recurs when its normalised text
 appears in another article of the publisher, or when nearly all of its word shingles do (so a cut-off copy
 of a disclaimer still counts). Recurring text is suggested only where boilerplate sits: the closing block of
-paragraphs that recur in other articles' closing blocks, and the recurring sentences that end the last body
+paragraphs that recur in other articles' closing blocks (a few short lines of the article's own, such as a
+credit or a date, may follow it and are not suggested), and the recurring sentences that end the last body
 paragraph. A republished story shares its body with the original, so recurrence alone would flag the news
-itself. `refresh` stores the suggestions of one publisher.
+itself. For the same reason, once a publisher's frame is seen in articles that share no body text, text
+recurring only between reposts of one story is taken for that story's words. `refresh` stores the
+suggestions of one publisher.
 """
 
 from __future__ import annotations
 
 import math
 from collections import defaultdict
-from collections.abc import Iterable
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.db import transaction
@@ -25,11 +28,19 @@ CONTAINED_SHARE = 0.9
 CONTAINED_MIN_WORDS = 5
 CUT_COPY_SHARE = 0.5
 RECURRING_PARAGRAPH_SHARE = 0.5
+# Bylines, credits and dates often follow the frame and differ in every article: this many short paragraphs
+# of at most this many words may end an article below its closing block without hiding it.
+UNIQUE_TAIL_PARAGRAPHS = 2
+UNIQUE_TAIL_WORDS = 30
+# A body sentence this long found in two articles makes them versions of one story, not independent witnesses
+# of the publisher's frame; shorter ones (datelines, "Region: ..." headers) recur between unrelated articles.
+SHARED_BODY_MIN_WORDS = 8
 # Articles of one publisher compared at once, in chronological blocks: boilerplate recurs in nearly every
 # article of its time, so a window finds it while keeping each refresh independent of the outlet's size.
 WINDOW = 50
 
 ArticleTexts = list[tuple[int, str]]
+Paragraphs = list[tuple[int, list[Sentence]]]
 
 
 @dataclass(frozen=True)
@@ -49,25 +60,49 @@ def _shingles(keys: tuple[str, ...]) -> frozenset[int]:
     return frozenset(hash(keys[i : i + SHINGLE_WORDS]) for i in range(len(keys) - SHINGLE_WORDS + 1))
 
 
+@dataclass
+class _Evidence:
+    """When a sentence's holders (the articles carrying it) make it recur.
+
+    `related` pairs articles that share body text. Once `independent_only` is set, the holders must include
+    two unrelated articles: a repost pair repeating its own closing words is one witness, not two.
+    """
+
+    min_articles: int
+    related: dict[int, set[int]] = field(default_factory=lambda: defaultdict(set))
+    independent_only: bool = False
+
+    def independent(self, holders: set[int]) -> bool:
+        return any(holders - self.related[article] - {article} for article in holders)
+
+    def recurs(self, holders: set[int]) -> bool:
+        if len(holders) < self.min_articles:
+            return False
+        return not self.independent_only or self.independent(holders)
+
+
 class _Publisher:
     """Where every sentence and shingle of one publisher's articles occurs."""
 
-    def __init__(self, articles: dict[int, ArticleTexts]) -> None:
-        self.sentences = {
-            aid: [(pid, split_sentences(text, pid)) for pid, text in paragraphs]
-            for aid, paragraphs in articles.items()
-        }
+    def __init__(
+        self,
+        sentences: dict[int, Paragraphs],
+        shingles: dict[Sentence, frozenset[int]],
+    ) -> None:
+        """Index the sentences; `shingles` caches each sentence's shingles across the indexes of one run."""
+        self.sentences = sentences
         self.by_norm: dict[str, set[int]] = defaultdict(set)
         self.by_shingle: dict[int, set[int]] = defaultdict(set)
         self.shingles_of: dict[int, set[int]] = defaultdict(set)
         # Sentences long enough to be a cut-off copy: (article, shingles), and where each shingle occurs.
         self.pieces: list[tuple[int, frozenset[int]]] = []
         self.piece_postings: dict[int, list[int]] = defaultdict(list)
+        self.shingles = shingles
         for aid, paragraphs in self.sentences.items():
             for _pid, sentences in paragraphs:
                 for sentence in sentences:
                     self.by_norm[sentence.norm].add(aid)
-                    hashes = _shingles(sentence.keys)
+                    hashes = self.shingles_of_sentence(sentence)
                     self.shingles_of[aid].update(hashes)
                     for h in hashes:
                         self.by_shingle[h].add(aid)
@@ -75,6 +110,11 @@ class _Publisher:
                         for h in hashes:
                             self.piece_postings[h].append(len(self.pieces))
                         self.pieces.append((aid, hashes))
+
+    def shingles_of_sentence(self, sentence: Sentence) -> frozenset[int]:
+        if sentence not in self.shingles:
+            self.shingles[sentence] = _shingles(sentence.keys)
+        return self.shingles[sentence]
 
     def _containing(self, article: int, hashes: list[int]) -> set[int]:
         """Return the other articles holding nearly all of these shingles (maybe inside a longer text)."""
@@ -104,68 +144,134 @@ class _Publisher:
                 found.add(aid)
         return found
 
-    def occurrences(self, article: int, sentence: Sentence, enough: int) -> int:
-        """Return in how many articles the sentence occurs, counting exact, nearly complete and cut copies."""
+    def sharing(self, article: int, sentence: Sentence) -> set[int]:
+        """Return the other articles holding this sentence whole, maybe inside a longer one."""
+        exact = self.by_norm[sentence.norm] - {article}
+        return exact | self._containing(article, list(self.shingles_of_sentence(sentence)))
+
+    def holders(self, article: int, sentence: Sentence, enough: Callable[[set[int]], bool]) -> set[int]:
+        """Return the articles carrying the sentence (exact, nearly complete or cut copies), itself included;
+        the search stops as soon as `enough` of them are found."""
         found = self.by_norm[sentence.norm] | {article}
-        if len(found) >= enough or len(sentence.keys) < CONTAINED_MIN_WORDS:
-            return len(found)
-        hashes = _shingles(sentence.keys)
-        found = found | self._containing(article, list(hashes))
-        if len(found) >= enough:
-            return len(found)
-        return len(found | self._cut_copies(article, hashes))
+        if enough(found) or len(sentence.keys) < CONTAINED_MIN_WORDS:
+            return found
+        hashes = self.shingles_of_sentence(sentence)
+        found |= self._containing(article, list(hashes))
+        if enough(found):
+            return found
+        return found | self._cut_copies(article, hashes)
 
 
-def _body_end(paragraphs: list[tuple[int, list[Sentence]]], counts: dict[int, list[int]], enough: int) -> int:
-    """Return where the closing block of recurring paragraphs starts."""
-
-    def recurring(pid: int, sentences: list[Sentence]) -> bool:
-        total = sum(s.end - s.start for s in sentences)
-        shared = sum(s.end - s.start for s, n in zip(sentences, counts[pid], strict=True) if n >= enough)
-        return shared >= RECURRING_PARAGRAPH_SHARE * total
-
-    body_end = len(paragraphs)
-    while body_end and recurring(*paragraphs[body_end - 1]):
-        body_end -= 1
-    return body_end
-
-
-def _closing_suggestions(
-    paragraphs: list[tuple[int, list[Sentence]]], counts: dict[int, list[int]], enough: int
-) -> list[Suggestion]:
-    """Return the closing block of recurring paragraphs, and recurring sentences ending the last body one."""
-    body_end = _body_end(paragraphs, counts, enough)
-    if body_end == 0:
-        # Every paragraph recurs: a same-publisher republication, where nothing tells the frame apart.
-        return []
-    found = [
-        Suggestion(pid, sentences[0].start, sentences[-1].end, max(counts[pid]))
-        for pid, sentences in paragraphs[body_end:]
-    ]
-    pid, sentences = paragraphs[body_end - 1]
-    n = counts[pid]
-    trail = len(sentences)
-    while trail > 1 and n[trail - 1] >= enough:
-        trail -= 1
-    if trail < len(sentences):
-        found.insert(0, Suggestion(pid, sentences[trail].start, sentences[-1].end, max(n[trail:])))
-    return found
-
-
-class _Counts(dict):
-    """Occurrences of each sentence of one article's paragraphs, {paragraph id: [count per sentence]},
+class _Holders(dict):
+    """The holders of each sentence of one article's paragraphs, {paragraph id: [holders per sentence]},
     computed on first use: only the closing paragraphs and the last body one are ever asked for."""
 
     def __init__(
-        self, publisher: _Publisher, article: int, paragraphs: dict[int, list[Sentence]], enough: int
+        self,
+        index: Callable[[int], _Publisher],
+        article: int,
+        paragraphs: dict[int, list[Sentence]],
+        evidence: _Evidence,
     ):
         super().__init__()
-        self.publisher, self.article, self.paragraphs, self.enough = publisher, article, paragraphs, enough
+        self.index, self.article, self.paragraphs, self.evidence = index, article, paragraphs, evidence
 
-    def __missing__(self, pid: int) -> list[int]:
-        counts = [self.publisher.occurrences(self.article, s, self.enough) for s in self.paragraphs[pid]]
-        self[pid] = counts
-        return counts
+    def __missing__(self, pid: int) -> list[set[int]]:
+        index = self.index(pid)
+        holders = [index.holders(self.article, s, self.evidence.recurs) for s in self.paragraphs[pid]]
+        self[pid] = holders
+        return holders
+
+
+def _words(sentences: list[Sentence]) -> int:
+    return sum(len(s.tokens) for s in sentences)
+
+
+def _recurring(sentences: list[Sentence], holders: list[set[int]], evidence: _Evidence) -> bool:
+    total = sum(s.end - s.start for s in sentences)
+    shared = sum(s.end - s.start for s, h in zip(sentences, holders, strict=True) if evidence.recurs(h))
+    return shared >= RECURRING_PARAGRAPH_SHARE * total
+
+
+def _closing_start(paragraphs: Paragraphs, holders: _Holders, evidence: _Evidence) -> int:
+    """Return where the closing block starts: recurring paragraphs, maybe followed by a short unique tail.
+
+    Returns len(paragraphs) when there is no block; a tail without recurring paragraphs above is no block.
+    """
+    tail = len(paragraphs)
+    while (
+        len(paragraphs) - tail < UNIQUE_TAIL_PARAGRAPHS
+        and tail
+        and _words(paragraphs[tail - 1][1]) <= UNIQUE_TAIL_WORDS
+        and not _recurring(paragraphs[tail - 1][1], holders[paragraphs[tail - 1][0]], evidence)
+    ):
+        tail -= 1
+    start = tail
+    while start and _recurring(paragraphs[start - 1][1], holders[paragraphs[start - 1][0]], evidence):
+        start -= 1
+    return len(paragraphs) if start == tail else start
+
+
+def _runs(
+    pid: int, sentences: list[Sentence], holders: list[set[int]], evidence: _Evidence
+) -> list[Suggestion]:
+    """Return the runs of recurring sentences of a paragraph, one suggestion each."""
+    found: list[Suggestion] = []
+    run: list[int] = []
+    for i in [*range(len(sentences)), None]:
+        if i is not None and evidence.recurs(holders[i]):
+            run.append(i)
+            continue
+        if run:
+            found.append(
+                Suggestion(
+                    pid, sentences[run[0]].start, sentences[run[-1]].end, max(len(holders[j]) for j in run)
+                )
+            )
+            run = []
+    return found
+
+
+def _closing_suggestions(paragraphs: Paragraphs, holders: _Holders, evidence: _Evidence) -> list[Suggestion]:
+    """Return the closing block's recurring paragraphs, the recurring sentences inside its unique tail, and
+    the recurring sentences ending the last body paragraph."""
+    start = _closing_start(paragraphs, holders, evidence)
+    if start == 0:
+        # Every paragraph recurs: a same-publisher republication, where nothing tells the frame apart.
+        return []
+    found = []
+    for pid, sentences in paragraphs[start:]:
+        if _recurring(sentences, holders[pid], evidence):
+            found.append(Suggestion(pid, sentences[0].start, sentences[-1].end, max(map(len, holders[pid]))))
+        else:
+            found += _runs(pid, sentences, holders[pid], evidence)
+    pid, sentences = paragraphs[start - 1]
+    counts = holders[pid]
+    trail = len(sentences)
+    while trail > 1 and evidence.recurs(counts[trail - 1]):
+        trail -= 1
+    if trail < len(sentences):
+        occurrences = max(len(h) for h in counts[trail:])
+        found.insert(0, Suggestion(pid, sentences[trail].start, sentences[-1].end, occurrences))
+    return found
+
+
+def _related(publisher: _Publisher, bodies: dict[int, Paragraphs]) -> dict[int, set[int]]:
+    """Return, per article, the other articles holding a long sentence of its body: versions of one story.
+
+    The other article may hold it anywhere: a repost's whole text can recur in a longer version, leaving it
+    no body of its own."""
+    related: dict[int, set[int]] = defaultdict(set)
+    for aid, paragraphs in bodies.items():
+        for _pid, sentences in paragraphs:
+            for sentence in sentences:
+                if len(sentence.keys) >= SHARED_BODY_MIN_WORDS:
+                    related[aid] |= publisher.sharing(aid, sentence)
+    # Sharing is mutual even when only the longer version holds the whole sentence.
+    for aid, others in list(related.items()):
+        for other in others:
+            related[other].add(aid)
+    return related
 
 
 def find(articles: dict[int, ArticleTexts], min_articles: int) -> dict[int, list[Suggestion]]:
@@ -173,27 +279,40 @@ def find(articles: dict[int, ArticleTexts], min_articles: int) -> dict[int, list
 
     Two passes: the first finds each article's closing block by recurrence anywhere; the second counts only
     recurrences inside other articles' closing blocks, so a republication whose last paragraph is the
-    original's body text does not turn that text into boilerplate.
+    original's body text does not turn that text into boilerplate. Between them, articles sharing body text
+    are paired up: if some closing text recurs in unrelated articles, the publisher's frame is known, and
+    closing text found only within one such group of versions is not suggested.
     """
-    publisher = _Publisher(articles)
     kept = {
-        aid: [(pid, sentences) for pid, sentences in paragraphs if sentences]
-        for aid, paragraphs in publisher.sentences.items()
+        aid: [(pid, sentences) for pid, text in paragraphs if (sentences := split_sentences(text, pid))]
+        for aid, paragraphs in articles.items()
     }
-    counts = {aid: _Counts(publisher, aid, dict(paras), min_articles) for aid, paras in kept.items()}
+    shingles: dict[Sentence, frozenset[int]] = {}
+    publisher = _Publisher(kept, shingles)
+    anywhere = _Evidence(min_articles)
+    first = {aid: _Holders(lambda _pid: publisher, aid, dict(paras), anywhere) for aid, paras in kept.items()}
     closing = {
-        aid: {pid for pid, _ in paras[_body_end(paras, counts[aid], min_articles) :]}
+        aid: {pid for pid, _ in paras[_closing_start(paras, first[aid], anywhere) :]}
         for aid, paras in kept.items()
     }
-    frames = _Publisher(
-        {aid: [(pid, text) for pid, text in articles[aid] if pid in closing[aid]] for aid in articles}
-    )
-    for aid, paragraphs in frames.sentences.items():
-        for pid, sentences in paragraphs:
-            counts[aid][pid] = [frames.occurrences(aid, s, min_articles) for s in sentences]
-    return {
-        aid: _closing_suggestions(paras, counts[aid], min_articles) if paras else []
+
+    def part(inside: bool) -> dict[int, Paragraphs]:
+        return {aid: [p for p in paras if (p[0] in closing[aid]) == inside] for aid, paras in kept.items()}
+
+    frames = _Publisher(part(inside=True), shingles)
+    independent = _Evidence(min_articles, _related(publisher, part(inside=False)), independent_only=True)
+    final = {
+        aid: _Holders(
+            lambda pid, aid=aid: frames if pid in closing[aid] else publisher, aid, dict(paras), independent
+        )
         for aid, paras in kept.items()
+    }
+    frame_known = any(
+        independent.recurs(h) for aid, paras in kept.items() for pid in closing[aid] for h in final[aid][pid]
+    )
+    evidence = independent if frame_known else anywhere
+    return {
+        aid: _closing_suggestions(paras, final[aid], evidence) if paras else [] for aid, paras in kept.items()
     }
 
 

@@ -9,7 +9,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from articles.models import Article, BoilerplateSuggestion, ReuseLink
+from django.contrib.auth.base_user import AbstractBaseUser
+from django.db.models import Exists, OuterRef
+
+from articles.models import Article, BoilerplateDismissal, BoilerplateSuggestion, ReuseLink
 from articles.reuse import Match, Sentence, age_key, match_sentences, split_paragraphs
 
 # Later marks win: a changed word inside shared text shows as changed.
@@ -93,11 +96,19 @@ def _paragraphs(article: Article) -> list[tuple[int, int, str]]:
     return list(article.paragraphs.order_by("position").values_list("id", "position", "text"))
 
 
-def _boilerplate(paragraph_ids: list[int]) -> dict[int, list[tuple[int, int]]]:
+def _boilerplate(
+    paragraph_ids: list[int], viewer: AbstractBaseUser | None
+) -> dict[int, list[tuple[int, int]]]:
+    """Return the suggested boilerplate ranges per paragraph, less those the viewer dismissed as not
+    boilerplate: to that analyst they are text like any other, shown and counted as such."""
+    suggestions = BoilerplateSuggestion.objects.filter(paragraph_id__in=paragraph_ids)
+    if viewer is not None and viewer.is_authenticated:
+        dismissed = BoilerplateDismissal.objects.filter(
+            user=viewer, paragraph=OuterRef("paragraph"), start=OuterRef("start"), end=OuterRef("end")
+        )
+        suggestions = suggestions.exclude(Exists(dismissed))
     ranges: dict[int, list[tuple[int, int]]] = {}
-    for pid, start, end in BoilerplateSuggestion.objects.filter(paragraph_id__in=paragraph_ids).values_list(
-        "paragraph_id", "start", "end"
-    ):
+    for pid, start, end in suggestions.values_list("paragraph_id", "start", "end"):
         ranges.setdefault(pid, []).append((start, end))
     return ranges
 
@@ -184,11 +195,12 @@ def _rows(older: list[ParagraphView], newer: list[ParagraphView], blocks: list[l
     return rows
 
 
-def build(first: Article, second: Article) -> Comparison:
-    """Return the comparison of two articles, the older one first."""
+def build(first: Article, second: Article, viewer: AbstractBaseUser | None = None) -> Comparison:
+    """Return the comparison of two articles, the older one first, as `viewer` sees it: boilerplate they
+    dismissed is not set apart."""
     older, newer = sorted([first, second], key=age_key)
     paragraphs = {"older": _paragraphs(older), "newer": _paragraphs(newer)}
-    boilerplate = _boilerplate([pid for side in paragraphs.values() for pid, _, _ in side])
+    boilerplate = _boilerplate([pid for side in paragraphs.values() for pid, _, _ in side], viewer)
     sentences = {
         side: split_paragraphs((pid, text) for pid, _, text in rows) for side, rows in paragraphs.items()
     }

@@ -27,7 +27,7 @@ def _get_article(pk: int) -> Article:
 def compare(request: HtmxHttpRequest, a: int, b: int) -> HttpResponse:
     if a == b:
         raise Http404("Compare two different articles.")
-    result = comparison.build(_get_article(a), _get_article(b))
+    result = comparison.build(_get_article(a), _get_article(b), viewer=request.user)
     return render(request, "articles/compare.html", {"c": result})
 
 

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import datetime
+from pathlib import Path
 
 import pytest
 
+import articles
 from articles import boilerplate, detection
-from articles.importers import import_file
-from articles.models import BoilerplateSuggestion, ReuseLink
+from articles.importers import import_file, import_files
+from articles.models import Article, BoilerplateSuggestion, ReuseLink, Source
 from tests.factories import ArticleFactory, SourceFactory
 
 FOOTER = "Copyright © Example News, 2016."
@@ -16,6 +18,7 @@ DISCLAIMER = (
     "Disclaimer: the contents are the sole responsibility of the authors. The Centre will not be responsible "
     "for any inaccurate or incorrect statement in this article."
 )
+DEMO_CORPUS = Path(articles.__file__).parent / "demo"
 
 
 def _texts(*articles: list[str]) -> dict[int, list[tuple[int, str]]]:
@@ -161,3 +164,82 @@ def test_refresh_compares_chronological_windows_so_one_new_article_costs_the_sam
     footer = new.paragraphs.get(text=FOOTER)
     assert boilerplate.refresh(outlet.pk, [new.pk]) == [(footer.pk, 0, len(FOOTER))]
     assert BoilerplateSuggestion.objects.count() == 8
+
+
+APPEAL = "If you value independent reporting, please support the Ledger with a donation today."
+
+
+def test_a_short_credit_line_after_the_footer_does_not_hide_it():
+    texts = _texts(
+        ["The council met on Monday.", APPEAL, "Reporting by Mara Quist; editing by Jonas Brell."],
+        ["A storm hit the coast.", APPEAL, "Reporting by Jonas Brell.", "Published 10 March 2025."],
+        ["Prices rose again.", APPEAL, "Reporting by Ole Marten in Port Alder."],
+    )
+    found = _suggested(boilerplate.find(texts, min_articles=2), texts)
+    assert found == {1: [APPEAL], 2: [APPEAL], 3: [APPEAL]}
+
+
+def test_only_a_short_tail_is_passed_over():
+    long_ending = (
+        "The mayor said the harbour would stay in public hands, that the lease could be ended after ten "
+        "years, and that the council would publish every annex of the contract before the summer recess."
+    )
+    credits = ["Reporting by Mara Quist.", "Editing by Jonas Brell.", "Published 10 March 2025."]
+    texts = _texts(
+        ["The council met on Monday.", APPEAL, long_ending + " It gave no date."],
+        ["A storm hit the coast.", APPEAL, *credits],
+    )
+    assert _suggested(boilerplate.find(texts, min_articles=2), texts) == {1: [], 2: []}
+
+
+def test_closing_text_shared_only_by_versions_of_one_story_is_not_boilerplate():
+    story = [
+        "On Tuesday the dockworkers' union announced a strike ballot over the lease of the terminal.",
+        "Councillors received the 214-page contract only three days before the vote.",
+    ]
+    question = "Is the council quietly preparing to hand the entire waterfront to one company?"
+    texts = _texts(
+        [*story, question, FOOTER, DISCLAIMER],
+        [*story, "Two container ships were reported waiting at anchor outside the breakwater.", question]
+        + [FOOTER, DISCLAIMER],
+        [
+            "Police arrested eleven people at Pier Nine late on Monday after a night protest.",
+            FOOTER,
+            DISCLAIMER,
+        ],
+    )
+    found = _suggested(boilerplate.find(texts, min_articles=2), texts)
+    assert found == {1: [FOOTER, DISCLAIMER], 2: [FOOTER, DISCLAIMER], 3: [FOOTER, DISCLAIMER]}
+
+
+def _demo_suggestions(publisher: str) -> dict[str, list[str]]:
+    return {
+        article.title: [s.text for s in BoilerplateSuggestion.objects.filter(article=article)]
+        for article in Article.objects.filter(publisher__name=publisher).order_by("published_on")
+    }
+
+
+@pytest.fixture
+def demo(db, settings):
+    settings.BOILERPLATE_MIN_ARTICLES = 2
+    reports = list(import_files(sorted(DEMO_CORPUS.glob("*.txt"))))
+    assert [report.error for report in reports] == [None] * 7
+    for source in Source.objects.all():
+        boilerplate.refresh(source.pk)
+
+
+def test_the_demo_outlets_appeal_above_its_credit_lines_is_suggested(demo):
+    appeal = "If you value independent reporting from Port Alder, please support the Ledger: "
+    suggested = _demo_suggestions("Harbour Ledger")
+    assert len(suggested) == 3
+    for title, texts in suggested.items():
+        assert [text.split("https")[0] for text in texts] == [appeal, "© Harbour Ledger 2025."], title
+
+
+def test_the_demo_repost_pairs_closing_question_is_not_suggested(demo):
+    suggested = _demo_suggestions("Meridian Review")
+    threat = suggested["Dockworkers Threaten Strike Over “Secret” Terminal Lease"]
+    assert threat[0] == "The original source of this article is Harbour Ledger"
+    assert "For media inquiries: desk@meridianreview.example" in threat
+    assert len(threat) == 8
+    assert not any("waterfront" in text for texts in suggested.values() for text in texts)

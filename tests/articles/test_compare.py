@@ -8,8 +8,10 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
+from annotator import suggestions
 from articles import compare, detection
 from articles.importers import import_file
+from articles.models import BoilerplateSuggestion
 from tests.factories import ArticleFactory
 
 
@@ -87,3 +89,32 @@ def test_the_compare_page_needs_a_login(client, db):
     response = client.get(reverse("articles:compare", args=[a.pk, b.pk]))
     assert response.status_code == 302
     assert response.url.startswith(reverse("login"))
+
+
+def _kinds_of(c: compare.Comparison, text: str) -> set[str | None]:
+    """Return the marks on `text` wherever it shows, on either side."""
+    views = [view for row in c.rows for view in (*row.older, *row.newer)]
+    return {piece.kind for view in views for piece in view.pieces if text in piece.text}
+
+
+def test_boilerplate_the_analyst_dismissed_is_shown_as_text_to_them_only(seeds, analyst, colleague):
+    first, second = seeds
+    copyright = "Copyright © South Front, South Front, 2016"
+    for suggestion in BoilerplateSuggestion.objects.filter(article__in=seeds, paragraph__text=copyright):
+        suggestions.dismiss(suggestion=suggestion, user=analyst)
+    assert _kinds_of(compare.build(first, second, viewer=colleague), copyright) == {"boilerplate"}
+    mine = compare.build(first, second, viewer=analyst)
+    assert _kinds_of(mine, copyright) == {"same"}
+    assert any(m.a.text == copyright and m.kind == "identical" for m in mine.matches)
+    assert _kinds_of(mine, "For media inquiries: publications@globalresearch.ca") == {"boilerplate"}
+
+
+def test_the_compare_page_shows_dismissed_boilerplate_as_shared_text(client, seeds, analyst):
+    first, second = seeds
+    copyright = "Copyright © South Front, South Front, 2016"
+    for suggestion in BoilerplateSuggestion.objects.filter(article__in=seeds, paragraph__text=copyright):
+        suggestions.dismiss(suggestion=suggestion, user=analyst)
+    client.force_login(analyst)
+    html = client.get(reverse("articles:compare", args=[first.pk, second.pk])).content.decode()
+    assert re.search(r'<span class="mk boilerplate"[^>]*>Copyright ©', html) is None
+    assert re.search(r'<span class="mk same" data-link="\d+">Copyright ©', html)

@@ -13,9 +13,10 @@ from __future__ import annotations
 import datetime
 import hashlib
 import re
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
+from difflib import Match as Block
 from difflib import SequenceMatcher
 from functools import cached_property, lru_cache
 from typing import NamedTuple
@@ -26,7 +27,8 @@ SHINGLE_WORDS = 3
 WINNOW_WINDOW = 3
 MIN_SENTENCE_WORDS = 4
 NEAR_IDENTICAL_RATIO = 0.8
-PARTIAL_CONTAINMENT = 0.6
+# Nearly all of the shorter sentence's words, in order, inside the longer one.
+PARTIAL_COVERAGE = 0.85
 PARTIAL_MIN_WORDS = 5
 
 
@@ -43,6 +45,10 @@ _ABBREVIATION = re.compile(
     r"(?:^|[^\w.])(?:[A-Z]|Mr|Mrs|Ms|Dr|St|Gen|Col|Lt|Sgt|Prof|Jr|Sr|Inc|Ltd|Co|No|vs|e\.g|i\.e|U\.S)\.$"
 )
 _NEXT_WORD = re.compile(r"\s+[\"'“‘(\[]?(\w)")
+
+
+# A difflib opcode over token indices: (op, a_start, a_end, b_start, b_end).
+Opcode = tuple[str, int, int, int, int]
 
 
 class Token(NamedTuple):
@@ -204,7 +210,7 @@ def fingerprints(sentence: Sentence) -> set[int]:
     return {min(hashes[i : i + WINNOW_WINDOW]) for i in range(len(hashes) - WINNOW_WINDOW + 1)}
 
 
-def _edits(a: Sentence, b: Sentence, opcodes: list[tuple[str, int, int, int, int]]) -> tuple[Edit, ...]:
+def _edits(a: Sentence, b: Sentence, opcodes: list[Opcode]) -> tuple[Edit, ...]:
     """Turn token opcodes into character ranges; an empty side sits where the words would be."""
 
     def span(tokens: tuple[Token, ...], i: int, j: int, sentence: Sentence) -> tuple[int, int]:
@@ -219,7 +225,12 @@ def _edits(a: Sentence, b: Sentence, opcodes: list[tuple[str, int, int, int, int
 
 
 def classify(a: Sentence, b: Sentence) -> Match | None:
-    """Return how sentence `b` reuses sentence `a` (or the other way round), or None when it does not."""
+    """Return how sentence `b` reuses sentence `a` (or the other way round), or None when it does not.
+
+    Identical: the same words. Near-identical: the same sentence with a few words edited (similarity at
+    least NEAR_IDENTICAL_RATIO). Partial: the shorter sentence found inside the longer one (`_containment`).
+    A sentence reworded beyond near-identical is not linked, even when it keeps a long run of words.
+    """
     if a.norm == b.norm:
         edits = (Edit("equal", a.start, a.end, b.start, b.end),)
         return Match(a, b, Kind.IDENTICAL, 1.0, a.start, a.end, b.start, b.end, edits)
@@ -229,33 +240,62 @@ def classify(a: Sentence, b: Sentence) -> Match | None:
     if ratio >= NEAR_IDENTICAL_RATIO:
         edits = _edits(a, b, matcher.get_opcodes())
         return Match(a, b, Kind.NEAR_IDENTICAL, round(ratio, 3), a.start, a.end, b.start, b.end, edits)
-    # Partial reuse: only runs of whole shingles count, so scattered common words cannot add up to a match.
+    return _containment(a, b, blocks)
+
+
+def _containment(a: Sentence, b: Sentence, blocks: list[Block]) -> Match | None:
+    """Return a partial match when the shorter sentence lies inside the longer one, else None.
+
+    Nearly all of the shorter sentence's words (PARTIAL_COVERAGE) must be found, in order, in one stretch of
+    the longer one, and that stretch must be a near-identical copy of it (NEAR_IDENTICAL_RATIO): a sentence
+    edited in the middle, or sharing only its opening words, is no containment. The ranges cover the aligned
+    words on both sides; the score is the share of the shorter sentence's words found.
+    """
     runs = [blk for blk in blocks if blk.size >= SHINGLE_WORDS]
-    matched = sum(blk.size for blk in runs)
-    if not runs or matched < PARTIAL_MIN_WORDS:
+    shorter = min(len(a.keys), len(b.keys))
+    # No in-order alignment finds more words than the two sentences have in common: a cheap early refusal.
+    if not runs or sum((Counter(a.keys) & Counter(b.keys)).values()) < PARTIAL_COVERAGE * shorter:
         return None
-    containment = matched / min(len(a.keys), len(b.keys))
-    if containment < PARTIAL_CONTAINMENT:
+    aligned = _align_inside(a, b, runs)
+    if not aligned:
         return None
-    first, last = runs[0], runs[-1]
-    ai, aj = first.a, last.a + last.size
-    bi, bj = first.b, last.b + last.size
-    sub = SequenceMatcher(None, a.keys[ai:aj], b.keys[bi:bj], autojunk=False)
-    opcodes = [(op, i1 + ai, i2 + ai, j1 + bi, j2 + bi) for op, i1, i2, j1, j2 in sub.get_opcodes()]
+    matched = sum(i2 - i1 for op, i1, i2, _, _ in aligned if op == "equal")
+    (_, a_first, _, b_first, _), (_, _, a_last, _, b_last) = aligned[0], aligned[-1]
+    stretch = b_last - b_first if len(a.keys) <= len(b.keys) else a_last - a_first
+    coverage = matched / shorter
+    similarity = 2 * matched / (shorter + stretch)
+    if matched < PARTIAL_MIN_WORDS or coverage < PARTIAL_COVERAGE or similarity < NEAR_IDENTICAL_RATIO:
+        return None
+    a_start, a_end = a.tokens[a_first].start, a.tokens[a_last - 1].end
+    b_start, b_end = b.tokens[b_first].start, b.tokens[b_last - 1].end
     return Match(
-        a,
-        b,
-        Kind.PARTIAL,
-        round(containment, 3),
-        a.tokens[ai].start,
-        a.tokens[aj - 1].end,
-        b.tokens[bi].start,
-        b.tokens[bj - 1].end,
-        _edits(a, b, opcodes),
+        a, b, Kind.PARTIAL, round(coverage, 3), a_start, a_end, b_start, b_end, _edits(a, b, aligned)
     )
 
 
-def token_opcodes(a: Sentence, b: Sentence) -> list[tuple[str, int, int, int, int]]:
+def _align_inside(a: Sentence, b: Sentence, runs: list[Block]) -> list[Opcode]:
+    """Align the whole shorter sentence with the stretch of the longer one between its first and last runs.
+
+    Only runs of whole shingles bound the stretch, so a stray common word elsewhere in the longer sentence
+    cannot stretch it. Return token opcodes from the first aligned word to the last (leading and trailing
+    unaligned words dropped), or [] when nothing aligns.
+    """
+    if len(a.keys) <= len(b.keys):
+        ai, aj = 0, len(a.keys)
+        bi, bj = runs[0].b, runs[-1].b + runs[-1].size
+    else:
+        ai, aj = runs[0].a, runs[-1].a + runs[-1].size
+        bi, bj = 0, len(b.keys)
+    sub = SequenceMatcher(None, a.keys[ai:aj], b.keys[bi:bj], autojunk=False)
+    aligned = [(op, i1 + ai, i2 + ai, j1 + bi, j2 + bi) for op, i1, i2, j1, j2 in sub.get_opcodes()]
+    while aligned and aligned[0][0] != "equal":
+        aligned.pop(0)
+    while aligned and aligned[-1][0] != "equal":
+        aligned.pop()
+    return aligned
+
+
+def token_opcodes(a: Sentence, b: Sentence) -> list[Opcode]:
     """Return difflib opcodes between the two sentences' words (token indices)."""
     return SequenceMatcher(None, a.keys, b.keys, autojunk=False).get_opcodes()
 

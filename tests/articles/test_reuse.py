@@ -79,6 +79,70 @@ def test_a_sentence_inside_a_longer_one_is_partial_with_the_matching_range():
     assert match.a_text == "seized notable areas northwest of the city, including Jazal"
 
 
+def test_a_reworded_sentence_is_not_stored_as_partial():
+    # The reviewer's pair from the demo corpus: same opening and ending, a changed claim in between. Too
+    # large an edit for near-identical, and no quote of one inside the other.
+    threat = _one(
+        "Union chair Rasmus Holm said members would stop work on Thursday if the city refused to reopen "
+        "talks."
+    )
+    walkout = _one(
+        "Union chair Rasmus Holm said members would stay out until the city agreed to reopen talks."
+    )
+    assert classify(threat, walkout) is None
+    assert classify(walkout, threat) is None
+
+
+def test_a_sentence_sharing_only_a_run_of_words_with_a_longer_one_is_not_linked():
+    earlier = _one("ISIS used a high number of car bombs and infantry fighting vehicles.")
+    later = _one(
+        "The terrorist group used a high number of car bombs during the attack and seized notable areas "
+        "northwest of the city, including Jazal, set a full control over Qasr al-Halabat south of Palmyra."
+    )
+    assert classify(earlier, later) is None
+    assert classify(later, earlier) is None
+
+
+def test_a_sentence_quoted_inside_a_longer_paragraph_is_partial_with_the_quoted_range():
+    quoted = "The lease was approved in full compliance with the law and the budget."
+    paragraph = (
+        "Dockworkers gathered at Pier 3 on Friday. A spokeswoman for the mayor insisted that the lease was "
+        "approved in full compliance with the law and the budget, and that the strike was unlawful."
+    )
+    [match] = match_sentences(split_paragraphs([(1, quoted)]), split_paragraphs([(2, paragraph)]))
+    assert match.kind == Kind.PARTIAL
+    assert match.score == 1.0
+    assert paragraph[match.b_start : match.b_end] == (
+        "the lease was approved in full compliance with the law and the budget"
+    )
+    assert (
+        quoted[match.a_start : match.a_end]
+        == "The lease was approved in full compliance with the law and the budget"
+    )
+    [reverse] = match_sentences(split_paragraphs([(2, paragraph)]), split_paragraphs([(1, quoted)]))
+    assert (reverse.kind, reverse.a_text, reverse.b_text) == (Kind.PARTIAL, match.b_text, match.a_text)
+
+
+def test_a_quote_interrupted_by_a_long_insertion_is_not_partial():
+    # Every word is there, in order, but the stretch holding them is no near-identical copy: its range would
+    # claim the inserted clause as reused text.
+    quoted = _one("The lease was approved in full compliance with the law and the budget.")
+    longer = _one(
+        "A spokeswoman insisted that the lease was approved after a long and secret negotiation with the "
+        "port company in full compliance with the law and the budget, and that the strike was unlawful."
+    )
+    assert classify(quoted, longer) is None
+    slightly_longer = _one(
+        "A spokeswoman insisted that the lease was approved quietly in full compliance with the law and the "
+        "budget, and that the strike was unlawful."
+    )
+    match = classify(quoted, slightly_longer)
+    assert match.kind == Kind.PARTIAL
+    assert match.b_text == "the lease was approved quietly in full compliance with the law and the budget"
+    [edit] = [e for e in match.edits if e.op != "equal"]
+    assert (edit.op, slightly_longer.text[edit.b_start : edit.b_end]) == ("insert", "quietly")
+
+
 def test_unrelated_sentences_sharing_common_words_do_not_match():
     a = _one("The attack took place amid the collapse of the opposition forces in the city.")
     b = _one("The council of the city met in the town hall to discuss the budget of the year.")

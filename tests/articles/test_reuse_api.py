@@ -63,6 +63,33 @@ def test_links_per_article_and_per_pair(client, analyst, corpus, django_assert_m
     )
 
 
+def test_a_quote_is_a_partial_link_and_a_reworded_sentence_is_no_link(client, analyst, db):
+    statement = "The lease was approved in full compliance with the law and the budget."
+    threat = (
+        "Union chair Rasmus Holm said members would stop work on Thursday if the city refused to reopen "
+        "talks."
+    )
+    quoting = (
+        "Dockworkers gathered at Pier 3 on Friday. A spokeswoman for the mayor insisted that the lease was "
+        "approved in full compliance with the law and the budget, and that the strike was unlawful."
+    )
+    walkout = "Union chair Rasmus Holm said members would stay out until the city agreed to reopen talks."
+    earlier = ArticleFactory(paragraphs=[statement, threat])
+    later = ArticleFactory(paragraphs=[quoting, walkout])
+    detection.detect([earlier.pk, later.pk])
+    body = client.get(f"/api/v1/reuse-links/?article={later.pk}", **_token(analyst)).json()
+    [link] = body["results"]
+    assert (link["kind"], link["score"]) == ("partial", 1.0)
+    assert (link["earlier_article"], link["later_article"]) == (earlier.pk, later.pk)
+    assert link["earlier_text"] == statement.removesuffix(".")
+    quoted = "the lease was approved in full compliance with the law and the budget"
+    assert link["later_text"] == quoted
+    assert (link["later_start"], link["later_end"]) == (
+        quoting.index(quoted),
+        quoting.index(quoted) + len(quoted),
+    )
+
+
 def test_links_need_authentication_and_refuse_writes(client, analyst, corpus):
     assert client.get("/api/v1/reuse-links/").status_code == 401
     response = client.post("/api/v1/reuse-links/", {}, **_token(analyst))

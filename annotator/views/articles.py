@@ -97,6 +97,6 @@ def article_list(request: HtmxHttpRequest) -> HttpResponse:
     filtered = any(filters.values()) if filters else False
     context = {"form": form, "page": page, "labels": labels, "filtered": filtered}
     template = "annotator/article_list.html"
-    if request.htmx and not request.htmx.boosted:
+    if request.htmx and not request.htmx.boosted and not request.htmx.history_restore_request:
         template += "#results"
     return render(request, template, context)

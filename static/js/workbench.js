@@ -50,6 +50,15 @@
 
   const SPACE = /\s/u;
 
+  // A triple click ends the range at the start of the next paragraph, a drag may end just past the last
+  // word: true when what the range holds after the end of `paragraph` is only white space.
+  function endsInSpaceAfter(paragraph, range) {
+    const after = document.createRange();
+    after.setStart(paragraph, paragraph.childNodes.length);
+    after.setEnd(range.endContainer, range.endOffset);
+    return after.toString().trim() === "";
+  }
+
   // Return {paragraph, start, end, quote, rect}, {error} for a selection across paragraphs, or null.
   function readSelection() {
     const selection = window.getSelection();
@@ -58,12 +67,12 @@
     const first = paragraphOf(range.startContainer);
     const last = paragraphOf(range.endContainer);
     if (!first && !last) return null;
-    if (first !== last) {
+    if (first !== last && !(first && endsInSpaceAfter(first, range))) {
       return { error: "A span stays inside one paragraph: select words within a single paragraph." };
     }
     const text = first.textContent;
     let start = textOffset(first, range.startContainer, range.startOffset);
-    let end = textOffset(first, range.endContainer, range.endOffset);
+    let end = first === last ? textOffset(first, range.endContainer, range.endOffset) : text.length;
     while (start < end && SPACE.test(text[start])) start++;
     while (end > start && SPACE.test(text[end - 1])) end--;
     if (start === end) return null;
@@ -280,6 +289,8 @@
     if (event.key === "Escape") {
       hideToolbar();
       hidePopover();
+      // Otherwise the words stay selected and the next label key would tag them after all.
+      window.getSelection().removeAllRanges();
       return;
     }
     const field = event.target.closest("input, textarea, select, [contenteditable]");

@@ -153,3 +153,12 @@ def test_the_htmx_fragment_shows_the_filter_error_too(client, analyst, corpus):
     body = response.content.decode()
     assert "Progress: Select a valid choice. finished is not one of the available choices." in body
     assert "<h1>" not in body
+
+
+def test_a_history_restore_gets_the_whole_page_not_just_the_results(client, analyst, corpus):
+    """htmx asks for the page again when Back misses its cache; it swaps the answer in as the whole body."""
+    client.force_login(analyst)
+    partial = client.get("/?q=aleppo", **HTMX).content.decode()
+    restored = client.get("/?q=aleppo", **HTMX, HTTP_HX_HISTORY_RESTORE_REQUEST="true").content.decode()
+    assert "<html" not in partial and 'id="id_q"' not in partial
+    assert 'id="id_q"' in restored and "Ceasefire in Aleppo" in restored

@@ -4,24 +4,43 @@ from __future__ import annotations
 
 import os
 import shutil
-from collections.abc import Iterator
+from collections.abc import Generator
 
 import pytest
 from django.db import DEFAULT_DB_ALIAS, connections
+from playwright.sync_api import Page
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 
 
-@pytest.fixture(scope="session", autouse=True)
-def allow_database_access_beside_playwright() -> Iterator[None]:
-    """Playwright's sync API runs an event loop in the test thread, which trips Django's async guard."""
-    previous = os.environ.get("DJANGO_ALLOW_ASYNC_UNSAFE")
-    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
-    yield
-    if previous is None:
-        os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
-    else:
-        os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = previous
+def is_browser_test(item: pytest.Item) -> bool:
+    return item.get_closest_marker("browser") is not None
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Run the browser tests after all others (keeping the order pytest-django chose within each group).
+
+    From the first browser test until the session ends, Playwright's sync API leaves its event loop marked
+    as running in the test thread; a database test after that would trip Django's async guard.
+    """
+    items.sort(key=is_browser_test)
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_protocol(
+    item: pytest.Item, nextitem: pytest.Item | None
+) -> Generator[None, object, object]:
+    """Lift Django's async guard for the browser tests only, from their database setup to their teardown.
+
+    Playwright's loop counts as running in this thread, so every query would otherwise raise
+    SynchronousOnlyOperation. A hook rather than an autouse fixture, which pytest-django's database
+    fixtures would set up before and tear down after.
+    """
+    with pytest.MonkeyPatch.context() as patch:
+        if is_browser_test(item):
+            patch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+        return (yield)
 
 
 @pytest.fixture(scope="session")
@@ -69,3 +88,12 @@ def browser_type_launch_args(browser_type_launch_args: dict) -> dict:
 @pytest.fixture(scope="session")
 def browser_context_args(browser_context_args: dict) -> dict:
     return {**browser_context_args, "viewport": {"width": 1366, "height": 900}}
+
+
+@pytest.fixture
+def problems(page: Page) -> list[str]:
+    """Collect script errors and CSP refusals; each test ends by asserting there were none."""
+    found: list[str] = []
+    page.on("pageerror", lambda error: found.append(str(error)))
+    page.on("console", lambda message: found.append(message.text) if message.type == "error" else None)
+    return found

@@ -41,15 +41,6 @@ SELECT = """([paragraphId, quote, release]) => {
 }"""
 
 
-@pytest.fixture
-def problems(page: Page) -> list[str]:
-    """Collect script errors and CSP refusals; each test ends by asserting there were none."""
-    found: list[str] = []
-    page.on("pageerror", lambda error: found.append(str(error)))
-    page.on("console", lambda message: found.append(message.text) if message.type == "error" else None)
-    return found
-
-
 def log_in(page: Page, live_server, user) -> None:
     client = Client()
     client.force_login(user)

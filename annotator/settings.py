@@ -193,4 +193,7 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "WARNING")},
+    # Django's own loggers get this console only: their default console handler beside the root's printed
+    # every line twice (the server's reloader, the task worker's task states).
+    "loggers": {"django": {"handlers": ["console"], "level": "INFO", "propagate": False}},
 }

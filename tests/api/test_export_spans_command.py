@@ -1,5 +1,7 @@
+import io
 import json
 import os
+import stat
 
 import pytest
 from django.core.management import CommandError, call_command
@@ -92,3 +94,26 @@ def test_a_new_export_file_gets_the_usual_mode(tmp_path, tagged):
     finally:
         os.umask(umask)
     assert oct(path.stat().st_mode & 0o777) == "0o644"
+
+
+def test_through_a_symbolic_link_the_linked_file_gets_the_export(tmp_path, tagged):
+    (tmp_path / "exports").mkdir()
+    real = tmp_path / "exports" / "2025-03.jsonl"
+    real.write_text("old\n")
+    link = tmp_path / "latest.jsonl"
+    link.symlink_to(real)
+    call_command("export_spans", "--output", str(link), stdout=io.StringIO(), stderr=io.StringIO())
+    assert link.is_symlink()
+    assert [json.loads(line)["quote"] for line in real.read_text().splitlines()] == ["On Monday", "mayor"]
+
+
+def test_a_pipe_is_refused_and_left_alone(tmp_path, tagged):
+    pipe = tmp_path / "spans.fifo"
+    os.mkfifo(pipe)
+    with pytest.raises(CommandError) as error:
+        call_command("export_spans", "--output", str(pipe), stdout=io.StringIO(), stderr=io.StringIO())
+    assert str(error.value) == (
+        f"Cannot write to {pipe}: it is not a regular file (a pipe or a device). "
+        "Use --output - and redirect the output instead."
+    )
+    assert stat.S_ISFIFO(pipe.stat().st_mode)

@@ -73,6 +73,14 @@ def _writable_target(output: str) -> Path:
         )
     if not target.parent.is_dir():
         raise CommandError(f"Cannot write to {output}: the folder {target.parent} does not exist.")
+    # The export is renamed into place, which would replace a link, a pipe or a device with a plain file:
+    # write through a link to the file it names, and leave anything else alone.
+    target = target.resolve()
+    if target.exists() and not target.is_file():
+        raise CommandError(
+            f"Cannot write to {output}: it is not a regular file (a pipe or a device). "
+            "Use --output - and redirect the output instead."
+        )
     return target
 
 

@@ -36,28 +36,35 @@ class Conflict(exceptions.APIException):
 
 
 def _refuse_unstorable(value: object) -> None:
-    """Raise ParseError for strings no database column can hold (NUL, lone surrogates)."""
-    if isinstance(value, str):
-        if "\x00" in value:
-            raise exceptions.ParseError("Text must not contain NUL (\\u0000) characters.")
-        try:
-            value.encode()
-        except UnicodeEncodeError:
-            raise exceptions.ParseError("Text must not contain unpaired UTF-16 surrogates.") from None
-    elif isinstance(value, dict):
-        for key, item in value.items():
-            _refuse_unstorable(key)
-            _refuse_unstorable(item)
-    elif isinstance(value, list):
-        for item in value:
-            _refuse_unstorable(item)
+    """Raise ParseError for strings no database column can hold (NUL, lone surrogates).
+
+    A loop, not recursion: a body nested a few hundred levels deep must get a 400, not a RecursionError.
+    """
+    pending = [value]
+    while pending:
+        value = pending.pop()
+        if isinstance(value, str):
+            if "\x00" in value:
+                raise exceptions.ParseError("Text must not contain NUL (\\u0000) characters.")
+            try:
+                value.encode()
+            except UnicodeEncodeError:
+                raise exceptions.ParseError("Text must not contain unpaired UTF-16 surrogates.") from None
+        elif isinstance(value, dict):
+            pending.extend(value.keys())
+            pending.extend(value.values())
+        elif isinstance(value, list):
+            pending.extend(value)
 
 
 class StrictJSONParser(JSONParser):
     """JSON whose strings the database can store, so bad text is a 400 rather than a database error."""
 
     def parse(self, stream, media_type=None, parser_context=None):
-        data = super().parse(stream, media_type, parser_context)
+        try:
+            data = super().parse(stream, media_type, parser_context)
+        except RecursionError:
+            raise exceptions.ParseError("JSON parse error - the body is nested too deeply.") from None
         _refuse_unstorable(data)
         return data
 
@@ -75,7 +82,9 @@ class StrictFilterBackend(DjangoFilterBackend):
             return queryset  # filters narrow lists; a detail lookup ignores them
         filterset_class = self.get_filterset_class(view, queryset)
         filters = filterset_class.base_filters if filterset_class is not None else {}
-        accepted = sorted({*filters, *COMMON_PARAMETERS})
+        # Without paging (the export streams everything) page and page_size would be silently ignored.
+        common = COMMON_PARAMETERS if getattr(view, "pagination_class", None) else {"format"}
+        accepted = sorted({*filters, *common})
         unknown = sorted(set(request.query_params) - set(accepted))
         if unknown:
             raise exceptions.ValidationError(

@@ -86,8 +86,8 @@ class SpanImportView(ApiView):
             200: ImportReportSerializer,
             400: OpenApiResponse(
                 schema.ImportFailureSerializer,
-                description="Problems, each with its line; "
-                "nothing was written. A bad upload (no file, bad option) gets field errors.",
+                description="Problems, each with its line; nothing was written (with `dry_run`: the real "
+                "import would be refused). A bad upload (no file, bad option) gets field errors.",
             ),
             401: UNAUTHENTICATED,
             403: FORBIDDEN,
@@ -115,7 +115,8 @@ class SpanImportView(ApiView):
             default_reviewer=default_reviewer,
             importer=request.user,
         )
-        failed = report.problems and not report.written and not options["dry_run"]
+        # A dry run answers as the real run would, so it can serve as a check before the import.
+        failed = bool(report.problems) and not options["partial"]
         return Response(
             report.as_dict(), status=status.HTTP_400_BAD_REQUEST if failed else status.HTTP_200_OK
         )

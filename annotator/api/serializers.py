@@ -136,7 +136,33 @@ def _text(max_length: int | None = None, **kwargs) -> StrictCharField:
     )
 
 
-class AnnotationCreateSerializer(serializers.Serializer):
+class RefuseUnknownFields:
+    """Refuse body fields the serializer does not take, naming them: a misspelt `lable` or `attributedTo`
+    would otherwise be dropped without a word and the client would believe it was stored."""
+
+    refused_by_name: tuple[str, ...] = ()  # fields a subclass refuses with its own message
+
+    def to_internal_value(self, data):
+        unknown = {}
+        if isinstance(data, Mapping):
+            accepted = ", ".join(sorted(self.fields))
+            unknown = {
+                key: [f"Unknown field {key!r}. Accepted: {accepted}."]
+                for key in data
+                if key not in self.fields and key not in self.refused_by_name
+            }
+        try:
+            value = super().to_internal_value(data)
+        except serializers.ValidationError as error:
+            if unknown and isinstance(error.detail, dict):
+                raise serializers.ValidationError({**error.detail, **unknown}) from None
+            raise
+        if unknown:
+            raise serializers.ValidationError(unknown)
+        return value
+
+
+class AnnotationCreateSerializer(RefuseUnknownFields, serializers.Serializer):
     paragraph = serializers.PrimaryKeyRelatedField(
         queryset=Paragraph.objects.filter(article__deleted_at__isnull=True),
         pk_field=serializers.IntegerField(),
@@ -158,9 +184,11 @@ FIXED_ON_UPDATE = ("paragraph", "start", "end", "quote")
 FIXED_MESSAGE = "A span's {field} cannot change: delete the span and tag the words again."
 
 
-class AnnotationUpdateSerializer(serializers.Serializer):
+class AnnotationUpdateSerializer(RefuseUnknownFields, serializers.Serializer):
     """Label, note and attribution. The anchor fields are refused by name rather than ignored, so a client
     that tries to move a span learns that it did not move."""
+
+    refused_by_name = FIXED_ON_UPDATE
 
     version = serializers.IntegerField(
         min_value=1, help_text="The version you read; a stale one is refused with 409."

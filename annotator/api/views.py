@@ -12,12 +12,13 @@ from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_sche
 from rest_framework import exceptions, mixins, serializers, status
 from rest_framework.authtoken.serializers import AuthTokenSerializer
 from rest_framework.authtoken.views import ObtainAuthToken
+from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 
 from annotator import spans
 from annotator.api import schema
-from annotator.api.base import ApiViewSet, domain_errors
+from annotator.api.base import ApiViewSet, StrictJSONParser, domain_errors
 from annotator.api.filters import AnnotationFilter, ArticleFilter
 from annotator.api.permissions import CanEditSpan, StaffWrites
 from annotator.api.serializers import (
@@ -72,6 +73,8 @@ VERSION_PARAMETER = OpenApiParameter(
 @method_decorator(login_not_required, name="dispatch")
 class TokenView(ObtainAuthToken):
     """Exchange a username and password for the token to send as `Authorization: Token <token>`."""
+
+    parser_classes = [FormParser, MultiPartParser, StrictJSONParser]
 
     @extend_schema(
         request=AuthTokenSerializer, responses={200: TokenSerializer, 400: TokenError}, auth=[], tags=["auth"]
@@ -238,6 +241,15 @@ class AnnotationViewSet(
 
     def destroy(self, request, *args, **kwargs):
         span = self.get_object()
+        unknown = sorted(set(request.query_params) - {"version"})
+        if unknown:
+            raise exceptions.ValidationError(
+                {name: [f"Unknown query parameter {name!r}. Accepted: version."] for name in unknown}
+            )
+        if request.data:
+            raise exceptions.ValidationError(
+                {"non_field_errors": ["A delete takes no body: send the version as ?version=N."]}
+            )
         version = serializers.IntegerField(min_value=1, required=False)
         raw = request.query_params.get("version")
         try:

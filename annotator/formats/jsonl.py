@@ -12,6 +12,7 @@ from annotator.formats.records import (
     SpanRecord,
     datetime_field,
     int_field,
+    json_lines,
     text_field,
 )
 
@@ -61,16 +62,13 @@ def record(data: dict, line: int) -> SpanRecord:
     )
 
 
-def read(lines: Iterable[str | bytes]) -> Iterator[SpanRecord | RecordError]:
+def read(text: str) -> Iterator[SpanRecord | RecordError]:
     """Yield a record or an error for every non-blank line, numbered from 1."""
-    for number, line in enumerate(lines, start=1):
-        if not line.strip():
+    for item in json_lines(text):
+        if isinstance(item, RecordError):
+            yield item
             continue
-        try:
-            data = orjson.loads(line)
-        except orjson.JSONDecodeError as error:
-            yield RecordError(number, f"not valid JSON ({error}).")
-            continue
+        number, data = item
         if not isinstance(data, dict):
             yield RecordError(number, f"expected a JSON object, got {type(data).__name__}.")
             continue

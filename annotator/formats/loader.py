@@ -43,7 +43,7 @@ class ImportReport:
 
 def detect_format(content: str) -> str:
     """Return "w3c" when the first JSON value looks like a Web Annotation, else "jsonl"."""
-    first = next((line for line in content.splitlines() if line.strip()), "")
+    first = next((line for line in content.split("\n") if line.strip()), "")
     try:
         data = orjson.loads(first)
     except orjson.JSONDecodeError:
@@ -58,7 +58,7 @@ def read(content: str, format: str | None = None) -> Iterator[SpanRecord | Recor
     format = format or detect_format(content)
     if format not in IMPORT_FORMATS:
         raise UnknownFormat(format, IMPORT_FORMATS)
-    return jsonl.read(content.splitlines()) if format == "jsonl" else w3c.read(content)
+    return jsonl.read(content) if format == "jsonl" else w3c.read(content)
 
 
 class _Lookups:

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
+
+import orjson
 
 
 @dataclass(frozen=True)
@@ -39,6 +42,21 @@ class FieldError(ValueError):
     """A record field has the wrong type or is missing."""
 
 
+def json_lines(text: str) -> Iterator[tuple[int, object] | RecordError]:
+    """Yield (line number, value) per non-blank line of JSON Lines, or an error for a line that is no JSON.
+
+    Lines end at "\n" only: a JSON string may hold U+2028, U+0085 and the other characters at which
+    `str.splitlines()` would cut a record in two.
+    """
+    for number, line in enumerate(text.split("\n"), start=1):
+        if not line.strip():
+            continue
+        try:
+            yield number, orjson.loads(line)
+        except orjson.JSONDecodeError as error:
+            yield RecordError(number, f"not valid JSON ({error}).")
+
+
 def text_field(data: dict, key: str, *, required: bool = False, default: str = "") -> str:
     """Return a string field, refusing other types with a message that names the field."""
     value = data.get(key)
@@ -48,6 +66,12 @@ def text_field(data: dict, key: str, *, required: bool = False, default: str = "
         return default
     if not isinstance(value, str):
         raise FieldError(f"{key!r} must be a string, not {type(value).__name__}.")
+    if "\x00" in value:
+        raise FieldError(f"{key!r} must not contain NUL (\\u0000) characters.")
+    try:
+        value.encode()
+    except UnicodeEncodeError:
+        raise FieldError(f"{key!r} must not contain unpaired UTF-16 surrogates.") from None
     if required and not value:
         raise FieldError(f"{key!r} must not be empty.")
     return value

@@ -19,6 +19,7 @@ from annotator.formats.records import (
     SpanRecord,
     datetime_field,
     int_field,
+    json_lines,
     text_field,
     timestamp,
 )
@@ -163,13 +164,11 @@ def read(text: str) -> Iterator[SpanRecord | RecordError]:
             yield RecordError(1, "expected an annotation, a list of them, or an AnnotationPage/Collection.")
     except orjson.JSONDecodeError:
         numbered = []
-        for number, line in enumerate(text.splitlines(), start=1):
-            if not line.strip():
-                continue
-            try:
-                numbered.append((number, orjson.loads(line)))
-            except orjson.JSONDecodeError as error:
-                yield RecordError(number, f"not valid JSON ({error}).")
+        for item in json_lines(text):
+            if isinstance(item, RecordError):
+                yield item
+            else:
+                numbered.append(item)
     for number, data in numbered:
         if not isinstance(data, dict):
             yield RecordError(number, f"expected a JSON object, got {type(data).__name__}.")

@@ -106,6 +106,8 @@ def _record(line: str, number: int) -> ArticleRecord:
         obj = json.loads(line)
     except json.JSONDecodeError as error:
         raise _BadLine(f"not valid JSON ({error.msg} at column {error.colno})") from None
+    except RecursionError:
+        raise _BadLine("not valid JSON (nested too deeply)") from None
     if not isinstance(obj, dict):
         raise _BadLine(f"expected one JSON object per line, found {type(obj).__name__}")
     unknown = sorted(set(obj) - set(FIELDS))

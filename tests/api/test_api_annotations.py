@@ -73,6 +73,23 @@ def test_a_malformed_json_body_is_a_400(client_for, analyst, labels):
     assert response.json()["detail"].startswith("JSON parse error")
 
 
+@pytest.mark.parametrize("depth", [950, 100_000])
+def test_a_body_nested_too_deeply_is_a_400_everywhere(
+    client, client_for, analyst, paragraph, annotate, depth
+):
+    body = "[" * depth + "]" * depth
+    span = annotate(paragraph, "mayor", reviewer=analyst)
+    for response in (
+        client.post("/api/v1/auth/token/", body, content_type="application/json"),
+        client_for(analyst).post(URL, body, content_type="application/json"),
+        client_for(analyst).patch(f"{URL}{span.pk}/", body, content_type="application/json"),
+    ):
+        assert response.status_code == 400
+        if depth > 1000:  # past what the parser itself may nest: refused while parsing
+            assert response.json()["detail"] == "JSON parse error - the body is nested too deeply."
+    assert Annotation.objects.count() == 1
+
+
 def test_the_same_span_twice_is_refused(client_for, analyst, paragraph, labels):
     data = {"paragraph": paragraph.pk, "start": 4, "end": 9, "label": "speculation"}
     client_for(analyst).post(URL, data, format="json")
@@ -244,3 +261,46 @@ def test_the_list_costs_the_same_queries_whatever_the_page_size(
     assert len(response.json()["results"]) == min(page_size, 12)
     # token lookup, count, page
     assert len(queries) == 3
+
+
+def test_a_misspelt_field_is_refused_by_name_and_nothing_is_written(client_for, analyst, paragraph, annotate):
+    client = client_for(analyst)
+    data = {
+        "paragraph": paragraph.pk,
+        "start": 4,
+        "end": 9,
+        "label": "attributed_claim",
+        "attributedTo": "Mayor",
+    }
+    response = client.post(URL, data, format="json")
+    assert response.status_code == 400
+    assert response.json() == {
+        "attributedTo": [
+            "Unknown field 'attributedTo'. "
+            "Accepted: attributed_to, end, label, note, paragraph, quote, start."
+        ]
+    }  # fmt: skip
+    assert Annotation.objects.count() == 0
+
+    span = annotate(paragraph, "mayor", reviewer=analyst)
+    response = client.patch(f"{URL}{span.pk}/", {"version": 1, "lable": "speculation"}, format="json")
+    assert response.status_code == 400
+    assert response.json() == {
+        "lable": ["Unknown field 'lable'. Accepted: attributed_to, label, note, version."]
+    }
+    span.refresh_from_db()
+    assert (span.label.slug, span.version) == ("reported_fact", 1)
+
+
+def test_a_delete_with_a_misspelt_version_or_a_body_deletes_nothing(client_for, analyst, paragraph, annotate):
+    client = client_for(analyst)
+    span = annotate(paragraph, "mayor", reviewer=analyst)
+    response = client.delete(f"{URL}{span.pk}/?verison=5")
+    assert (response.status_code, response.json()) == (
+        400, {"verison": ["Unknown query parameter 'verison'. Accepted: version."]}
+    )  # fmt: skip
+    response = client.delete(f"{URL}{span.pk}/", {"version": 99}, format="json")
+    assert (response.status_code, response.json()) == (
+        400, {"non_field_errors": ["A delete takes no body: send the version as ?version=N."]}
+    )  # fmt: skip
+    assert Annotation.objects.live().count() == 1

@@ -187,3 +187,10 @@ def test_the_export_reads_paragraphs_once_per_chunk_not_per_span(analyst, labels
     assert len([q for q in queries if 'FROM "articles_article"' in q["sql"]]) == 3
     assert len([q for q in queries if 'FROM "articles_paragraph"' in q["sql"]]) == 3
     assert len([q for q in queries if 'FROM "auth_user"' in q["sql"]]) == 1
+
+
+def test_the_export_refuses_paging_parameters_it_would_ignore(client_for, analyst, tagged):
+    response = client_for(analyst).get(f"{URL}?page=2&page_size=1")
+    assert response.status_code == 400
+    assert set(response.json()) == {"page", "page_size"}
+    assert response.json()["page"][0].startswith("Unknown query parameter 'page'. Accepted: article, ")

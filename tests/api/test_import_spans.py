@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+import io
 import json
 
 import pytest
@@ -85,6 +86,21 @@ def test_a_dry_run_reports_and_writes_nothing(client_for, staff, exported):
     assert Annotation.objects.count() == 0
 
 
+def test_a_dry_run_with_problems_answers_as_the_real_import_would(client_for, staff, exported, tmp_path):
+    republish()
+    response = post(client_for(staff), exported, dry_run=True)
+    assert response.status_code == 400
+    assert (response.json()["written"], len(response.json()["problems"])) == (False, 1)
+    assert post(client_for(staff), exported, dry_run=True, partial=True).status_code == 200
+    path = tmp_path / "spans.jsonl"
+    path.write_bytes(exported)
+    with pytest.raises(
+        CommandError, match="^The import would be refused; fix the problems above or use --partial.$"
+    ):
+        call_command("import_spans", str(path), "--dry-run", stdout=io.StringIO(), stderr=io.StringIO())
+    assert Annotation.objects.filter(article__deleted_at__isnull=True).count() == 0
+
+
 @pytest.mark.parametrize(
     ("line", "message"),
     [
@@ -101,6 +117,9 @@ def test_a_dry_run_reports_and_writes_nothing(client_for, staff, exported):
          '"article_start": 0, "article_end": 2, "reviewer": "nobody"}',
          "unknown reviewer 'nobody'; create the user first or name a default reviewer."),
         ('[1, 2]', "expected a JSON object, got list."),
+        ('{"quote": "On", "label": "speculation", "article_url": "https://example.org/council", '
+         '"article_start": 0, "article_end": 2, "reviewer": "alice", "note": "\\u0000nul"}',
+         "'note' must not contain NUL (\\u0000) characters."),
         ('{"quote": "On", "label": "speculation", "article_url": "https://example.org/council", '
          '"article_start": 0, "article_end": 2, "reviewer": "alice", "created_at": "last Tuesday"}',
          "'created_at' must be a timestamp like 2016-12-10T08:30:00+00:00, not 'last Tuesday'."),
@@ -175,6 +194,27 @@ def test_the_reviewer_can_undo_an_import_of_their_span_from_the_command_line(tmp
 
     spans.undo(entry=entry, actor=analyst)
     assert Annotation.objects.live().count() == 0
+
+
+@pytest.mark.parametrize("separator", ["\u2028", "\u2029", "\u0085", "\x1c", "\r"])
+def test_text_with_characters_other_tools_take_for_line_breaks_comes_back(
+    client_for, staff, analyst, annotate, separator
+):
+    article = ArticleFactory(
+        paragraphs=[f"The mayor said{separator}the budget would be cut."], url="https://example.org/x"
+    )
+    annotate(article.paragraphs.get(), f"said{separator}the budget", reviewer=analyst)
+    exported = b"".join(client_for(staff).get("/api/v1/export/spans").streaming_content)
+    for format in ("jsonl", "w3c"):
+        content = (
+            exported
+            if format == "jsonl"
+            else b"".join(client_for(staff).get("/api/v1/export/spans?format=w3c").streaming_content)
+        )
+        Annotation.objects.all().delete()
+        response = post(client_for(staff), content)
+        assert response.status_code == 200, response.json()
+        assert list(Annotation.objects.values_list("quote", flat=True)) == [f"said{separator}the budget"]
 
 
 def test_a_default_reviewer_takes_spans_of_unknown_reviewers(client_for, staff, exported):

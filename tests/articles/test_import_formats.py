@@ -88,6 +88,7 @@ def test_every_bad_json_line_is_reported_with_its_number():
         json.dumps(["not", "an", "object"]),
         json.dumps({"title": "Link", "paragraphs": ["ab"], "links": [[{"start": 0, "end": 9, "url": "x"}]]}),
         json.dumps({"title": "URL", "text": "a", "url": "javascript:alert(1)"}),
+        "[" * 100_000 + "]" * 100_000,
     ]
     with pytest.raises(ImportFailed) as error:
         jsonl.parse("\n".join(lines))
@@ -102,8 +103,9 @@ def test_every_bad_json_line_is_reported_with_its_number():
         "line 8: expected one JSON object per line, found list",
         "line 9: paragraph 1 has a link that is not {start, end, url} in its text",
         "line 10: 'url' is not an http(s) address: 'javascript:alert(1)'",
+        "line 11: not valid JSON (nested too deeply)",
     ]
-    assert str(error.value).startswith("9 problems, nothing was imported: line 2: not valid JSON")
+    assert str(error.value).startswith("10 problems, nothing was imported: line 2: not valid JSON")
 
 
 def test_dumps_writes_what_parse_reads():

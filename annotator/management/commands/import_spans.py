@@ -61,5 +61,8 @@ class Command(BaseCommand):
             f"{verb} {report.created:,} spans ({report.reanchored:,} re-anchored by quote and context); "
             f"{report.existing:,} already present; {len(report.problems):,} problems."
         )
-        if report.problems and not report.written and not options["dry_run"]:
+        if report.problems and not options["partial"]:
+            if options["dry_run"]:
+                # Exit as the real run would, so a dry run can gate a script.
+                raise CommandError("The import would be refused; fix the problems above or use --partial.")
             raise CommandError("Nothing was imported; fix the problems above or use --partial.")

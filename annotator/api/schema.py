@@ -125,7 +125,9 @@ EXPORT_DESCRIPTION = "\n".join(
         "(`article_start`/`article_end`, W3C TextPositionSelector, doccano) index the article text: its "
         'paragraphs in order joined with "\\n\\n". Label Studio counts UTF-16 code units (JavaScript). '
         "CoNLL tokens are `\\w+(?:[-'’]\\w+)*` or any single other non-space character; tags are BIO, and "
-        "where spans overlap the earlier (then longer) one keeps the shared tokens.",
+        "where spans overlap the earlier (then longer) one keeps the shared tokens. doccano and CoNLL have "
+        "no place for the reviewer: add `reviewer=` to export one analyst's layer rather than everyone's "
+        "spans merged.",
     ]
 )
 

@@ -27,3 +27,20 @@ def text_colour_for(background: str) -> str:
 def best_contrast(background: str) -> float:
     """Return the contrast of the highlighted text on this background, with the text colour chosen for it."""
     return contrast_ratio(background, text_colour_for(background))
+
+
+PAPER = "#ffffff"  # the reading column's background (--paper in app.css)
+# "Redmean" distance between two colours (0 to about 765): a cheap approximation of how different people
+# see them. Below this a highlight hardly shows on the paper, or two labels look alike.
+MIN_DISTANCE = 50
+
+
+def distance(a: str, b: str) -> float:
+    """Return the redmean distance between two #rrggbb colours."""
+    (r1, g1, b1), (r2, g2, b2) = ([int(c[i : i + 2], 16) for i in (1, 3, 5)] for c in (a, b))
+    red_mean = (r1 + r2) / 2
+    return (
+        (2 + red_mean / 256) * (r1 - r2) ** 2
+        + 4 * (g1 - g2) ** 2
+        + (2 + (255 - red_mean) / 256) * (b1 - b2) ** 2
+    ) ** 0.5

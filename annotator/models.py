@@ -8,6 +8,7 @@ from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models import Q
 
+from annotator import colours
 from annotator.colours import WCAG_AA, best_contrast
 from articles.models import Article, Paragraph
 
@@ -55,14 +56,31 @@ class Label(models.Model):
                     f"{taken.name} already uses the key '{taken.shortcut}' (keys ignore case)."
                 )
         if self.colour and hex_colour.regex.match(self.colour):
-            contrast = best_contrast(self.colour)
-            if contrast < WCAG_AA:
-                errors["colour"] = (
-                    f"Text on {self.colour} reaches only {contrast:.2f}:1 contrast, below the {WCAG_AA}:1 "
-                    "that WCAG AA asks for; choose a lighter or a darker colour."
-                )
+            problem = self._colour_problem()
+            if problem:
+                errors["colour"] = problem
         if errors:
             raise ValidationError(errors)
+
+    def _colour_problem(self) -> str | None:
+        """Return why the colour would not work as a highlight: unreadable text, invisible on the page, or
+        looking like another label's."""
+        contrast = best_contrast(self.colour)
+        if contrast < WCAG_AA:
+            return (
+                f"Text on {self.colour} reaches only {contrast:.2f}:1 contrast, below the {WCAG_AA}:1 "
+                "that WCAG AA asks for; choose a lighter or a darker colour."
+            )
+        if colours.distance(self.colour, colours.PAPER) < colours.MIN_DISTANCE:
+            return f"{self.colour} hardly shows on the white page; choose a stronger colour."
+        for other in Label.objects.exclude(pk=self.pk).only("name", "colour"):
+            if hex_colour.regex.match(other.colour) and colours.distance(self.colour, other.colour) < (
+                colours.MIN_DISTANCE
+            ):
+                return (
+                    f"{self.colour} looks like {other.name}'s {other.colour}; choose a colour apart from it."
+                )
+        return None
 
 
 class AnnotationQuerySet(models.QuerySet):

@@ -208,6 +208,10 @@ def test_the_article_list_counts_live_spans_per_label(staff_client, span, paragr
         ({"colour": "#7a7a7a"}, "colour",
          "Text on #7a7a7a reaches only 4.29:1 contrast, below the 4.5:1 that WCAG AA asks for; "
          "choose a lighter or a darker colour."),
+        ({"colour": "#f6f7f9"}, "colour",
+         "#f6f7f9 hardly shows on the white page; choose a stronger colour."),
+        ({"colour": "#c3ddfd"}, "colour",
+         "#c3ddfd looks like Reported fact's #bfdbfe; choose a colour apart from it."),
     ],
 )  # fmt: skip
 def test_a_label_keeps_its_key_reachable_and_its_highlight_readable(
@@ -226,8 +230,14 @@ def test_a_label_keeps_its_key_reachable_and_its_highlight_readable(
 
 def test_a_readable_colour_and_a_free_key_are_saved(staff_client, labels):
     label = labels["speculation"]
-    data = {"name": label.name, "colour": "#fde68a", "shortcut": "x", "order": label.order, "description": ""}
+    data = {"name": label.name, "colour": "#a7f3d0", "shortcut": "x", "order": label.order, "description": ""}
     response = staff_client.post(reverse("admin:annotator_label_change", args=[label.pk]), data)
     assert response.status_code == 302
     label.refresh_from_db()
-    assert (label.colour, label.shortcut) == ("#fde68a", "x")
+    assert (label.colour, label.shortcut) == ("#a7f3d0", "x")
+
+
+def test_admin_pages_carry_an_icon_so_browsers_do_not_ask_for_a_missing_one(staff_client):
+    body = staff_client.get(reverse("admin:index")).content.decode()
+    assert '<link rel="icon" href="data:,">' in body
+    assert "Site administration" in body

@@ -15,6 +15,7 @@ from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.text import Truncator
 from django.views.decorators.http import require_POST
 from django_htmx.http import reswap, retarget, trigger_client_event
 
@@ -177,19 +178,21 @@ def span_delete(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     )
 
 
+# Each names the span's words: `u` may undo a change in a paragraph scrolled out of view.
 UNDONE = {
-    AnnotationChange.Action.CREATE: "Undone: the new span is removed.",
-    AnnotationChange.Action.CHANGE: "Undone: the span is back as it was.",
-    AnnotationChange.Action.DELETE: "Undone: the span is restored.",
-    AnnotationChange.Action.TRANSFER: "Undone: the transferred span is removed.",
-    AnnotationChange.Action.IMPORT: "Undone: the imported span is removed.",
+    AnnotationChange.Action.CREATE: "Undone: the new span “{quote}” is removed.",
+    AnnotationChange.Action.CHANGE: "Undone: the span “{quote}” is back as it was.",
+    AnnotationChange.Action.DELETE: "Undone: the span “{quote}” is restored.",
+    AnnotationChange.Action.TRANSFER: "Undone: the transferred span “{quote}” is removed.",
+    AnnotationChange.Action.IMPORT: "Undone: the imported span “{quote}” is removed.",
 }
 
 
 def _undo_response(request: HtmxHttpRequest, entry: AnnotationChange) -> HttpResponse:
     spans.undo(entry=entry, actor=request.user)
     annotation = entry.annotation
-    message = UNDONE.get(entry.action, "Undone.")
+    quote = Truncator(annotation.quote).chars(60)
+    message = UNDONE.get(entry.action, "Undone: “{quote}”.").format(quote=quote)
     return _paragraph_response(request, annotation.article, annotation.paragraph, message=message, undo=None)
 
 

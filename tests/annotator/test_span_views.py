@@ -275,7 +275,7 @@ def test_undo_last_undoes_my_newest_change(client, analyst, colleague, claim, pa
     response = client.post(reverse("annotator:undo-last", args=[paragraph.article_id]), **HTMX)
     assert response.status_code == 200
     assert json.loads(response["HX-Trigger"])["annotationChanged"]["message"] == (
-        "Undone: the span is back as it was."
+        "Undone: the span “The mayor” is back as it was."
     )
     claim.refresh_from_db()
     assert claim.label.slug == "attributed_claim"
@@ -333,10 +333,10 @@ def test_u_walks_back_tag_then_relabel(client, analyst, paragraph, labels):
     response = client.post(change_url(span), {"version": 1, "label": "speculation"}, **HTMX)
     assert response.status_code == 200
     response = undo_last(client, paragraph.article)
-    assert (response.status_code, notice(response)) == (200, "Undone: the span is back as it was.")
+    assert (response.status_code, notice(response)) == (200, "Undone: the span “The mayor” is back as it was.")
     assert 'data-label="attributed_claim"' in response.content.decode()
     response = undo_last(client, paragraph.article)
-    assert (response.status_code, notice(response)) == (200, "Undone: the new span is removed.")
+    assert (response.status_code, notice(response)) == (200, "Undone: the new span “The mayor” is removed.")
     assert "<mark" not in response.content.decode()
     response = undo_last(client, paragraph.article)
     assert (response.status_code, response.content.decode()) == (
@@ -352,9 +352,9 @@ def test_u_walks_back_tag_then_delete(client, analyst, paragraph, labels):
     span = Annotation.objects.get()
     client.post(reverse("annotator:span-delete", args=[span.pk]), {"version": 1}, **HTMX)
     response = undo_last(client, paragraph.article)
-    assert (response.status_code, notice(response)) == (200, "Undone: the span is restored.")
+    assert (response.status_code, notice(response)) == (200, "Undone: the span “The mayor” is restored.")
     response = undo_last(client, paragraph.article)
-    assert (response.status_code, notice(response)) == (200, "Undone: the new span is removed.")
+    assert (response.status_code, notice(response)) == (200, "Undone: the new span “The mayor” is removed.")
     assert not Annotation.objects.live().exists()
 
 
@@ -366,7 +366,7 @@ def test_history_undo_offers_the_older_change_once_the_newer_is_undone(client, a
     body = client.get(paragraph.article.get_absolute_url()).content.decode()
     assert f'hx-post="/changes/{create.pk}/undo/"' in body
     response = client.post(reverse("annotator:change-undo", args=[create.pk]), **HTMX)
-    assert (response.status_code, notice(response)) == (200, "Undone: the new span is removed.")
+    assert (response.status_code, notice(response)) == (200, "Undone: the new span “The mayor” is removed.")
     assert not Annotation.objects.live().exists()
 
 

@@ -1,11 +1,12 @@
 from django.urls import path
 
-from annotator.views import articles, tagging, workbench
+from annotator.views import articles, labels, tagging, workbench
 
 app_name = "annotator"
 
 urlpatterns = [
     path("", articles.article_list, name="article-list"),
+    path("labels.css", labels.label_stylesheet, name="label-styles"),
     path("articles/<int:pk>/", workbench.article_detail, name="article"),
     path("articles/<int:pk>/panel/", workbench.article_panel, name="article-panel"),
     path("articles/<int:pk>/history/", workbench.article_history, name="article-history"),

@@ -8,6 +8,7 @@ escapes it.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 from django.contrib.auth.base_user import AbstractBaseUser
 from django.db.models import Exists, OuterRef
@@ -96,9 +97,17 @@ def _paragraphs(article: Article) -> list[tuple[int, int, str]]:
     return list(article.paragraphs.order_by("position").values_list("id", "position", "text"))
 
 
-def _boilerplate(
-    paragraph_ids: list[int], viewer: AbstractBaseUser | None
-) -> dict[int, list[tuple[int, int]]]:
+class _Range(NamedTuple):
+    start: int
+    end: int
+    note: str
+
+
+_SUGGESTED = "boilerplate of this publisher"
+_MIRRORED = "boilerplate in the other article"
+
+
+def _boilerplate(paragraph_ids: list[int], viewer: AbstractBaseUser | None) -> dict[int, list[_Range]]:
     """Return the suggested boilerplate ranges per paragraph, less those the viewer dismissed as not
     boilerplate: to that analyst they are text like any other, shown and counted as such."""
     suggestions = BoilerplateSuggestion.objects.filter(paragraph_id__in=paragraph_ids)
@@ -107,16 +116,38 @@ def _boilerplate(
             user=viewer, paragraph=OuterRef("paragraph"), start=OuterRef("start"), end=OuterRef("end")
         )
         suggestions = suggestions.exclude(Exists(dismissed))
-    ranges: dict[int, list[tuple[int, int]]] = {}
+    ranges: dict[int, list[_Range]] = {}
     for pid, start, end in suggestions.values_list("paragraph_id", "start", "end"):
-        ranges.setdefault(pid, []).append((start, end))
+        ranges.setdefault(pid, []).append(_Range(start, end, _SUGGESTED))
     return ranges
 
 
-def _outside(sentences: list[Sentence], ranges: dict[int, list[tuple[int, int]]]) -> list[Sentence]:
-    return [
-        s for s in sentences if not any(a <= s.start and s.end <= b for a, b in ranges.get(s.paragraph, ()))
-    ]
+def _within(sentence: Sentence, ranges: dict[int, list[_Range]]) -> bool:
+    return any(
+        r.start <= sentence.start and sentence.end <= r.end for r in ranges.get(sentence.paragraph, ())
+    )
+
+
+def _outside(sentences: list[Sentence], ranges: dict[int, list[_Range]]) -> list[Sentence]:
+    return [s for s in sentences if not _within(s, ranges)]
+
+
+def _mirror_boilerplate(matches: list[Match], ranges: dict[int, list[_Range]]) -> None:
+    """Add to `ranges` every sentence shared with a sentence that is boilerplate on the other side.
+
+    Suggestions and dismissals are per paragraph, so the viewer may have dismissed a line in one article
+    and not in the other. Both sides must show the shared line alike, and the cautious reading wins: it is
+    boilerplate on both while either side still calls it so, and shared text only once dismissed on both.
+    """
+    changed = True
+    while changed:  # a newly marked sentence may share text with a third one
+        changed = False
+        for m in matches:
+            in_a, in_b = _within(m.a, ranges), _within(m.b, ranges)
+            if in_a != in_b:
+                other = m.b if in_a else m.a
+                ranges.setdefault(other.paragraph, []).append(_Range(other.start, other.end, _MIRRORED))
+                changed = True
 
 
 def _mark_matches(matches: list[Match], older: dict[int, _Marks], newer: dict[int, _Marks]) -> None:
@@ -197,23 +228,24 @@ def _rows(older: list[ParagraphView], newer: list[ParagraphView], blocks: list[l
 
 def build(first: Article, second: Article, viewer: AbstractBaseUser | None = None) -> Comparison:
     """Return the comparison of two articles, the older one first, as `viewer` sees it: boilerplate they
-    dismissed is not set apart."""
+    dismissed is not set apart, unless the same text is still boilerplate to them in the other article."""
     older, newer = sorted([first, second], key=age_key)
     paragraphs = {"older": _paragraphs(older), "newer": _paragraphs(newer)}
     boilerplate = _boilerplate([pid for side in paragraphs.values() for pid, _, _ in side], viewer)
     sentences = {
         side: split_paragraphs((pid, text) for pid, _, text in rows) for side, rows in paragraphs.items()
     }
+    every = match_sentences(sentences["older"], sentences["newer"])
+    _mirror_boilerplate(every, boilerplate)
     body = {side: _outside(found, boilerplate) for side, found in sentences.items()}
     # Boilerplate shared by both still aligns the paragraphs, but is neither marked as reuse nor counted.
-    every = match_sentences(sentences["older"], sentences["newer"])
     ids = {side: {id(s) for s in found} for side, found in body.items()}
     matches = [m for m in every if id(m.a) in ids["older"] and id(m.b) in ids["newer"]]
     marks = {side: {pid: _Marks(text) for pid, _, text in rows} for side, rows in paragraphs.items()}
     for side in marks.values():
         for pid, mark in side.items():
-            for start, end in boilerplate.get(pid, ()):
-                mark.mark(start, end, "boilerplate", "boilerplate of this publisher")
+            for start, end, note in boilerplate.get(pid, ()):
+                mark.mark(start, end, "boilerplate", note)
     _mark_matches(matches, marks["older"], marks["newer"])
     views = {
         side: [ParagraphView(pid, position, marks[side][pid].pieces()) for pid, position, _ in rows]

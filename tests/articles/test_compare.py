@@ -11,7 +11,7 @@ from django.utils import timezone
 from annotator import suggestions
 from articles import compare, detection
 from articles.importers import import_file
-from articles.models import BoilerplateSuggestion
+from articles.models import Article, BoilerplateSuggestion
 from tests.factories import ArticleFactory
 
 
@@ -118,3 +118,83 @@ def test_the_compare_page_shows_dismissed_boilerplate_as_shared_text(client, see
     html = client.get(reverse("articles:compare", args=[first.pk, second.pk])).content.decode()
     assert re.search(r'<span class="mk boilerplate"[^>]*>Copyright ©', html) is None
     assert re.search(r'<span class="mk same" data-link="\d+">Copyright ©', html)
+
+
+FACEBOOK = "Comment on Global Research Articles on our Facebook page"
+
+
+def _dismiss(article: Article, text: str, user) -> None:
+    for suggestion in BoilerplateSuggestion.objects.filter(article=article, paragraph__text=text):
+        suggestions.dismiss(suggestion=suggestion, user=user)
+
+
+def _kinds_by_side(c: compare.Comparison, text: str) -> dict[str, set[tuple[str | None, str]]]:
+    """Return the marks on `text` and the titles they carry, side by side."""
+    found: dict[str, set[tuple[str | None, str]]] = {"older": set(), "newer": set()}
+    for row in c.rows:
+        for side, views in (("older", row.older), ("newer", row.newer)):
+            found[side] |= {(p.kind, p.note) for view in views for p in view.pieces if text in p.text}
+    return found
+
+
+def test_a_line_dismissed_in_one_article_only_is_boilerplate_on_both_sides(seeds, analyst, colleague):
+    first, second = seeds
+    before = compare.build(first, second, viewer=analyst)
+    _dismiss(first, FACEBOOK, analyst)
+    mine = compare.build(first, second, viewer=analyst)
+    assert _kinds_by_side(mine, FACEBOOK) == {
+        "older": {("boilerplate", "boilerplate in the other article")},
+        "newer": {("boilerplate", "boilerplate of this publisher")},
+    }
+    assert not any(FACEBOOK in m.a.text for m in mine.matches)
+    assert (mine.older_percent, mine.newer_percent, len(mine.matches)) == (
+        before.older_percent,
+        before.newer_percent,
+        len(before.matches),
+    )
+    theirs = _kinds_by_side(compare.build(first, second, viewer=colleague), FACEBOOK)
+    assert theirs == {side: {("boilerplate", "boilerplate of this publisher")} for side in ("older", "newer")}
+
+
+def test_a_line_dismissed_in_the_newer_article_only_is_boilerplate_on_both_sides(seeds, analyst):
+    first, second = seeds
+    copyright = "Copyright © South Front, South Front, 2016"
+    _dismiss(second, copyright, analyst)
+    assert _kinds_of(compare.build(first, second, viewer=analyst), copyright) == {"boilerplate"}
+    _dismiss(first, copyright, analyst)
+    assert _kinds_of(compare.build(first, second, viewer=analyst), copyright) == {"same"}
+
+
+def test_the_compare_page_marks_a_line_dismissed_on_one_side_as_boilerplate_on_both(client, seeds, analyst):
+    first, second = seeds
+    _dismiss(first, FACEBOOK, analyst)
+    client.force_login(analyst)
+    html = client.get(reverse("articles:compare", args=[first.pk, second.pk])).content.decode()
+    assert f'<span class="mk boilerplate" title="boilerplate in the other article">{FACEBOOK}</span>' in html
+    assert f'<span class="mk boilerplate" title="boilerplate of this publisher">{FACEBOOK}</span>' in html
+    assert f">{FACEBOOK}</p>" not in html
+
+
+def test_the_transfer_preview_and_result_show_labels_in_their_colours(client, analyst, labels, annotate):
+    old = ArticleFactory(paragraphs=["Troops tried to encircle the city on Friday, officials said."])
+    new = ArticleFactory(
+        paragraphs=["Troops tried to encircle the city on Friday, officials said. It rained."]
+    )
+    span = annotate(old.paragraphs.get(), "encircle the city", "speculation", reviewer=analyst)
+    label = labels["speculation"]
+    tag = f'<span class="tag l{label.pk}">{label.name}</span>'
+    client.force_login(analyst)
+    url = reverse("reuse:transfer", args=[old.pk, new.pk])
+    page = client.get(url)
+    stylesheet = reverse("annotator:label-styles")
+    assert f'<link rel="stylesheet" href="{stylesheet}">' in page.content.decode()
+    rules = client.get(stylesheet)
+    assert rules["Content-Type"] == "text/css; charset=utf-8"
+    assert f".l{label.pk}{{--hl-bg:{label.colour};" in rules.content.decode()
+    assert tag in page.content.decode()
+    compare = client.get(reverse("articles:compare", args=[old.pk, new.pk])).content.decode()
+    assert f'<link rel="stylesheet" href="{stylesheet}">' in compare
+    assert tag in client.get(url, HTTP_HX_REQUEST="true").content.decode()
+    apply = reverse("reuse:transfer-apply", args=[old.pk, new.pk])
+    result = client.post(apply, {"span": [span.pk]}, HTTP_HX_REQUEST="true").content.decode()
+    assert f"<li>{tag} <q>encircle the city</q></li>" in result

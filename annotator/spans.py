@@ -32,10 +32,18 @@ class SpanConflict(Exception):
     def __init__(self, annotation: Annotation, expected_version: int) -> None:
         self.annotation = annotation
         self.expected_version = expected_version
-        super().__init__(
-            f"This span was changed by someone else meanwhile (you had version {expected_version}, "
-            f"it is now at version {annotation.version}). Reload to see the current state."
-        )
+        if expected_version > annotation.version:
+            message = (
+                f"This span is at version {annotation.version}; version {expected_version} does not exist. "
+                "Send the version you read."
+            )
+        else:
+            # The same reviewer in another tab counts too: "meanwhile", not "by someone else".
+            message = (
+                f"This span was changed meanwhile (you had version {expected_version}, it is now at version "
+                f"{annotation.version}); nothing was saved. Look at its current state and try again."
+            )
+        super().__init__(message)
 
 
 def can_edit(user, annotation: Annotation) -> bool:

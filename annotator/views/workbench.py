@@ -114,17 +114,25 @@ def panel_context(request: HtmxHttpRequest, article: Article, layer: Layer) -> d
     }
 
 
-@require_GET
-def article_detail(request: HtmxHttpRequest, pk: int) -> HttpResponse:
-    article = get_article(pk, for_page=True)
-    layer = Layer.from_request(request)
-    context = panel_context(request, article, layer)
+def _paragraphs_with_spans(article: Article, layer_spans: list) -> list:
     by_paragraph = defaultdict(list)
-    for span in context["layer_spans"]:
+    for span in layer_spans:
         by_paragraph[span.paragraph_id].append(span)
     paragraphs = list(article.paragraphs.all())
     for paragraph in paragraphs:
         paragraph.layer_spans = by_paragraph[paragraph.pk]
+    return paragraphs
+
+
+@require_GET
+def article_detail(request: HtmxHttpRequest, pk: int) -> HttpResponse:
+    """Return the article page, or with `?part=paragraphs` only its paragraphs, for the page to refresh."""
+    article = get_article(pk, for_page=True)
+    layer = Layer.from_request(request)
+    context = panel_context(request, article, layer)
+    paragraphs = _paragraphs_with_spans(article, context["layer_spans"])
+    if request.GET.get("part") == "paragraphs":
+        return render(request, "annotator/article.html#paragraphs", {**context, "paragraphs": paragraphs})
     reviewers = (
         get_user_model()
         .objects.filter(annotations__article=article, annotations__deleted_at__isnull=True)

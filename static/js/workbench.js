@@ -49,6 +49,24 @@
   }
 
   const SPACE = /\s/u;
+  const WORD_START = /^[\p{L}\p{N}\p{M}]/u;
+  const WORD_END = /[\p{L}\p{N}\p{M}]$/u;
+
+  // The word character (one code point, so one or two UTF-16 units) just after or just before `index`.
+  const wordAfter = (text, index) => (text.slice(index, index + 2).match(WORD_START) || [""])[0];
+  const wordBefore = (text, index) => (text.slice(Math.max(0, index - 2), index).match(WORD_END) || [""])[0];
+
+  // A drag rarely lands exactly between words: a boundary inside a word moves out to the word's edge, so a
+  // span never holds half a word; boundaries already between words stay where they are.
+  function snapToWords(text, start, end) {
+    if (wordAfter(text, start)) {
+      for (let piece; (piece = wordBefore(text, start)); ) start -= piece.length;
+    }
+    if (wordBefore(text, end)) {
+      for (let piece; (piece = wordAfter(text, end)); ) end += piece.length;
+    }
+    return [start, end];
+  }
 
   // A triple click ends the range at the start of the next paragraph, a drag may end just past the last
   // word: true when what the range holds after the end of `paragraph` is only white space.
@@ -76,6 +94,7 @@
     while (start < end && SPACE.test(text[start])) start++;
     while (end > start && SPACE.test(text[end - 1])) end--;
     if (start === end) return null;
+    [start, end] = snapToWords(text, start, end);
     return {
       paragraph: first.dataset.paragraphId,
       start: codePointLength(text.slice(0, start)),
@@ -132,7 +151,16 @@
   // Keep the words being tagged visibly marked while focus is in the toolbar's fields.
   const canMarkPending = Boolean(window.CSS && CSS.highlights && window.Highlight);
 
+  const sameWords = (a, b) => a && b && a.paragraph === b.paragraph && a.start === b.start && a.end === b.end;
+
+  // Who said it and the note belong to the words they were typed for, never to the next selection.
+  function clearToolbarFields() {
+    toolbar.elements.attributed_to.value = "";
+    toolbar.elements.note.value = "";
+  }
+
   function showToolbar(selection) {
+    if (!sameWords(pending, selection)) clearToolbarFields();
     pending = selection;
     for (const name of ["paragraph", "start", "end", "quote"]) {
       toolbar.elements[name].value = selection[name];
@@ -150,6 +178,7 @@
     }
     pending = null;
     toolbar.hidden = true;
+    clearToolbarFields();
     if (canMarkPending) CSS.highlights.delete("pending-span");
   }
 
@@ -159,12 +188,6 @@
   }
   document.body.addEventListener("htmx:afterSettle", replaceToolbar);
   window.addEventListener("resize", replaceToolbar);
-
-  function resetToolbar() {
-    hideToolbar();
-    toolbar.elements.attributed_to.value = "";
-    toolbar.elements.note.value = "";
-  }
 
   let popoverOpener = null;
 
@@ -316,16 +339,39 @@
 
   document.body.addEventListener("annotationChanged", (event) => {
     const detail = event.detail || {};
-    resetToolbar();
+    hideToolbar();
     hidePopover();
     window.getSelection().removeAllRanges();
     if (detail.message) showNotice(detail.message, { undoUrl: detail.undo || "" });
   });
 
+  // A conflict means someone changed the spans since this page loaded: fetch the paragraphs again, swap in
+  // those that differ and let the panel reload, so what the page shows can be saved again.
+  async function refreshAfterConflict() {
+    const url = new URL(window.location.href);
+    url.searchParams.set("part", "paragraphs");
+    const response = await fetch(url, { headers: { Accept: "text/html" } });
+    if (!response.ok) return;
+    const fresh = document.createElement("template");
+    fresh.innerHTML = await response.text();
+    for (const section of fresh.content.querySelectorAll(".para")) {
+      const current = document.getElementById(section.id);
+      if (current && current.innerHTML !== section.innerHTML) current.replaceWith(section);
+    }
+    if (pending && !pending.range.startContainer.isConnected) hideToolbar();
+    htmx.trigger(document.body, "panelStale");
+  }
+
   document.body.addEventListener("htmx:responseError", (event) => {
-    const text = event.detail.xhr.responseText;
-    const plain = (event.detail.xhr.getResponseHeader("Content-Type") || "").startsWith("text/plain");
-    showNotice(plain && text ? text : `The server refused this (${event.detail.xhr.status}).`, { error: true });
+    const { xhr } = event.detail;
+    const plain = (xhr.getResponseHeader("Content-Type") || "").startsWith("text/plain");
+    showNotice(plain && xhr.responseText ? xhr.responseText : `The server refused this (${xhr.status}).`, {
+      error: true,
+    });
+    if (xhr.status === 409) {
+      hidePopover();
+      refreshAfterConflict().catch(() => {});
+    }
   });
 
   document.body.addEventListener("htmx:sendError", () => {

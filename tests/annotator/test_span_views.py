@@ -238,8 +238,8 @@ def test_a_stale_version_is_a_conflict_and_nothing_is_overwritten(client, analys
     response = client.post(change_url(claim), {"version": 1, "label": "speculation", "note": "mine"}, **HTMX)
     assert response.status_code == 409
     assert response.content.decode() == (
-        "This span was changed by someone else meanwhile (you had version 1, it is now at version 2). "
-        "Reload to see the current state."
+        "This span was changed meanwhile (you had version 1, it is now at version 2); nothing was saved. "
+        "Look at its current state and try again."
     )
     claim.refresh_from_db()
     assert (claim.label.slug, claim.note, claim.version) == ("attributed_claim", "changed in another tab", 2)
@@ -333,7 +333,10 @@ def test_u_walks_back_tag_then_relabel(client, analyst, paragraph, labels):
     response = client.post(change_url(span), {"version": 1, "label": "speculation"}, **HTMX)
     assert response.status_code == 200
     response = undo_last(client, paragraph.article)
-    assert (response.status_code, notice(response)) == (200, "Undone: the span “The mayor” is back as it was.")
+    assert (response.status_code, notice(response)) == (
+        200,
+        "Undone: the span “The mayor” is back as it was.",
+    )
     assert 'data-label="attributed_claim"' in response.content.decode()
     response = undo_last(client, paragraph.article)
     assert (response.status_code, notice(response)) == (200, "Undone: the new span “The mayor” is removed.")

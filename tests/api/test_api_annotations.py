@@ -120,6 +120,16 @@ def test_update_with_a_stale_version_is_a_409_and_changes_nothing(client_for, an
     assert (span.label.slug, span.note, span.version) == ("reported_fact", "first", 2)
 
 
+def test_a_version_from_the_future_is_a_409_that_says_so(client_for, analyst, paragraph, annotate):
+    span = annotate(paragraph, "mayor", reviewer=analyst)
+    response = client_for(analyst).patch(f"{URL}{span.pk}/", {"version": 7, "note": "x"}, format="json")
+    assert response.status_code == 409
+    assert response.json() == {
+        "detail": "This span is at version 1; version 7 does not exist. Send the version you read.",
+        "version": 1,
+    }
+
+
 @pytest.mark.parametrize(
     ("payload", "field"),
     [({"note": 5}, "note"), ({"note": False}, "note"), ({"attributed_to": ["Kyiv"]}, "attributed_to"),

@@ -50,6 +50,13 @@ def log_in(page: Page, live_server, user) -> None:
     )
 
 
+def open_article(page: Page, live_server, user, article) -> None:
+    """Log in and open the article; `window.notReloaded` tells a test whether the page was ever replaced."""
+    log_in(page, live_server, user)
+    page.goto(f"{live_server.url}{article.get_absolute_url()}")
+    page.evaluate("window.notReloaded = true")
+
+
 def select(page: Page, paragraph, quote: str, *, release: bool = True) -> None:
     page.evaluate(SELECT, [paragraph.pk, quote, release])
 

@@ -7,17 +7,11 @@ from django.conf import settings as django_settings
 from playwright.sync_api import Page, expect
 
 from annotator.models import Annotation
-from tests.browser.test_workbench_browser import CLAIM, log_in, second_seed, select
+from tests.browser.test_workbench_browser import CLAIM, open_article, second_seed, select
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
 FAIR_USE = "www.globalresearch.ca contains copyrighted material"
-
-
-def open_article(page: Page, live_server, analyst, article) -> None:
-    log_in(page, live_server, analyst)
-    page.goto(f"{live_server.url}{article.get_absolute_url()}")
-    page.evaluate("window.notReloaded = true")
 
 
 def test_a_refusal_shows_in_the_notice_with_debug_on(

@@ -10,7 +10,7 @@ from playwright.sync_api import Browser, Page, expect
 import articles
 from annotator.models import Annotation
 from articles.importers import import_file
-from tests.browser.test_workbench_browser import log_in, second_seed, select
+from tests.browser.test_workbench_browser import log_in, open_article, second_seed, select
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
@@ -18,11 +18,6 @@ AUDITOR_ARTICLE = (
     Path(articles.__file__).parent / "demo" / "07_ledger_mayor-defends-lease-as-auditor-opens-review.txt"
 )
 CONFLICT = "This span was changed meanwhile (you had version 1, it is now at version 2); nothing was saved."
-
-
-def open_article(page: Page, live_server, user, article) -> None:
-    log_in(page, live_server, user)
-    page.goto(f"{live_server.url}{article.get_absolute_url()}")
 
 
 def test_attribution_and_note_left_in_a_dismissed_toolbar_are_not_saved_on_the_next_span(

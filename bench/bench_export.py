@@ -25,7 +25,7 @@ from pathlib import Path
 
 import dj_database_url
 
-from bench.databases import admin_sql
+from bench.databases import admin_sql, remove_sqlite
 
 REPO = Path(__file__).resolve().parents[1]
 SIZES = (100_000, 1_000_000)
@@ -55,14 +55,9 @@ def _fresh_database() -> None:
     from django.core.management import call_command
     from django.db import connection
 
-    name = connection.settings_dict["NAME"]
-    connection.close()
-    if connection.vendor == "sqlite":
-        for suffix in ("", "-wal", "-shm"):
-            Path(f"{name}{suffix}").unlink(missing_ok=True)
-    else:
-        admin_sql(connection.settings_dict, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)',
-                   f'CREATE DATABASE "{name}"')  # fmt: skip
+    _drop_database()
+    if connection.vendor != "sqlite":  # SQLite creates its file on connecting
+        admin_sql(connection.settings_dict, f'CREATE DATABASE "{connection.settings_dict["NAME"]}"')
     call_command("migrate", verbosity=0)
 
 
@@ -72,8 +67,7 @@ def _drop_database() -> None:
     name = connection.settings_dict["NAME"]
     connection.close()
     if connection.vendor == "sqlite":
-        for suffix in ("", "-wal", "-shm"):
-            Path(f"{name}{suffix}").unlink(missing_ok=True)
+        remove_sqlite(name)
     else:
         admin_sql(connection.settings_dict, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 

@@ -19,7 +19,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from bench.databases import admin_sql
+from bench.databases import admin_sql, remove_sqlite
 
 REPO = Path(__file__).resolve().parents[1]
 ARTICLES, PARAGRAPHS, REPETITIONS = 2000, 20, 7
@@ -79,11 +79,6 @@ def generate(folder: Path, seed: int = 2016) -> int:
 # ---- child process: one database ------------------------------------------------------------------------
 
 
-def _remove_sqlite(name: Path) -> None:
-    for suffix in ("", "-wal", "-shm"):
-        Path(f"{name}{suffix}").unlink(missing_ok=True)
-
-
 class _Database:
     """The bench database: migrated once into a template, then copied fresh before every measurement."""
 
@@ -97,7 +92,7 @@ class _Database:
         name = self.settings["NAME"]
         if self.vendor == "sqlite":
             self.template = Path(f"{name}.template")
-            _remove_sqlite(Path(name))
+            remove_sqlite(Path(name))
         else:
             self.template = f"{name}_template"
             drop = f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'
@@ -117,7 +112,7 @@ class _Database:
         self.connection.close()
         name = self.settings["NAME"]
         if self.vendor == "sqlite":
-            _remove_sqlite(Path(name))
+            remove_sqlite(Path(name))
             shutil.copyfile(self.template, name)
         else:
             admin_sql(
@@ -129,8 +124,8 @@ class _Database:
     def drop(self) -> None:
         self.connection.close()
         if self.vendor == "sqlite":
-            _remove_sqlite(Path(self.settings["NAME"]))
-            _remove_sqlite(self.template)
+            remove_sqlite(Path(self.settings["NAME"]))
+            remove_sqlite(self.template)
         else:
             admin_sql(
                 self.settings,

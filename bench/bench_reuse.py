@@ -15,6 +15,8 @@ import sys
 import time
 from pathlib import Path
 
+from bench.databases import remove_sqlite
+
 REPO = Path(__file__).resolve().parents[1]
 # Smaller sizes for a quick try: BENCH_REUSE_SIZES=200,1000
 SIZES = tuple(int(n) for n in os.environ.get("BENCH_REUSE_SIZES", "1000,10000").split(","))
@@ -167,8 +169,7 @@ def _section(f: dict) -> str:
 
 def run() -> str:
     path = REPO / "var" / "bench-reuse.sqlite3"
-    for suffix in ("", "-wal", "-shm"):
-        Path(f"{path}{suffix}").unlink(missing_ok=True)
+    remove_sqlite(path)
     env = {
         **os.environ,
         "BENCH_DATABASE_URL": f"sqlite:///{path}",
@@ -182,8 +183,7 @@ def run() -> str:
         text=True,
         check=False,
     )
-    for suffix in ("", "-wal", "-shm"):
-        Path(f"{path}{suffix}").unlink(missing_ok=True)
+    remove_sqlite(path)
     if result.returncode != 0:
         raise RuntimeError(f"bench child failed:\n{result.stderr}")
     return _section(json.loads(result.stdout.strip().splitlines()[-1]))

@@ -23,7 +23,7 @@ import dj_database_url
 from django.http import HttpRequest, HttpResponse
 from django.urls import include, path
 
-from bench.databases import admin_sql
+from bench.databases import admin_sql, remove_sqlite
 
 REPO = Path(__file__).resolve().parents[1]
 TAGS, PAGE_LOADS, BASELINE_REQUESTS, WARM_UP = 300, 50, 300, 10
@@ -204,12 +204,10 @@ def _sqlite() -> dict:
     database = REPO / "var" / "bench-workbench.sqlite3"
     database.parent.mkdir(exist_ok=True)
     try:
-        for suffix in ("", "-wal", "-shm"):
-            Path(f"{database}{suffix}").unlink(missing_ok=True)
+        remove_sqlite(database)
         return _measure(f"sqlite:///{database}")
     finally:
-        for suffix in ("", "-wal", "-shm"):
-            Path(f"{database}{suffix}").unlink(missing_ok=True)
+        remove_sqlite(database)
 
 
 def _postgres(url: str) -> dict:

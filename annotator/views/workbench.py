@@ -80,12 +80,17 @@ def _safe_url(url: str | None) -> str | None:
     return url if url and urlsplit(url).scheme.lower() in {"http", "https"} else None
 
 
+def _layer_spans(article: Article, layer: Layer, user, labels: list[Label]) -> list:
+    """Return the live spans of the article that the layer shows this user."""
+    by_id = {label.pk: label for label in labels}
+    return span_rows(layer.filter(Annotation.objects.live().for_article(article), user), by_id)
+
+
 def panel_context(request: HtmxHttpRequest, article: Article, layer: Layer) -> dict:
     """Return what the side panel shows: the legend, the spans by label, the history, the attributions."""
     user = request.user
     labels = list(Label.objects.all())
-    by_id = {label.pk: label for label in labels}
-    layer_spans = span_rows(layer.filter(Annotation.objects.live().for_article(article), user), by_id)
+    layer_spans = _layer_spans(article, layer, user, labels)
     counts = Counter(span.label.pk for span in layer_spans)
     grouped = defaultdict(list)
     for span in layer_spans:
@@ -129,10 +134,13 @@ def article_detail(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     """Return the article page, or with `?part=paragraphs` only its paragraphs, for the page to refresh."""
     article = get_article(pk, for_page=True)
     layer = Layer.from_request(request)
+    if request.GET.get("part") == "paragraphs":
+        # After a conflict the page redraws its paragraphs; the panel refreshes through its own request.
+        spans = _layer_spans(article, layer, request.user, list(Label.objects.all()))
+        paragraphs = _paragraphs_with_spans(article, spans)
+        return render(request, "annotator/article.html#paragraphs", {"paragraphs": paragraphs})
     context = panel_context(request, article, layer)
     paragraphs = _paragraphs_with_spans(article, context["layer_spans"])
-    if request.GET.get("part") == "paragraphs":
-        return render(request, "annotator/article.html#paragraphs", {**context, "paragraphs": paragraphs})
     reviewers = (
         get_user_model()
         .objects.filter(annotations__article=article, annotations__deleted_at__isnull=True)

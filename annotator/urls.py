@@ -8,6 +8,5 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("", include("annotator.workbench_urls")),
     path("", include("annotator.reuse_urls")),
-    path("corpus/", include("articles.urls")),
     path("api/", include("annotator.api.urls")),
 ]

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from annotator.views import articles, labels, tagging, workbench
+from annotator.views import articles, compare, labels, provenance, sources, tagging, workbench
 
 app_name = "annotator"
 
@@ -16,4 +16,8 @@ urlpatterns = [
     path("spans/<int:pk>/change/", tagging.span_change, name="span-change"),
     path("spans/<int:pk>/delete/", tagging.span_delete, name="span-delete"),
     path("changes/<int:pk>/undo/", tagging.change_undo, name="change-undo"),
+    # Under /corpus/ since these pages began in the corpus app: bookmarks keep working.
+    path("corpus/compare/<int:a>/<int:b>/", compare.compare, name="compare"),
+    path("corpus/articles/<int:pk>/provenance/", provenance.provenance, name="provenance"),
+    path("corpus/sources/", sources.sources, name="sources"),
 ]

@@ -162,6 +162,6 @@ def test_transfer_needs_a_login(client, pair):
 def test_the_compare_page_offers_the_transfer(client, analyst, pair):
     old, new = pair
     client.force_login(analyst)
-    html = client.get(reverse("articles:compare", args=[old.pk, new.pk])).content.decode()
+    html = client.get(reverse("annotator:compare", args=[old.pk, new.pk])).content.decode()
     assert f'hx-get="{_url("transfer", old, new)}"' in html
     assert f'hx-get="{_url("transfer", new, old)}"' in html

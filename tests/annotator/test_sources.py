@@ -40,7 +40,7 @@ def _row(html: str, name: str) -> str:
 
 def test_the_sources_page(client, analyst, corpus):
     client.force_login(analyst)
-    html = client.get(reverse("articles:sources")).content.decode()
+    html = client.get(reverse("annotator:sources")).content.decode()
     courier = _row(html, "Valley Courier")
     wire = _row(html, "Valley Wire")
     assert re.findall(r"(\d+) articles?", courier)[:2] == ["2", "0"]
@@ -54,5 +54,5 @@ def test_the_sources_page(client, analyst, corpus):
 
 
 def test_the_sources_page_needs_a_login(client, db):
-    response = client.get(reverse("articles:sources"))
+    response = client.get(reverse("annotator:sources"))
     assert response.status_code == 302

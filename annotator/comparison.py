@@ -1,4 +1,5 @@
-"""Side-by-side comparison of two articles: aligned paragraphs, shared text, word-level edits, shares.
+"""The compare page's content: two articles side by side as one analyst sees them (their boilerplate
+dismissals apply), with aligned paragraphs, shared text, word-level edits and shares.
 
 Built from the same classifier as the stored links (`reuse.match_sentences`), run on the pair directly, so
 the page is right even before the background detection has run. Pieces carry plain text; the template

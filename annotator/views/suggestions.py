@@ -1,6 +1,5 @@
-"""Source-criticism writes that create spans: annotation transfer and boilerplate suggestions.
+"""Boilerplate suggestions of an article: list them, accept one or all (which creates spans), dismiss one.
 
-They live on the annotator side because they write spans; the corpus pages (`articles.views`) link to them.
 Refusals come back as the exact message with status 400 and write nothing.
 """
 
@@ -16,82 +15,15 @@ from django.template.loader import render_to_string
 from django.views.decorators.http import require_GET, require_POST
 from django.views.decorators.vary import vary_on_headers
 from django_htmx.http import trigger_client_event
-from django_htmx.middleware import HtmxDetails
 
-from annotator import suggestions, transfer
+from annotator import suggestions
 from annotator.models import Annotation, Label
-from annotator.views.common import Layer, span_rows
+from annotator.views.common import HtmxHttpRequest, Layer, get_article, span_rows
 from articles.models import Article, BoilerplateSuggestion, Paragraph
-
-STATUS_TITLES = [
-    (transfer.Status.EXACT, "Transfers exactly"),
-    (transfer.Status.EDITED, "Transfers onto edited text"),
-    (transfer.Status.MISSING, "No match"),
-    (transfer.Status.PRESENT, "Already there"),
-]
-
-
-class HtmxHttpRequest(HttpRequest):
-    htmx: HtmxDetails
-
-
-def _article(pk: int) -> Article:
-    return get_object_or_404(Article.objects.visible().select_related("publisher"), pk=pk)
 
 
 def _refusal(error: ValidationError) -> HttpResponse:
     return HttpResponse(" ".join(error.messages), status=400, content_type="text/plain; charset=utf-8")
-
-
-def _preview_context(source: Article, target: Article, user) -> dict:
-    items = transfer.preview(source=source, target=target, reviewer=user)
-    groups = [(status, title, [i for i in items if i.status == status]) for status, title in STATUS_TITLES]
-    return {
-        "source": source,
-        "target": target,
-        "items": items,
-        "groups": [group for group in groups if group[2]],
-        "transferable": sum(i.transferable for i in items),
-    }
-
-
-@require_GET
-@vary_on_headers("HX-Request")
-def transfer_preview(request: HtmxHttpRequest, pk: int, target: int) -> HttpResponse:
-    """List what copying the user's spans from article `pk` to `target` would do."""
-    source, target_article = _article(pk), _article(target)
-    try:
-        context = _preview_context(source, target_article, request.user)
-    except ValidationError as error:
-        return _refusal(error)
-    template = "articles/transfer.html"
-    if request.htmx and not request.htmx.boosted:
-        template += "#preview"
-    return render(request, template, context)
-
-
-@require_POST
-def transfer_apply(request: HtmxHttpRequest, pk: int, target: int) -> HttpResponse:
-    """Copy the chosen spans; all of them land or none does."""
-    source, target_article = _article(pk), _article(target)
-    chosen = request.POST.getlist("span")
-    if not chosen:
-        return _refusal(ValidationError("Choose at least one span to transfer."))
-    if not all(value.isdigit() for value in chosen):
-        return _refusal(ValidationError("Spans are chosen by their numbers."))
-    try:
-        created = transfer.apply(
-            source=source, target=target_article, reviewer=request.user, span_ids={int(v) for v in chosen}
-        )
-    except ValidationError as error:
-        return _refusal(error)
-    if not request.htmx:
-        return redirect("reuse:transfer", pk=source.pk, target=target_article.pk)
-    context = {"source": source, "target": target_article, "created": created}
-    response = render(request, "articles/transfer.html#result", context)
-    return trigger_client_event(
-        response, "annotationChanged", {"message": f"Transferred {len(created)} spans."}
-    )
 
 
 def _page_layer(request: HtmxHttpRequest) -> Layer:
@@ -131,7 +63,7 @@ def _suggestions_response(
         "suggestions": suggestions.for_user(article, request.user),
         "suggestions_loaded": True,
     }
-    response = render(request, "articles/_boilerplate_suggestions.html", context)
+    response = render(request, "annotator/_boilerplate_suggestions.html", context)
     # The new spans show at once in the paragraphs beside the suggestions, not only after a reload.
     response.content += _redrawn_paragraphs(request, article, (span.paragraph_id for span in tagged)).encode()
     if message:
@@ -143,15 +75,15 @@ def _suggestions_response(
 @vary_on_headers("HX-Request")
 def suggestion_list(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     """The user's open boilerplate suggestions for an article: a fragment for htmx, a page otherwise."""
-    article = _article(pk)
+    article = get_article(pk, for_page=True)
     context = {
         "article": article,
         "suggestions": suggestions.for_user(article, request.user),
         "suggestions_loaded": True,
     }
-    template = "articles/_boilerplate_suggestions.html"
+    template = "annotator/_boilerplate_suggestions.html"
     if not request.htmx or request.htmx.boosted:
-        template = "articles/suggestions.html"
+        template = "annotator/suggestions.html"
     return render(request, template, context)
 
 
@@ -176,7 +108,7 @@ def suggestion_accept(request: HtmxHttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 def suggestion_accept_all(request: HtmxHttpRequest, pk: int) -> HttpResponse:
-    article = _article(pk)
+    article = get_article(pk, for_page=True)
     created = suggestions.accept_all(article=article, user=request.user)
     return _suggestions_response(request, article, f"Tagged {len(created)} passages as boilerplate.", created)
 

@@ -8,8 +8,8 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from annotator import suggestions
-from articles import compare, detection
+from annotator import comparison, suggestions
+from articles import detection
 from articles.importers import import_file
 from articles.models import Article, BoilerplateSuggestion
 from tests.factories import ArticleFactory
@@ -30,7 +30,7 @@ def _text(html: str) -> str:
 def test_the_seeds_side_by_side(client, analyst, seeds):
     first, second = seeds
     client.force_login(analyst)
-    response = client.get(reverse("articles:compare", args=[second.pk, first.pk]))
+    response = client.get(reverse("annotator:compare", args=[second.pk, first.pk]))
     assert response.status_code == 200
     html = response.content.decode()
     older = html.index('id="older-title"')
@@ -51,7 +51,7 @@ def test_the_seeds_side_by_side(client, analyst, seeds):
 
 def test_paragraphs_are_aligned_and_the_added_ones_stand_apart(seeds):
     first, second = seeds
-    c = compare.build(second, first)
+    c = comparison.build(second, first)
     assert (c.older, c.newer) == (first, second)
     rows = [([p.position for p in row.older], [p.position for p in row.newer], row.aligned) for row in c.rows]
     assert rows[:3] == [
@@ -70,7 +70,7 @@ def test_unrelated_text_is_not_marked_and_is_escaped(client, analyst, db):
     )
     b = ArticleFactory(paragraphs=["A storm hit the coast and trees fell on the road between the towns."])
     client.force_login(analyst)
-    html = client.get(reverse("articles:compare", args=[a.pk, b.pk])).content.decode()
+    html = client.get(reverse("annotator:compare", args=[a.pk, b.pk])).content.decode()
     assert "<script>alert(1)</script>" not in html
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
     assert 'class="mk same" data-link' not in html
@@ -80,18 +80,18 @@ def test_unrelated_text_is_not_marked_and_is_escaped(client, analyst, db):
 def test_comparing_an_article_with_itself_or_a_deleted_one_is_not_found(client, analyst, db):
     a, b = ArticleFactory(), ArticleFactory(deleted_at=timezone.now())
     client.force_login(analyst)
-    assert client.get(reverse("articles:compare", args=[a.pk, a.pk])).status_code == 404
-    assert client.get(reverse("articles:compare", args=[a.pk, b.pk])).status_code == 404
+    assert client.get(reverse("annotator:compare", args=[a.pk, a.pk])).status_code == 404
+    assert client.get(reverse("annotator:compare", args=[a.pk, b.pk])).status_code == 404
 
 
 def test_the_compare_page_needs_a_login(client, db):
     a, b = ArticleFactory(), ArticleFactory()
-    response = client.get(reverse("articles:compare", args=[a.pk, b.pk]))
+    response = client.get(reverse("annotator:compare", args=[a.pk, b.pk]))
     assert response.status_code == 302
     assert response.url.startswith(reverse("login"))
 
 
-def _kinds_of(c: compare.Comparison, text: str) -> set[str | None]:
+def _kinds_of(c: comparison.Comparison, text: str) -> set[str | None]:
     """Return the marks on `text` wherever it shows, on either side."""
     views = [view for row in c.rows for view in (*row.older, *row.newer)]
     return {piece.kind for view in views for piece in view.pieces if text in piece.text}
@@ -102,8 +102,8 @@ def test_boilerplate_the_analyst_dismissed_is_shown_as_text_to_them_only(seeds, 
     copyright = "Copyright © South Front, South Front, 2016"
     for suggestion in BoilerplateSuggestion.objects.filter(article__in=seeds, paragraph__text=copyright):
         suggestions.dismiss(suggestion=suggestion, user=analyst)
-    assert _kinds_of(compare.build(first, second, viewer=colleague), copyright) == {"boilerplate"}
-    mine = compare.build(first, second, viewer=analyst)
+    assert _kinds_of(comparison.build(first, second, viewer=colleague), copyright) == {"boilerplate"}
+    mine = comparison.build(first, second, viewer=analyst)
     assert _kinds_of(mine, copyright) == {"same"}
     assert any(m.a.text == copyright and m.kind == "identical" for m in mine.matches)
     assert _kinds_of(mine, "For media inquiries: publications@globalresearch.ca") == {"boilerplate"}
@@ -115,7 +115,7 @@ def test_the_compare_page_shows_dismissed_boilerplate_as_shared_text(client, see
     for suggestion in BoilerplateSuggestion.objects.filter(article__in=seeds, paragraph__text=copyright):
         suggestions.dismiss(suggestion=suggestion, user=analyst)
     client.force_login(analyst)
-    html = client.get(reverse("articles:compare", args=[first.pk, second.pk])).content.decode()
+    html = client.get(reverse("annotator:compare", args=[first.pk, second.pk])).content.decode()
     assert re.search(r'<span class="mk boilerplate"[^>]*>Copyright ©', html) is None
     assert re.search(r'<span class="mk same" data-link="\d+">Copyright ©', html)
 
@@ -128,7 +128,7 @@ def _dismiss(article: Article, text: str, user) -> None:
         suggestions.dismiss(suggestion=suggestion, user=user)
 
 
-def _kinds_by_side(c: compare.Comparison, text: str) -> dict[str, set[tuple[str | None, str]]]:
+def _kinds_by_side(c: comparison.Comparison, text: str) -> dict[str, set[tuple[str | None, str]]]:
     """Return the marks on `text` and the titles they carry, side by side."""
     found: dict[str, set[tuple[str | None, str]]] = {"older": set(), "newer": set()}
     for row in c.rows:
@@ -139,9 +139,9 @@ def _kinds_by_side(c: compare.Comparison, text: str) -> dict[str, set[tuple[str 
 
 def test_a_line_dismissed_in_one_article_only_is_boilerplate_on_both_sides(seeds, analyst, colleague):
     first, second = seeds
-    before = compare.build(first, second, viewer=analyst)
+    before = comparison.build(first, second, viewer=analyst)
     _dismiss(first, FACEBOOK, analyst)
-    mine = compare.build(first, second, viewer=analyst)
+    mine = comparison.build(first, second, viewer=analyst)
     assert _kinds_by_side(mine, FACEBOOK) == {
         "older": {("boilerplate", "boilerplate in the other article")},
         "newer": {("boilerplate", "boilerplate of this publisher")},
@@ -152,7 +152,7 @@ def test_a_line_dismissed_in_one_article_only_is_boilerplate_on_both_sides(seeds
         before.newer_percent,
         len(before.matches),
     )
-    theirs = _kinds_by_side(compare.build(first, second, viewer=colleague), FACEBOOK)
+    theirs = _kinds_by_side(comparison.build(first, second, viewer=colleague), FACEBOOK)
     assert theirs == {side: {("boilerplate", "boilerplate of this publisher")} for side in ("older", "newer")}
 
 
@@ -160,16 +160,16 @@ def test_a_line_dismissed_in_the_newer_article_only_is_boilerplate_on_both_sides
     first, second = seeds
     copyright = "Copyright © South Front, South Front, 2016"
     _dismiss(second, copyright, analyst)
-    assert _kinds_of(compare.build(first, second, viewer=analyst), copyright) == {"boilerplate"}
+    assert _kinds_of(comparison.build(first, second, viewer=analyst), copyright) == {"boilerplate"}
     _dismiss(first, copyright, analyst)
-    assert _kinds_of(compare.build(first, second, viewer=analyst), copyright) == {"same"}
+    assert _kinds_of(comparison.build(first, second, viewer=analyst), copyright) == {"same"}
 
 
 def test_the_compare_page_marks_a_line_dismissed_on_one_side_as_boilerplate_on_both(client, seeds, analyst):
     first, second = seeds
     _dismiss(first, FACEBOOK, analyst)
     client.force_login(analyst)
-    html = client.get(reverse("articles:compare", args=[first.pk, second.pk])).content.decode()
+    html = client.get(reverse("annotator:compare", args=[first.pk, second.pk])).content.decode()
     assert f'<span class="mk boilerplate" title="boilerplate in the other article">{FACEBOOK}</span>' in html
     assert f'<span class="mk boilerplate" title="boilerplate of this publisher">{FACEBOOK}</span>' in html
     assert f">{FACEBOOK}</p>" not in html
@@ -192,7 +192,7 @@ def test_the_transfer_preview_and_result_show_labels_in_their_colours(client, an
     assert rules["Content-Type"] == "text/css; charset=utf-8"
     assert f".l{label.pk}{{--hl-bg:{label.colour};" in rules.content.decode()
     assert tag in page.content.decode()
-    compare = client.get(reverse("articles:compare", args=[old.pk, new.pk])).content.decode()
+    compare = client.get(reverse("annotator:compare", args=[old.pk, new.pk])).content.decode()
     assert f'<link rel="stylesheet" href="{stylesheet}">' in compare
     assert tag in client.get(url, HTTP_HX_REQUEST="true").content.decode()
     apply = reverse("reuse:transfer-apply", args=[old.pk, new.pk])

@@ -12,8 +12,6 @@ from articles import detection
 from articles.models import Article, BoilerplateDismissal, BoilerplateSuggestion
 from tests.factories import ArticleFactory, SourceFactory
 
-# The suggestion views are wired in the project's URLconf by its owner; until then the tests add them here.
-
 FOOTER = "Copyright © The Valley Courier. All rights reserved, reproduction only with permission."
 APPEAL = "Become a member of the Valley Courier and support local reporting from the valley."
 

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from collections import defaultdict
+from dataclasses import dataclass
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, Q, Sum
 
 from annotator import colours
 from annotator.colours import WCAG_AA, best_contrast
@@ -83,6 +86,30 @@ class Label(models.Model):
         return None
 
 
+@dataclass
+class LabelShare:
+    """How many characters one label covers among a publisher's spans, and its share of them all."""
+
+    name: str
+    colour: str
+    characters: int
+    share: float = 0.0
+    offset: float = 0.0
+
+    @property
+    def percent(self) -> str:
+        return f"{self.share:.0%}"
+
+    @property
+    def x(self) -> str:
+        """Return the bar's left edge in the chart's 0-100 coordinates."""
+        return f"{self.offset * 100:.2f}"
+
+    @property
+    def width(self) -> str:
+        return f"{self.share * 100:.2f}"
+
+
 class AnnotationQuerySet(models.QuerySet):
     def live(self) -> AnnotationQuerySet:
         return self.filter(deleted_at__isnull=True)
@@ -99,6 +126,28 @@ class AnnotationQuerySet(models.QuerySet):
     def with_labels(self) -> AnnotationQuerySet:
         """Join what rendering a span needs: its label and its reviewer."""
         return self.select_related("label", "reviewer")
+
+    def label_shares(self) -> dict[int, list[LabelShare]]:
+        """Return per publisher how many characters of its visible articles each label covers, in label
+        order, with each label's share of the publisher's total."""
+        rows = (
+            self.filter(article__deleted_at__isnull=True)
+            .values("article__publisher_id", "label__name", "label__colour")
+            .annotate(characters=Sum(F("end") - F("start")))
+            .order_by("article__publisher_id", "label__order", "label__name")
+        )
+        by_publisher: dict[int, list[LabelShare]] = defaultdict(list)
+        for row in rows:
+            by_publisher[row["article__publisher_id"]].append(
+                LabelShare(row["label__name"], row["label__colour"], row["characters"])
+            )
+        for shares in by_publisher.values():
+            total = sum(s.characters for s in shares)
+            offset = 0.0
+            for s in shares:
+                s.share, s.offset = s.characters / total, offset
+                offset += s.share
+        return dict(by_publisher)
 
 
 class Annotation(models.Model):

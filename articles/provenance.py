@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from collections import Counter, defaultdict
+from collections import Counter
 from dataclasses import dataclass, field
 
-from django.db.models import Count, F, Q, Sum
+from django.db.models import Count, F, Q
 
 from articles.models import Article, ReuseLink, Source
 from articles.reuse import age_key
@@ -78,56 +78,6 @@ class SourceRow:
     republished_by: list[tuple[Source, int]] = field(default_factory=list)
     reuses: list[tuple[Source, int]] = field(default_factory=list)
     reused_by: list[tuple[Source, int]] = field(default_factory=list)
-    labels: list[LabelShare] = field(default_factory=list)
-
-
-@dataclass
-class LabelShare:
-    name: str
-    colour: str
-    characters: int
-    share: float
-    offset: float = 0.0
-
-    @property
-    def percent(self) -> str:
-        return f"{self.share:.0%}"
-
-    @property
-    def x(self) -> str:
-        """Return the bar's left edge in the chart's 0-100 coordinates."""
-        return f"{self.offset * 100:.2f}"
-
-    @property
-    def width(self) -> str:
-        return f"{self.share * 100:.2f}"
-
-
-def _label_shares() -> dict[int, list[LabelShare]]:
-    """Return per publisher how many characters of its articles each label covers.
-
-    The corpus app never imports the annotator: it reaches the span model through Article's reverse
-    relation `annotations`, so this query is the one place that knows the spans' field names.
-    """
-    spans = Article._meta.get_field("annotations").related_model
-    rows = (
-        spans._default_manager.filter(deleted_at__isnull=True, article__deleted_at__isnull=True)
-        .values("article__publisher_id", "label__name", "label__colour")
-        .annotate(characters=Sum(F("end") - F("start")))
-        .order_by("article__publisher_id", "label__order", "label__name")
-    )
-    by_source: dict[int, list[LabelShare]] = defaultdict(list)
-    for row in rows:
-        by_source[row["article__publisher_id"]].append(
-            LabelShare(row["label__name"], row["label__colour"], row["characters"], 0)
-        )
-    for shares in by_source.values():
-        total = sum(s.characters for s in shares)
-        offset = 0.0
-        for s in shares:
-            s.share, s.offset = s.characters / total, offset
-            offset += s.share
-    return by_source
 
 
 def _reuse_between_publishers() -> Counter[tuple[int, int]]:
@@ -147,7 +97,7 @@ def _reuse_between_publishers() -> Counter[tuple[int, int]]:
 
 def source_overview() -> list[SourceRow]:
     """Return every source with its articles as publisher and as original source, who republishes whom
-    (declared through `original_source`) and whose text it reuses (detected), and its label shares."""
+    (declared through `original_source`) and whose text it reuses (detected)."""
     visible = Q(published_articles__deleted_at__isnull=True)
     sources = Source.objects.annotate(
         published=Count("published_articles", filter=visible, distinct=True),
@@ -168,6 +118,4 @@ def source_overview() -> list[SourceRow]:
     for (earlier, later), n in sorted(_reuse_between_publishers().items()):
         rows[later].reuses.append((rows[earlier].source, n))
         rows[earlier].reused_by.append((rows[later].source, n))
-    for pk, shares in _label_shares().items():
-        rows[pk].labels = shares
     return list(rows.values())

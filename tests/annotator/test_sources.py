@@ -9,6 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from annotator import spans
+from annotator.models import Annotation
 from articles import detection
 from tests.factories import ArticleFactory, SourceFactory
 
@@ -56,3 +57,17 @@ def test_the_sources_page(client, analyst, corpus):
 def test_the_sources_page_needs_a_login(client, db):
     response = client.get(reverse("annotator:sources"))
     assert response.status_code == 302
+
+
+def test_label_shares_leave_out_soft_deleted_articles(corpus, analyst, annotate):
+    wire, courier = corpus
+    hidden = ArticleFactory(publisher=courier, paragraphs=["A hidden story about the mayor."])
+    annotate(hidden.paragraphs.get(), "the mayor", "speculation", reviewer=analyst)
+    hidden.deleted_at = timezone.now()
+    hidden.save()
+    shares = Annotation.objects.live().label_shares()
+    assert wire.pk not in shares
+    assert [(s.name, s.characters, s.percent) for s in shares[courier.pk]] == [
+        ("Reported fact", 83, "69%"),
+        ("Speculation", 38, "31%"),
+    ]

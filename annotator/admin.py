@@ -1,4 +1,5 @@
-"""Admin for labels, spans and their history, plus span counts on the corpus' article admin.
+"""Admin for labels, spans and their history, plus span counts and anchored paragraphs on the corpus' article
+admin.
 
 Span add, change and delete go through annotator.spans like every other entry point, so the admin cannot
 store a span the workbench would refuse.
@@ -12,7 +13,7 @@ from django import forms
 from django.contrib import admin
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import QuerySet
+from django.db.models import Exists, OuterRef, QuerySet
 from django.http import HttpRequest
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString
@@ -206,6 +207,26 @@ class AnnotationChangeAdmin(admin.ModelAdmin):
         return False
 
 
+class AnchoredParagraphForm(articles_admin.ParagraphForm):
+    """Shows the text of a paragraph that spans point into as disabled: Django then ignores a posted value,
+    and the pre_save guard (annotator.apps) refuses any other way to change it."""
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        if getattr(self.instance, "is_anchored", False):
+            self.fields["text"].disabled = True
+            self.fields["text"].help_text = "Spans point into this paragraph, so its text cannot change."
+
+
+class ParagraphInline(articles_admin.ParagraphInline):
+    form = AnchoredParagraphForm
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet:
+        # Deleted spans count too: undo can bring them back at their offsets.
+        spans_inside = Annotation.objects.filter(paragraph=OuterRef("pk"))
+        return super().get_queryset(request).annotate(is_anchored=Exists(spans_inside))
+
+
 def _span_counts(labels, article: Article) -> SafeString:
     counts = ((label.name, getattr(article, f"spans_{label.pk}", 0)) for label in labels)
     return format_html_join(" · ", "{}: {}", counts)
@@ -219,6 +240,7 @@ class ArticleAdmin(articles_admin.ArticleAdmin):
     """The corpus' article admin with live span counts per label (the corpus app knows nothing of spans)."""
 
     readonly_fields = [*articles_admin.ArticleAdmin.readonly_fields, "spans_per_label"]
+    inlines = [ParagraphInline]
     fieldsets = [*articles_admin.ArticleAdmin.fieldsets, ("Annotations", {"fields": ["spans_per_label"]})]
 
     def get_queryset(self, request: HttpRequest) -> QuerySet:

@@ -1,19 +1,18 @@
 """Corpus management: sources, tags, articles with their paragraphs, bulk actions and file upload.
 
-Nothing here knows about annotations: annotator/admin.py extends ArticleAdmin with span counts.
+Nothing here knows who points into the corpus: apps that do extend ArticleAdmin and ParagraphInline (the
+annotator adds span counts and keeps the text of paragraphs that spans point into).
 """
 
 from __future__ import annotations
 
-import operator
 from collections.abc import Iterator
-from functools import reduce
 
 from django import forms
 from django.conf import settings
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
-from django.db.models import Count, Exists, IntegerField, OuterRef, Q, QuerySet, Subquery, Value
+from django.db.models import Count, IntegerField, OuterRef, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
 from django.template.response import TemplateResponse
@@ -73,33 +72,11 @@ class TagAdmin(admin.ModelAdmin):
         return tag.article_count
 
 
-def _anchored() -> Q | Value:
-    """Return an expression that is true when any reverse relation points at the paragraph.
-
-    Like Paragraph.is_anchored, for a whole inline in one query: the corpus app cannot name who anchors.
-    """
-    pointing = [
-        Exists(relation.related_model._base_manager.filter(**{relation.field.name: OuterRef("pk")}))
-        for relation in Paragraph._meta.related_objects
-        if relation.one_to_many
-    ]
-    return reduce(operator.or_, pointing, Q()) if pointing else Value(False)
-
-
 class ParagraphForm(forms.ModelForm):
     class Meta:
         model = Paragraph
         fields = ["position", "text", "links"]
         widgets = {"text": forms.Textarea(attrs={"rows": 3, "cols": 90})}
-
-    def __init__(self, *args, **kwargs) -> None:
-        super().__init__(*args, **kwargs)
-        anchored = getattr(self.instance, "anchored", None)
-        if anchored is None and self.instance.pk is not None:
-            anchored = self.instance.is_anchored()
-        if anchored:
-            self.fields["text"].disabled = True
-            self.fields["text"].help_text = "Spans point into this paragraph, so its text cannot change."
 
 
 class ParagraphInline(admin.TabularInline):
@@ -107,9 +84,6 @@ class ParagraphInline(admin.TabularInline):
     form = ParagraphForm
     extra = 0
     ordering = ["position"]
-
-    def get_queryset(self, request: HttpRequest) -> QuerySet:
-        return super().get_queryset(request).annotate(anchored=_anchored())
 
 
 class DeletedFilter(admin.SimpleListFilter):

@@ -5,7 +5,6 @@ from __future__ import annotations
 import hashlib
 
 from django.conf import settings
-from django.core.exceptions import ValidationError
 from django.db import models
 from django.urls import reverse
 
@@ -89,7 +88,8 @@ class Article(models.Model):
 
 
 class Paragraph(models.Model):
-    """One block of an article. Span offsets point into `text`, so it never changes once anchored."""
+    """One block of an article. Other apps point into `text` by code-point offsets and may refuse a change
+    to it (a `pre_save` receiver), so the corpus app need not know who they are."""
 
     article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="paragraphs")
     position = models.PositiveIntegerField()
@@ -106,29 +106,6 @@ class Paragraph(models.Model):
 
     def __str__(self) -> str:
         return f"{self.article_id}¶{self.position}"
-
-    def save(self, *args, **kwargs) -> None:
-        if self.pk is not None and self.is_anchored():
-            stored = Paragraph.objects.filter(pk=self.pk).values_list("text", flat=True).first()
-            if stored is not None and stored != self.text:
-                raise ValidationError(
-                    {"text": "This paragraph's text cannot change: annotations point into it."},
-                    code="paragraph_anchored",
-                )
-        super().save(*args, **kwargs)
-
-    def is_anchored(self) -> bool:
-        """Return True when any other model's rows point at this paragraph.
-
-        The corpus app cannot know who anchors into it, so it asks every reverse relation.
-        """
-        for relation in self._meta.related_objects:
-            if (
-                relation.one_to_many
-                and relation.related_model._base_manager.filter(**{relation.field.name: self}).exists()
-            ):
-                return True
-        return False
 
     def slice(self, start: int, end: int) -> str:
         """Return the text between two code-point offsets."""

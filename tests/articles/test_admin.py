@@ -172,6 +172,7 @@ def test_an_anchored_paragraph_keeps_its_text_while_others_can_be_edited(staff_c
     forms = response.context["inline_admin_formsets"][0].formset.forms
     assert [form.fields["text"].disabled for form in forms] == [False, True, False]
     assert re.search(r'<textarea name="paragraphs-1-text"[^>]* disabled', response.text)
+    assert forms[1].fields["text"].help_text == "Spans point into this paragraph, so its text cannot change."
     changed = {0: "On Tuesday the council met.", 1: "Rewritten text the span no longer fits."}
     response = staff_client.post(
         reverse("admin:articles_article_change", args=[article.pk]), _inline_post(article, changed)

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
+from django.urls import reverse
 from django.utils.csp import CSP
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -88,6 +89,9 @@ MIDDLEWARE = [
 
 ROOT_URLCONF = "annotator.urls"
 WSGI_APPLICATION = "annotator.wsgi.application"
+# An article's page is the annotator's workbench; the corpus app does not name it. This also gives the
+# corpus admin its "view on site" link.
+ABSOLUTE_URL_OVERRIDES = {"articles.article": lambda article: reverse("annotator:article", args=[article.pk])}
 
 TEMPLATES = [
     {

@@ -6,7 +6,6 @@ import hashlib
 
 from django.conf import settings
 from django.db import models
-from django.urls import reverse
 
 
 class Source(models.Model):
@@ -77,9 +76,6 @@ class Article(models.Model):
 
     def __str__(self) -> str:
         return self.title
-
-    def get_absolute_url(self) -> str:
-        return reverse("annotator:article", args=[self.pk])
 
     @staticmethod
     def checksum_of(paragraphs: list[str]) -> str:

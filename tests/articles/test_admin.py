@@ -72,6 +72,16 @@ def test_staff_sees_every_corpus_admin_page(staff_client, corpus):
         assert response.status_code == 200, url
 
 
+def test_view_on_site_opens_the_article_page(staff_client, corpus):
+    article = corpus["first"]
+    page = staff_client.get(reverse("admin:articles_article_change", args=[article.pk])).content.decode()
+    link = re.search(r'<a href="([^"]+)" class="viewsitelink">View on site</a>', page).group(1)
+    response = staff_client.get(link, follow=True)
+    assert response.redirect_chain[-1][0] == f"http://testserver/articles/{article.pk}/"
+    assert response.status_code == 200
+    assert "Council votes on the lease" in response.content.decode()
+
+
 def test_anonymous_users_are_sent_to_log_in(client, corpus):
     for url in admin_pages(corpus):
         response = client.get(url)

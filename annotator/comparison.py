@@ -1,7 +1,7 @@
 """The compare page's content: two articles side by side as one analyst sees them (their boilerplate
 dismissals apply), with aligned paragraphs, shared text, word-level edits and shares.
 
-Built from the same classifier as the stored links (`reuse.match_sentences`), run on the pair directly, so
+Built from the same classifier as the stored links (`sentences.match_sentences`), run on the pair directly, so
 the page is right even before the background detection has run. Pieces carry plain text; the template
 escapes it.
 """
@@ -15,7 +15,7 @@ from django.contrib.auth.base_user import AbstractBaseUser
 from django.db.models import Exists, OuterRef
 
 from articles.models import Article, BoilerplateDismissal, BoilerplateSuggestion, ReuseLink
-from articles.reuse import Match, Sentence, age_key, match_sentences, split_paragraphs
+from articles.sentences import Match, Sentence, age_key, match_sentences, split_paragraphs
 
 # Later marks win: a changed word inside shared text shows as changed.
 _PRIORITY = {None: 0, "boilerplate": 1, "same": 2, "changed": 3, "deleted": 3, "inserted": 3}

@@ -22,7 +22,7 @@ from django.utils.text import Truncator
 from annotator import spans
 from annotator.models import Annotation
 from articles.models import Article, Paragraph
-from articles.reuse import Match, Sentence, match_sentences, split_paragraphs, token_opcodes
+from articles.sentences import Match, Sentence, match_sentences, split_paragraphs, token_opcodes
 from articles.text import normalise, trim_span
 
 CONTEXT_CHARS = 40

@@ -20,7 +20,7 @@ from django.urls import path
 from django.utils import timezone
 
 from articles import importers
-from articles.importers import jsonl
+from articles.importers import article_json_lines
 from articles.models import Article, Paragraph, Source, Tag
 
 
@@ -134,10 +134,10 @@ class UploadForm(forms.Form):
 
 
 def export_lines(articles: QuerySet) -> Iterator[str]:
-    """Yield the articles as JSON Lines in the shape the jsonl importer reads back."""
+    """Yield the articles as JSON Lines in the shape the article_json_lines importer reads back."""
     articles = articles.select_related("publisher", "original_source").prefetch_related("tags", "paragraphs")
     for article in articles.iterator(chunk_size=200):
-        yield jsonl.dumps(importers.record_of(article)) + "\n"
+        yield article_json_lines.dumps(importers.record_of(article)) + "\n"
 
 
 @admin.register(Article)

@@ -22,7 +22,7 @@ from django.conf import settings
 from django.db import transaction
 
 from articles.models import Article, BoilerplateSuggestion, Paragraph
-from articles.reuse import SHINGLE_WORDS, Sentence, age_key, split_sentences
+from articles.sentences import SHINGLE_WORDS, Sentence, age_key, split_sentences
 
 CONTAINED_SHARE = 0.9
 CONTAINED_MIN_WORDS = 5

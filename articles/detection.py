@@ -1,7 +1,7 @@
 """Reuse detection against the stored corpus: the n-gram index in the database and the links it yields.
 
 For each article: its sentences' fingerprints are looked up in `ReuseFingerprint` (indexed by hash), the
-sentences sharing enough of them are classified by `reuse.classify`, and the matches are stored as
+sentences sharing enough of them are classified by `sentences.classify`, and the matches are stored as
 `ReuseLink`s; then the article's own fingerprints join the index. The cost per article depends on its own
 length and on the (capped) postings of its fingerprints, not on the size of the corpus.
 """
@@ -23,7 +23,7 @@ from articles.models import (
     ReuseLink,
     ReuseScan,
 )
-from articles.reuse import Match, Sentence, age_key, classify, fingerprints, sentence_at, split_paragraphs
+from articles.sentences import Match, Sentence, age_key, classify, fingerprints, sentence_at, split_paragraphs
 
 # The index keeps the first MAX_POSTINGS sentences holding each fingerprint. Common phrasing (or a big
 # outlet's footer) reaches the limit soon and stops growing, so a lookup reads a bounded number of rows

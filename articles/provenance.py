@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from django.db.models import Count, F, Q
 
 from articles.models import Article, ReuseLink, Source
-from articles.reuse import age_key
+from articles.sentences import age_key
 
 
 @dataclass

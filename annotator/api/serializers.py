@@ -10,7 +10,7 @@ from collections.abc import Mapping
 from rest_framework import serializers
 
 from annotator.models import ATTRIBUTION_MAX_LENGTH, NOTE_MAX_LENGTH, Annotation, Label
-from articles.importers.records import TAG_KINDS
+from articles.importers.article_record import TAG_KINDS
 from articles.models import Article, Paragraph, Source, Tag
 
 

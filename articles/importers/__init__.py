@@ -1,10 +1,10 @@
 """Importing articles: bytes -> text -> format detection -> pure parser -> records -> one transaction.
 
-One module per input format (`seed`, `plaintext`, `jsonl`), each a pure `parse(text) -> list[ArticleRecord]`.
-Each file is atomic: a file with any problem writes nothing, and the next file goes on. Articles whose
-title and paragraphs are already stored are skipped as duplicates. An article without a publisher (plain
-text, JSON Lines without `publisher`) is filed under the source "Unknown publisher", which the admin's
-"re-assign publisher" action fixes in bulk.
+One module per input format (`seed`, `plaintext`, `article_json_lines`), each a pure
+`parse(text) -> list[ArticleRecord]` (`article_record`). Each file is atomic: a file with any problem writes
+nothing, and the next file goes on. Articles whose title and paragraphs are already stored are skipped as
+duplicates. An article without a publisher (plain text, JSON Lines without `publisher`) is filed under the
+source "Unknown publisher", which the admin's "re-assign publisher" action fixes in bulk.
 """
 
 from __future__ import annotations
@@ -19,8 +19,8 @@ from django.conf import settings
 from django.db import DatabaseError, transaction
 
 from articles.gc_pause import cycle_collector_paused
-from articles.importers import jsonl, plaintext, seed
-from articles.importers.records import ArticleRecord, ImportFailed, check
+from articles.importers import article_json_lines, plaintext, seed
+from articles.importers.article_record import ArticleRecord, ImportFailed, check
 from articles.importers.store import UNKNOWN_PUBLISHER, save_records
 from articles.models import Article
 
@@ -30,7 +30,7 @@ __all__ = [
     "record_of", "save_article",
 ]  # fmt: skip
 
-FORMATS = {"seed": seed, "text": plaintext, "jsonl": jsonl}
+FORMATS = {"seed": seed, "text": plaintext, "jsonl": article_json_lines}
 EXTENSIONS = (".txt", ".md", ".jsonl", ".json")
 BATCH_ARTICLES = 1000
 

@@ -8,8 +8,8 @@ from __future__ import annotations
 
 import re
 
+from articles.importers.article_record import ArticleRecord, ImportFailed
 from articles.importers.markup import to_plain
-from articles.importers.records import ArticleRecord, ImportFailed
 from articles.importers.seed import lines_of
 
 _HEADING = re.compile(r"^#{1,6}\s+")

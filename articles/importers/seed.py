@@ -21,8 +21,8 @@ import datetime
 import itertools
 import re
 
+from articles.importers.article_record import ArticleRecord, ImportFailed
 from articles.importers.markup import to_plain
-from articles.importers.records import ArticleRecord, ImportFailed
 
 _MONTH_NAMES = ["january", "february", "march", "april", "may", "june", "july", "august", "september",
                 "october", "november", "december"]  # fmt: skip

@@ -12,7 +12,7 @@ from django.db import DEFAULT_DB_ALIAS, connections
 from django.db.models import Model
 from django.utils.text import slugify
 
-from articles.importers.records import ArticleRecord
+from articles.importers.article_record import ArticleRecord
 from articles.models import Article, Paragraph, Source, Tag
 from articles.tasks import schedule_reuse_detection
 

@@ -5,9 +5,9 @@ import json
 
 import pytest
 
-from articles.importers import ImportFailed, decode, detect, jsonl, parse, plaintext
+from articles.importers import ImportFailed, article_json_lines, decode, detect, parse, plaintext
+from articles.importers.article_record import ArticleRecord
 from articles.importers.markup import to_plain
-from articles.importers.records import ArticleRecord
 
 
 def test_markdown_links_become_their_label_and_real_targets_are_kept():
@@ -54,7 +54,7 @@ def test_json_lines_read_every_field():
         "tags": [{"kind": "region", "name": "Northern Coast"}, "City Politics"],
         "language": "en",
     }
-    [record] = jsonl.parse("\n" + json.dumps(line) + "\n")
+    [record] = article_json_lines.parse("\n" + json.dumps(line) + "\n")
     assert record.paragraphs == ["First [not a link](#).", "Second."]
     assert record.links[1] == [{"start": 0, "end": 6, "url": "https://example.org"}]
     assert (record.published_on, record.original_published_on) == (
@@ -71,7 +71,7 @@ def test_json_lines_read_every_field():
 
 
 def test_json_lines_text_is_split_on_blank_lines():
-    [record] = jsonl.parse(json.dumps({"title": "T", "text": "One\nline.\n\nTwo.\n\n\n"}))
+    [record] = article_json_lines.parse(json.dumps({"title": "T", "text": "One\nline.\n\nTwo.\n\n\n"}))
     assert record.paragraphs == ["One line.", "Two."]
     assert (record.publisher, record.tags, record.links) == (None, [], [[], []])
 
@@ -91,7 +91,7 @@ def test_every_bad_json_line_is_reported_with_its_number():
         "[" * 100_000 + "]" * 100_000,
     ]
     with pytest.raises(ImportFailed) as error:
-        jsonl.parse("\n".join(lines))
+        article_json_lines.parse("\n".join(lines))
     assert error.value.errors == [
         "line 2: not valid JSON (Expecting value at column 29)",
         "line 3: 'title' is missing or empty",
@@ -117,9 +117,9 @@ def test_dumps_writes_what_parse_reads():
         published_on=datetime.date(2016, 12, 9),
         tags=[("theme", "Water")],
     )
-    line = jsonl.dumps(record)
+    line = article_json_lines.dumps(record)
     assert "\n" not in line and "Über “quotes”" in line
-    [again] = jsonl.parse(line)
+    [again] = article_json_lines.parse(line)
     for field in ["title", "paragraphs", "links", "publisher", "published_on", "tags", "byline", "language"]:
         assert getattr(again, field) == getattr(record, field), field
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from articles.reuse import (
+from articles.sentences import (
     Kind,
     SentenceIndex,
     classify,

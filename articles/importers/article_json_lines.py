@@ -16,7 +16,7 @@ import json
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
 
-from articles.importers.records import TAG_KINDS, ArticleRecord, ImportFailed
+from articles.importers.article_record import TAG_KINDS, ArticleRecord, ImportFailed
 
 FIELDS = (
     "title", "text", "paragraphs", "links", "publisher", "byline", "published_on",

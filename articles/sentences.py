@@ -1,4 +1,5 @@
-"""Text reuse between articles: the pure core. No ORM here; `articles.detection` stores what this finds.
+"""Sentences and how they match across articles: the pure core of text-reuse detection. No ORM here;
+`articles.detection` stores what this finds.
 
 A paragraph is cut into sentences with character ranges into its text. Each sentence becomes a list of word
 tokens compared in their normalised form (case, quotes, dashes, markdown link syntax folded away), so every

@@ -1,1 +1,2 @@
-"""HTML views of the workbench, one module per screen: article list, article page, span writes."""
+"""HTML views, one module per screen: article list, article page, span writes, compare, provenance, sources,
+transfer, boilerplate suggestions."""

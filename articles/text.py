@@ -35,13 +35,3 @@ def trim_span(text: str, start: int, end: int) -> tuple[int, int]:
 def utf16_offset(text: str, index: int) -> int:
     """Return the UTF-16 code-unit offset of a code-point index (what JavaScript strings count)."""
     return index + sum(1 for ch in text[:index] if ord(ch) > 0xFFFF)
-
-
-def codepoint_offset(text: str, utf16_index: int) -> int:
-    """Return the code-point index of a UTF-16 offset; the inverse of `utf16_offset`."""
-    units = 0
-    for i, ch in enumerate(text):
-        if units >= utf16_index:
-            return i
-        units += 2 if ord(ch) > 0xFFFF else 1
-    return len(text)

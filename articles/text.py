@@ -5,7 +5,8 @@ from __future__ import annotations
 import re
 import unicodedata
 
-_MARKDOWN_LINK = re.compile(r"!?\[([^\]]*)\]\(([^)\s]*)\)")
+# A markdown link or image, `[label](target)`: the target may sit in <> and be followed by a "title".
+MARKDOWN_LINK = re.compile(r"!?\[(?P<label>[^\]]*)\]\(\s*<?(?P<target>[^)\s>]*)>?(?:\s+\"[^\"]*\")?\s*\)")
 _QUOTES = str.maketrans({"“": '"', "”": '"', "„": '"', "«": '"', "»": '"', "‘": "'", "’": "'", "‚": "'"})
 _DASHES = str.maketrans({"–": "-", "—": "-", "‐": "-", "‑": "-"})
 _SPACE = re.compile(r"\s+")
@@ -13,7 +14,7 @@ _SPACE = re.compile(r"\s+")
 
 def strip_markdown_links(text: str) -> str:
     """Return text with `[label](target)` replaced by its label."""
-    return _MARKDOWN_LINK.sub(lambda m: m.group(1), text)
+    return MARKDOWN_LINK.sub(lambda m: m["label"], text)
 
 
 def normalise(text: str) -> str:

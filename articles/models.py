@@ -48,6 +48,19 @@ class ArticleQuerySet(models.QuerySet):
     def visible(self) -> ArticleQuerySet:
         return self.filter(deleted_at__isnull=True)
 
+    def search(self, q: str) -> ArticleQuerySet:
+        """Return the articles whose title, byline, publisher's name or a paragraph contains `q`, in any case.
+
+        The article list and the API's `q` both search with this, so they find the same articles.
+        """
+        in_text = Paragraph.objects.filter(article=models.OuterRef("pk"), text__icontains=q)
+        return self.filter(
+            models.Q(title__icontains=q)
+            | models.Q(byline__icontains=q)
+            | models.Q(publisher__name__icontains=q)
+            | models.Exists(in_text)
+        )
+
 
 class Article(models.Model):
     title = models.CharField(max_length=500)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections import defaultdict
 
 from django.core.paginator import Paginator
-from django.db.models import Count, Exists, F, IntegerField, OuterRef, Q, QuerySet, Subquery, Value
+from django.db.models import Count, F, IntegerField, OuterRef, QuerySet, Subquery, Value
 from django.db.models.functions import Coalesce
 from django.http import HttpResponse
 from django.shortcuts import render
@@ -38,8 +38,7 @@ def articles_for(user, *, q: str = "", publisher: Source | None = None, progress
         )
     )
     if q:
-        in_text = Paragraph.objects.filter(article=OuterRef("pk"), text__icontains=q)
-        articles = articles.filter(Q(title__icontains=q) | Exists(in_text))
+        articles = articles.search(q)
     if publisher is not None:
         articles = articles.filter(publisher=publisher)
     if progress == "untouched":

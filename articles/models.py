@@ -7,7 +7,19 @@ import hashlib
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.db.models.functions import Coalesce
 from django.urls import reverse
+
+
+def count_of(queryset: models.QuerySet, field: str, counted: models.Aggregate | None = None) -> Coalesce:
+    """Return a correlated count, 0 when none, of the rows of `queryset` whose `field` is the outer row.
+
+    Unlike Count() over a join it is not multiplied by other joins (a search over paragraphs, a second count).
+    `counted` counts something other than rows, such as Count("paragraph", distinct=True).
+    """
+    rows = queryset.filter(**{field: models.OuterRef("pk")}).order_by().values(field)
+    counts = rows.annotate(n=counted or models.Count("pk")).values("n")
+    return Coalesce(models.Subquery(counts, output_field=models.IntegerField()), 0)
 
 
 class Source(models.Model):

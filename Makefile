@@ -12,7 +12,7 @@ PYTHON ?= $(shell for c in python3.13 python3.12 python3 \
 	  $$p -c 'import sys; sys.exit(sys.version_info < (3, 12))' 2>/dev/null && { echo $$p; break; }; \
 	done)
 
-.PHONY: run test lint migrate bench worker demo clean browser
+.PHONY: run test lint migrate bench worker demo import clean browser
 
 $(BIN)/.installed: pyproject.toml requirements.lock
 	@if [ -z "$(PYTHON)" ]; then \
@@ -34,8 +34,9 @@ browser:
 	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
 	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium; }
 
-# The local commands run the development server, which needs DEBUG; `make test` runs with it off.
-run demo migrate worker: export DEBUG ?= 1
+# The local commands run the development server, which needs DEBUG (and so gets a development SECRET_KEY);
+# `make test` runs with it off.
+run demo migrate worker import: export DEBUG ?= 1
 
 migrate: $(VENV)
 	$(BIN)/python manage.py migrate --no-input
@@ -43,12 +44,23 @@ migrate: $(VENV)
 demo: migrate
 	$(BIN)/python manage.py load_demo
 
+# Server and worker each run in a process group of their own (set -m), so that stopping make stops both
+# groups whole, runserver's autoreloader child included: Ctrl-C reaches the shell with make, and make passes a
+# TERM on to the shell, whose trap runs at once because it waits in `wait`, not on a foreground command.
 run: demo
 	$(BIN)/python manage.py collectstatic --no-input --verbosity 0
 	@echo "Serving http://$(HOST):$(PORT)/ with a background worker (Ctrl-C stops both)"
-	@trap 'kill 0' INT TERM EXIT; \
-	  $(BIN)/python manage.py db_worker --queue-name '*' --no-reload --no-startup-delay & \
-	  $(BIN)/python manage.py runserver $(HOST):$(PORT)
+	@set -m; \
+	  $(BIN)/python manage.py db_worker --queue-name '*' --no-reload --no-startup-delay & worker=$$!; \
+	  $(BIN)/python manage.py runserver $(HOST):$(PORT) & server=$$!; \
+	  trap 'kill -TERM -$$server -$$worker 2>/dev/null; wait' INT TERM EXIT; \
+	  wait $$server
+
+# Import article files or folders into the database `make run` serves: make import FILES="a.txt folder/".
+import: $(VENV)
+	@[ -n "$(FILES)" ] || { echo 'Name the files: make import FILES="file-or-folder ..." [ARGS="--dry-run"]'; exit 2; }
+	$(BIN)/python manage.py migrate --no-input --verbosity 0
+	$(BIN)/python manage.py import_articles $(ARGS) $(FILES)
 
 worker: $(VENV)
 	$(BIN)/python manage.py db_worker --queue-name '*'

@@ -21,8 +21,8 @@ from django.utils.safestring import SafeString
 from annotator import spans
 from annotator.models import Annotation, AnnotationChange, Label
 from articles import admin as articles_admin
-from articles.admin import DeletedFilter, count_of
-from articles.models import Article
+from articles.admin import DeletedFilter
+from articles.models import Article, count_of
 
 
 @admin.register(Label)

@@ -123,6 +123,13 @@ class AnnotationQuerySet(models.QuerySet):
     def by_username(self, username: str) -> AnnotationQuerySet:
         return self.filter(reviewer__username=username)
 
+    def for_layer(self, user, *, reviewer: str = "", everyone: bool = False) -> AnnotationQuerySet:
+        """Return the live spans a layer shows `user`: one reviewer's, everyone's, else the user's own."""
+        spans = self.live()
+        if reviewer:
+            return spans.by_username(reviewer)
+        return spans if everyone else spans.by(user)
+
     def with_labels(self) -> AnnotationQuerySet:
         """Join what rendering a span needs: its label and its reviewer."""
         return self.select_related("label", "reviewer")

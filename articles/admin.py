@@ -12,8 +12,7 @@ from django import forms
 from django.conf import settings
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
-from django.db.models import Count, IntegerField, OuterRef, QuerySet, Subquery
-from django.db.models.functions import Coalesce
+from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
 from django.template.response import TemplateResponse
 from django.urls import path
@@ -21,14 +20,7 @@ from django.utils import timezone
 
 from articles import importers
 from articles.importers import article_json_lines
-from articles.models import Article, Paragraph, Source, Tag
-
-
-def count_of(queryset: QuerySet, field: str) -> Coalesce:
-    """Return a correlated COUNT of the rows whose `field` is the outer row: unlike Count() over a join,
-    it is not multiplied by other joins (search over paragraphs, a second count)."""
-    counts = queryset.filter(**{field: OuterRef("pk")}).order_by().values(field).annotate(n=Count("pk"))
-    return Coalesce(Subquery(counts.values("n"), output_field=IntegerField()), 0)
+from articles.models import Article, Paragraph, Source, Tag, count_of
 
 
 @admin.register(Source)

@@ -6,6 +6,18 @@ import hashlib
 
 from django.conf import settings
 from django.db import models
+from django.db.models.functions import Coalesce
+
+
+def count_of(queryset: models.QuerySet, field: str, counted: models.Aggregate | None = None) -> Coalesce:
+    """Return a correlated count, 0 when none, of the rows of `queryset` whose `field` is the outer row.
+
+    Unlike Count() over a join it is not multiplied by other joins (a search over paragraphs, a second count).
+    `counted` counts something other than rows, such as Count("paragraph", distinct=True).
+    """
+    rows = queryset.filter(**{field: models.OuterRef("pk")}).order_by().values(field)
+    counts = rows.annotate(n=counted or models.Count("pk")).values("n")
+    return Coalesce(models.Subquery(counts, output_field=models.IntegerField()), 0)
 
 
 class Source(models.Model):
@@ -45,6 +57,19 @@ class Tag(models.Model):
 class ArticleQuerySet(models.QuerySet):
     def visible(self) -> ArticleQuerySet:
         return self.filter(deleted_at__isnull=True)
+
+    def search(self, q: str) -> ArticleQuerySet:
+        """Return the articles whose title, byline, publisher's name or a paragraph contains `q`, in any case.
+
+        The article list and the API's `q` both search with this, so they find the same articles.
+        """
+        in_text = Paragraph.objects.filter(article=models.OuterRef("pk"), text__icontains=q)
+        return self.filter(
+            models.Q(title__icontains=q)
+            | models.Q(byline__icontains=q)
+            | models.Q(publisher__name__icontains=q)
+            | models.Exists(in_text)
+        )
 
 
 class Article(models.Model):

@@ -22,7 +22,7 @@ from difflib import SequenceMatcher
 from functools import cached_property, lru_cache
 from typing import NamedTuple
 
-from articles.text import normalise
+from articles.text import MARKDOWN_LINK, normalise
 
 SHINGLE_WORDS = 3
 WINNOW_WINDOW = 3
@@ -39,7 +39,6 @@ class Kind:
     PARTIAL = "partial"
 
 
-_MARKDOWN_LINK = re.compile(r"!?\[([^\]]*)\]\(([^)\s]*)\)")
 _WORD = re.compile(r"\w+(?:[-‐‑–—'’]\w+)*")
 _SENTENCE_END = re.compile(r"[.!?…]+[\"'”’)\]]*(?=\s)|\n")
 _ABBREVIATION = re.compile(
@@ -131,7 +130,7 @@ def mask_markup(text: str) -> str:
         label_start = m.start(1) - m.start()
         return " " * label_start + m.group(1) + " " * (m.end() - m.end(1))
 
-    return _MARKDOWN_LINK.sub(blank, text)
+    return MARKDOWN_LINK.sub(blank, text)
 
 
 @lru_cache(maxsize=200_000)

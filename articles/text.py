@@ -5,7 +5,8 @@ from __future__ import annotations
 import re
 import unicodedata
 
-_MARKDOWN_LINK = re.compile(r"!?\[([^\]]*)\]\(([^)\s]*)\)")
+# A markdown link or image, `[label](target)`: the target may sit in <> and be followed by a "title".
+MARKDOWN_LINK = re.compile(r"!?\[(?P<label>[^\]]*)\]\(\s*<?(?P<target>[^)\s>]*)>?(?:\s+\"[^\"]*\")?\s*\)")
 _QUOTES = str.maketrans({"“": '"', "”": '"', "„": '"', "«": '"', "»": '"', "‘": "'", "’": "'", "‚": "'"})
 _DASHES = str.maketrans({"–": "-", "—": "-", "‐": "-", "‑": "-"})
 _SPACE = re.compile(r"\s+")
@@ -13,7 +14,7 @@ _SPACE = re.compile(r"\s+")
 
 def strip_markdown_links(text: str) -> str:
     """Return text with `[label](target)` replaced by its label."""
-    return _MARKDOWN_LINK.sub(lambda m: m.group(1), text)
+    return MARKDOWN_LINK.sub(lambda m: m["label"], text)
 
 
 def normalise(text: str) -> str:
@@ -35,13 +36,3 @@ def trim_span(text: str, start: int, end: int) -> tuple[int, int]:
 def utf16_offset(text: str, index: int) -> int:
     """Return the UTF-16 code-unit offset of a code-point index (what JavaScript strings count)."""
     return index + sum(1 for ch in text[:index] if ord(ch) > 0xFFFF)
-
-
-def codepoint_offset(text: str, utf16_index: int) -> int:
-    """Return the code-point index of a UTF-16 offset; the inverse of `utf16_offset`."""
-    units = 0
-    for i, ch in enumerate(text):
-        if units >= utf16_index:
-            return i
-        units += 2 if ord(ch) > 0xFFFF else 1
-    return len(text)

@@ -34,15 +34,37 @@ def fast_password_hashing(settings) -> None:
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
+SHARED_MISSING = f"the shared material is not at {SHARED} (set SHARED_DIR to point at it)"
+
+
 @pytest.fixture(scope="session")
 def shared_dir() -> Path:
     """The third-party material beside the repository; CI (REQUIRE_SHARED=1) fails without it."""
     if not (SHARED / "seeds").is_dir():
-        message = f"the shared material is not at {SHARED} (set SHARED_DIR to point at it)"
+        message = SHARED_MISSING
         if os.environ.get("REQUIRE_SHARED") == "1":
             pytest.fail(f"REQUIRE_SHARED=1 but {message}")
         pytest.skip(message)
     return SHARED
+
+
+@pytest.hookimpl(wrapper=True, tryfirst=True)
+def pytest_terminal_summary(terminalreporter) -> Iterator[None]:
+    """Say in one line how many tests the missing shared material cost, and how to bring them back.
+
+    Wrapped first, so the line comes after the list of skips that `-ra` prints, just above the counts.
+    """
+    yield
+    skipped = [
+        report
+        for report in terminalreporter.stats.get("skipped", [])
+        if isinstance(report.longrepr, tuple) and SHARED_MISSING in report.longrepr[2]
+    ]
+    if skipped:
+        terminalreporter.write_line(
+            f"{len(skipped)} tests skipped: {SHARED_MISSING}, e.g. make test SHARED_DIR=/path/to/shared",
+            yellow=True,
+        )
 
 
 @pytest.fixture(scope="session")

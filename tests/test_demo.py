@@ -4,6 +4,7 @@ import pytest
 from django.contrib.auth import authenticate
 from django.core.management import CommandError, call_command
 
+from annotator import spans
 from annotator.models import Annotation, AnnotationChange
 from articles.models import Article, Paragraph, Source
 
@@ -60,12 +61,25 @@ def test_load_demo_twice_changes_nothing_and_prints_the_logins_again(debug):
     history = AnnotationChange.objects.count()
     output = load_demo()
     assert (
-        "Demo corpus: 0 articles imported, 7 already there.\nDemo spans for analyst: 0 added, 11 already"
-        in output
-    )
+        "Demo corpus: 0 articles imported, 7 already there.\n"
+        "Demo spans: left as they are, since the demo corpus was loaded before.\n"
+    ) in output
     assert "  admin / provenance-admin" in output
     assert (Article.objects.count(), Paragraph.objects.count(), Annotation.objects.count()) == counts
     assert AnnotationChange.objects.count() == history
+
+
+def test_a_demo_span_the_analyst_deleted_stays_deleted_when_the_demo_loads_again(debug):
+    load_demo()
+    analyst = authenticate(username="analyst", password="provenance-analyst")
+    claim = Annotation.objects.get(attributed_to="Mayor Ilse Varga")
+    changed = Annotation.objects.get(quote="Police arrested eleven people at Pier Nine late on Monday")
+    spans.delete(annotation=claim, actor=analyst, version=claim.version)
+    spans.change(annotation=changed, actor=analyst, version=changed.version, label="speculation")
+    load_demo()
+    assert Annotation.objects.live().filter(attributed_to="Mayor Ilse Varga").count() == 0
+    assert Annotation.objects.live().filter(quote=changed.quote).get().label.slug == "speculation"
+    assert Annotation.objects.live().count() == 10
 
 
 def test_without_debug_the_passwords_must_be_given(settings, labels, monkeypatch):

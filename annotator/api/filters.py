@@ -7,7 +7,7 @@ import datetime
 import django_filters
 from django import forms
 from django.contrib.auth import get_user_model
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import Exists, OuterRef, QuerySet
 
 from annotator.models import Annotation, Label
 from articles.models import Article, Paragraph, Source, Tag
@@ -116,8 +116,7 @@ class ArticleFilter(article_filters("pk")):
         fields: list[str] = []
 
     def search(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
-        in_text = Paragraph.objects.filter(article_id=OuterRef("pk"), text__icontains=value)
-        return queryset.filter(Q(title__icontains=value) | Q(byline__icontains=value) | Exists(in_text))
+        return queryset.search(value)
 
 
 class AnnotationFilter(django_filters.FilterSet):

@@ -15,7 +15,7 @@ from urllib.parse import urlsplit
 
 from django import template
 from django.utils import timezone
-from django.utils.html import escape
+from django.utils.html import escape, format_html, format_html_join
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.timesince import timesince
 
@@ -27,6 +27,9 @@ _HEX = re.compile(r"^#[0-9a-fA-F]{6}$")
 # One border style per label rank, so labels differ by more than their colour.
 BORDER_STYLES = ("solid", "double", "dashed", "dotted")
 MARK, LINK = 0, 1
+LINK_OPEN = '<a href="{}" rel="noopener noreferrer nofollow" target="_blank">'
+MARK_CLOSE, LINK_CLOSE = mark_safe("</mark>"), mark_safe("</a>")
+SPAN_BUTTON = '<li><button type="button" class="goto" data-goto="{}"><q>{}</q>{}{}</button></li>'
 
 
 @dataclass(slots=True)
@@ -73,10 +76,10 @@ def nest(length: int, spans: Iterable, links: Iterable[dict] = ()) -> list[Piece
     return root.children
 
 
-def _text(text: str) -> str:
+def _text(text: str) -> SafeString:
     escaped = escape(text)
     # The HTML parser turns a raw CR into LF, which would shift every offset after it.
-    return escaped.replace("\r", "&#13;") if "\r" in escaped else escaped
+    return mark_safe(escaped.replace("\r", "&#13;")) if "\r" in escaped else escaped
 
 
 def _safe_url(url: object) -> str | None:
@@ -89,7 +92,7 @@ def _safe_url(url: object) -> str | None:
     return url if scheme in {"http", "https"} else None
 
 
-def _open_mark(span, depth: int, is_head: bool, user_id: int | None) -> str:
+def _open_mark(span, depth: int, is_head: bool, user_id: int | None) -> SafeString:
     label = span.label
     classes = f"hl l{label.pk} d{min(depth, 3)}"
     if user_id is not None and span.reviewer_id != user_id:
@@ -97,30 +100,37 @@ def _open_mark(span, depth: int, is_head: bool, user_id: int | None) -> str:
     if not is_head:
         classes += " cont"
     reviewer = span.reviewer_name
-    return (
-        f'<mark class="{classes}" data-annotation-id="{span.pk}" data-label="{escape(label.slug)}" '
-        f'data-reviewer="{escape(reviewer)}" title="{escape(label.name)} · {escape(reviewer)}">'
+    return format_html(
+        '<mark class="{}" data-annotation-id="{}" data-label="{}" data-reviewer="{}" title="{} · {}">',
+        classes,
+        span.pk,
+        label.slug,
+        reviewer,
+        label.name,
+        reviewer,
     )
 
 
-def _render(text: str, pieces: Sequence[Piece], start: int, end: int, depth: int, user_id) -> list[str]:
-    out: list[str] = []
+def _render(
+    text: str, pieces: Sequence[Piece], start: int, end: int, depth: int, user_id
+) -> list[SafeString]:
+    out: list[SafeString] = []
     pos = start
     for piece in pieces:
         out.append(_text(text[pos : piece.start]))
         if piece.kind == MARK:
             out.append(_open_mark(piece.item, depth, piece.is_head, user_id))
             out.extend(_render(text, piece.children, piece.start, piece.end, depth + 1, user_id))
-            out.append("</mark>")
+            out.append(MARK_CLOSE)
         else:
             url = _safe_url(piece.item.get("url"))
             inner = _render(text, piece.children, piece.start, piece.end, depth, user_id)
             if url is None:
                 out.extend(inner)
             else:
-                out.append(f'<a href="{escape(url)}" rel="noopener noreferrer nofollow" target="_blank">')
+                out.append(format_html(LINK_OPEN, url))
                 out.extend(inner)
-                out.append("</a>")
+                out.append(LINK_CLOSE)
         pos = piece.end
     out.append(_text(text[pos:end]))
     return out
@@ -129,7 +139,7 @@ def _render(text: str, pieces: Sequence[Piece], start: int, end: int, depth: int
 def render_highlights(text: str, spans: Iterable, links: Iterable[dict] = (), user_id: int | None = None):
     """Return the paragraph text as HTML, each span a `mark` (cut only where spans cross)."""
     pieces = nest(len(text), spans, links or ())
-    # Every text part went through escape() in _render.
+    # Every part is already safe: escaped text or tags from format_html.
     return mark_safe("".join(_render(text, pieces, 0, len(text), 0, user_id)))
 
 
@@ -147,16 +157,15 @@ def span_buttons(spans: Iterable, show_reviewers: bool = False) -> SafeString:
 
     Built here rather than in a template loop: a 300-span panel is the biggest part of the page.
     """
-    items = []
-    for span in spans:
-        extra = f' <span class="attr">— {escape(span.attributed_to)}</span>' if span.attributed_to else ""
-        if show_reviewers:
-            extra += f' <span class="who">{escape(span.reviewer_name)}</span>'
-        items.append(
-            f'<li><button type="button" class="goto" data-goto="{int(span.pk)}">'
-            f"<q>{escape(span.excerpt)}</q>{extra}</button></li>"
-        )
-    return mark_safe("".join(items))  # every value is an int or went through escape()
+    return format_html_join("", SPAN_BUTTON, (_span_button_values(span, show_reviewers) for span in spans))
+
+
+def _span_button_values(span, show_reviewers: bool) -> tuple:
+    attribution = (
+        format_html(' <span class="attr">— {}</span>', span.attributed_to) if span.attributed_to else ""
+    )
+    reviewer = format_html(' <span class="who">{}</span>', span.reviewer_name) if show_reviewers else ""
+    return span.pk, span.excerpt, attribution, reviewer
 
 
 @register.filter
@@ -185,8 +194,5 @@ def label_styles(labels: Iterable) -> SafeString:
     for rank, label in enumerate(labels):
         colour = label.colour if _HEX.match(label.colour or "") else "#e5e7eb"
         style = BORDER_STYLES[rank % len(BORDER_STYLES)]
-        rules.append(
-            f".l{int(label.pk)}{{--hl-bg:{colour};--hl-fg:{text_colour_for(colour)};"
-            f"--hl-line:{_shade(colour, 0.45)};--hl-style:{style}}}"
-        )
-    return mark_safe("\n".join(rules))  # pk is an int, colour matched #rrggbb
+        rules.append((label.pk, colour, text_colour_for(colour), _shade(colour, 0.45), style))
+    return format_html_join("\n", ".l{}{{--hl-bg:{};--hl-fg:{};--hl-line:{};--hl-style:{}}}", rules)

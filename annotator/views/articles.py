@@ -5,8 +5,7 @@ from __future__ import annotations
 from collections import defaultdict
 
 from django.core.paginator import Paginator
-from django.db.models import Count, Exists, F, IntegerField, OuterRef, Q, QuerySet, Subquery, Value
-from django.db.models.functions import Coalesce
+from django.db.models import Count, F, QuerySet
 from django.http import HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
@@ -15,31 +14,25 @@ from django.views.decorators.vary import vary_on_headers
 from annotator.forms import ArticleFilterForm
 from annotator.models import Annotation, Label
 from annotator.views.common import HtmxHttpRequest
-from articles.models import Article, Paragraph, Source
+from articles.models import Article, Paragraph, Source, count_of
 
 PER_PAGE = 25
 
 
-def _count(queryset: QuerySet, expression) -> Coalesce:
-    grouped = queryset.order_by().values("article").annotate(n=expression).values("n")
-    return Coalesce(Subquery(grouped, output_field=IntegerField()), Value(0))
-
-
 def articles_for(user, *, q: str = "", publisher: Source | None = None, progress: str = "") -> QuerySet:
     """Return visible articles with their paragraph count and my span and paragraph counts, filtered."""
-    mine = Annotation.objects.live().by(user).filter(article=OuterRef("pk"))
+    mine = Annotation.objects.live().by(user)
     articles = (
         Article.objects.visible()
         .select_related("publisher")
         .annotate(
-            paragraph_count=_count(Paragraph.objects.filter(article=OuterRef("pk")), Count("pk")),
-            my_spans=_count(mine, Count("pk")),
-            my_paragraphs=_count(mine, Count("paragraph", distinct=True)),
+            paragraph_count=count_of(Paragraph.objects.all(), "article"),
+            my_spans=count_of(mine, "article"),
+            my_paragraphs=count_of(mine, "article", Count("paragraph", distinct=True)),
         )
     )
     if q:
-        in_text = Paragraph.objects.filter(article=OuterRef("pk"), text__icontains=q)
-        articles = articles.filter(Q(title__icontains=q) | Exists(in_text))
+        articles = articles.search(q)
     if publisher is not None:
         articles = articles.filter(publisher=publisher)
     if progress == "untouched":

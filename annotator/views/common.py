@@ -2,16 +2,19 @@
 
 from __future__ import annotations
 
+from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass
 from urllib.parse import urlencode
 
 from django.contrib.auth import get_user_model
 from django.http import Http404, HttpRequest
 from django.shortcuts import get_object_or_404
+from django.template.loader import render_to_string
 from django_htmx.middleware import HtmxDetails
 
-from annotator.models import AnnotationQuerySet, Label
-from articles.models import Article
+from annotator.models import Annotation, AnnotationQuerySet, Label
+from articles.models import Article, Paragraph
 
 EXCERPT_LENGTH = 90
 
@@ -57,11 +60,8 @@ class Layer:
         return f"?{self.query}" if self.query else ""
 
     def filter(self, spans: AnnotationQuerySet, user) -> AnnotationQuerySet:
-        if self.kind == "all":
-            return spans
-        if self.kind == "reviewer":
-            return spans.by_username(self.username)
-        return spans.by(user)
+        """Return the live spans among `spans` that this layer shows the user."""
+        return spans.for_layer(user, reviewer=self.username, everyone=self.kind == "all")
 
     def shows_own_spans(self, user) -> bool:
         """Return True when spans the user creates appear in this layer, so tagging is offered."""
@@ -101,3 +101,31 @@ def span_rows(spans: AnnotationQuerySet, labels: dict[int, Label]) -> list[SpanR
         SpanRow(pk, paragraph_id, start, end, quote, labels[label_id], reviewer_id, name, attributed_to)
         for pk, paragraph_id, start, end, quote, label_id, reviewer_id, name, attributed_to in rows
     ]
+
+
+def page_paragraphs(
+    paragraphs: Iterable[Paragraph], layer: Layer, user, *, rows: list[SpanRow] | None = None
+) -> list[Paragraph]:
+    """Return paragraphs as the article page draws them: each with the layer's spans as `layer_spans`.
+
+    Pass `rows` when the layer's spans of these paragraphs are read already (the full page reads them for its
+    side panel); otherwise they are read here.
+    """
+    paragraphs = list(paragraphs)
+    if rows is None:
+        labels = {label.pk: label for label in Label.objects.all()}
+        rows = span_rows(layer.filter(Annotation.objects.filter(paragraph__in=paragraphs), user), labels)
+    by_paragraph = defaultdict(list)
+    for row in rows:
+        by_paragraph[row.paragraph_id].append(row)
+    for paragraph in paragraphs:
+        paragraph.layer_spans = by_paragraph[paragraph.pk]
+    return paragraphs
+
+
+def out_of_band_paragraphs(request: HttpRequest, paragraphs: Iterable[Paragraph]) -> str:
+    """Return paragraphs from `page_paragraphs` as htmx out-of-band swaps, to ride along another answer."""
+    return "".join(
+        render_to_string("annotator/article.html#paragraph", {"p": paragraph, "out_of_band": True}, request)
+        for paragraph in paragraphs
+    )

@@ -11,15 +11,20 @@ from urllib.parse import urlsplit
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
-from django.template.loader import render_to_string
 from django.views.decorators.http import require_GET, require_POST
 from django.views.decorators.vary import vary_on_headers
 from django_htmx.http import trigger_client_event
 
 from annotator import suggestions
-from annotator.models import Annotation, Label
-from annotator.views.common import HtmxHttpRequest, Layer, get_article, span_rows
-from articles.models import Article, BoilerplateSuggestion, Paragraph
+from annotator.models import Annotation
+from annotator.views.common import (
+    HtmxHttpRequest,
+    Layer,
+    get_article,
+    out_of_band_paragraphs,
+    page_paragraphs,
+)
+from articles.models import Article, BoilerplateSuggestion
 
 
 def _refusal(error: ValidationError) -> HttpResponse:
@@ -35,22 +40,8 @@ def _page_layer(request: HtmxHttpRequest) -> Layer:
 
 def _redrawn_paragraphs(request: HtmxHttpRequest, article: Article, paragraph_ids: Iterable[int]) -> str:
     """Return the changed paragraphs as the article page draws them, each an out-of-band swap for htmx."""
-    paragraphs = list(article.paragraphs.filter(pk__in=set(paragraph_ids)).order_by("position"))
-    if not paragraphs:
-        return ""
-    labels = {label.pk: label for label in Label.objects.all()}
-    live = Annotation.objects.live().filter(paragraph__in=paragraphs)
-    rows = span_rows(_page_layer(request).filter(live, request.user), labels)
-    parts = []
-    for paragraph in paragraphs:
-        paragraph.layer_spans = [row for row in rows if row.paragraph_id == paragraph.pk]
-        parts.append(_out_of_band(request, article, paragraph))
-    return "".join(parts)
-
-
-def _out_of_band(request: HtmxHttpRequest, article: Article, paragraph: Paragraph) -> str:
-    context = {"p": paragraph, "article": article, "out_of_band": True}
-    return render_to_string("annotator/article.html#paragraph", context, request)
+    changed = article.paragraphs.filter(pk__in=set(paragraph_ids)).order_by("position")
+    return out_of_band_paragraphs(request, page_paragraphs(changed, _page_layer(request), request.user))
 
 
 def _suggestions_response(

@@ -2,7 +2,8 @@
 
 Each view checks the shape of the input, calls the one write path in `annotator.spans`, and answers an htmx
 request with the re-rendered paragraph plus an `annotationChanged` event for the rest of the page.
-Errors come back as plain text with their status (400 invalid, 403 not yours, 409 conflict) and write nothing.
+Errors come back as plain text with their status (400 invalid, 403 not yours, 409 conflict) and write nothing;
+an htmx request's conflict also brings the span's paragraph as it now is, as an out-of-band swap.
 """
 
 from __future__ import annotations
@@ -21,8 +22,14 @@ from django_htmx.http import reswap, retarget, trigger_client_event
 
 from annotator import spans
 from annotator.forms import SpanChangeForm, SpanCreateForm, SpanDeleteForm, error_message
-from annotator.models import Annotation, AnnotationChange, Label
-from annotator.views.common import HtmxHttpRequest, Layer, get_article, span_rows
+from annotator.models import Annotation, AnnotationChange
+from annotator.views.common import (
+    HtmxHttpRequest,
+    Layer,
+    get_article,
+    out_of_band_paragraphs,
+    page_paragraphs,
+)
 from articles.models import Article, Paragraph
 from articles.text import trim_span
 
@@ -45,13 +52,24 @@ def span_errors(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse
         try:
             return view(request, *args, **kwargs)
         except spans.SpanConflict as conflict:
-            return _message(str(conflict), 409)
+            return _conflict_response(request, conflict)
         except PermissionDenied as denied:
             return _message(str(denied) or "You may not change this span.", 403)
         except ValidationError as invalid:
             return _message(_validation_text(invalid), 400)
 
     return wrapper
+
+
+def _conflict_response(request: HtmxHttpRequest, conflict: spans.SpanConflict) -> HttpResponse:
+    """Refuse a stale write; for htmx, send the span's paragraph as it now is, so it can be saved again."""
+    if not request.htmx:
+        return _message(str(conflict), 409)
+    paragraphs = page_paragraphs([conflict.annotation.paragraph], Layer.from_request(request), request.user)
+    response = HttpResponse(out_of_band_paragraphs(request, paragraphs), status=409)
+    # workbench.js lets htmx swap this 409; the panel reloads itself for the new counts and history.
+    trigger_client_event(response, "spanConflict", {"message": str(conflict)}, after="swap")
+    return trigger_client_event(response, "panelStale", after="swap")
 
 
 def _paragraph_response(
@@ -64,10 +82,7 @@ def _paragraph_response(
         if next_url and url_has_allowed_host_and_scheme(next_url, {request.get_host()}):
             return redirect(next_url)
         return redirect(f"{article.get_absolute_url()}{layer.suffix}#para-{paragraph.pk}")
-    labels = {label.pk: label for label in Label.objects.all()}
-    paragraph.layer_spans = span_rows(
-        layer.filter(Annotation.objects.live().filter(paragraph=paragraph), request.user), labels
-    )
+    page_paragraphs([paragraph], layer, request.user)
     response = render(request, "annotator/article.html#paragraph", {"p": paragraph, "article": article})
     retarget(response, f"#para-{paragraph.pk}")
     reswap(response, "outerHTML")

@@ -14,7 +14,7 @@ from django.views.decorators.http import require_GET
 
 from annotator import spans as span_ops
 from annotator.models import Annotation, AnnotationChange, Label
-from annotator.views.common import HtmxHttpRequest, Layer, get_article, span_rows
+from annotator.views.common import HtmxHttpRequest, Layer, get_article, page_paragraphs, span_rows
 from articles import provenance
 from articles.models import Article
 
@@ -83,7 +83,7 @@ def _safe_url(url: str | None) -> str | None:
 def _layer_spans(article: Article, layer: Layer, user, labels: list[Label]) -> list:
     """Return the live spans of the article that the layer shows this user."""
     by_id = {label.pk: label for label in labels}
-    return span_rows(layer.filter(Annotation.objects.live().for_article(article), user), by_id)
+    return span_rows(layer.filter(Annotation.objects.for_article(article), user), by_id)
 
 
 def panel_context(request: HtmxHttpRequest, article: Article, layer: Layer) -> dict:
@@ -119,28 +119,12 @@ def panel_context(request: HtmxHttpRequest, article: Article, layer: Layer) -> d
     }
 
 
-def _paragraphs_with_spans(article: Article, layer_spans: list) -> list:
-    by_paragraph = defaultdict(list)
-    for span in layer_spans:
-        by_paragraph[span.paragraph_id].append(span)
-    paragraphs = list(article.paragraphs.all())
-    for paragraph in paragraphs:
-        paragraph.layer_spans = by_paragraph[paragraph.pk]
-    return paragraphs
-
-
 @require_GET
 def article_detail(request: HtmxHttpRequest, pk: int) -> HttpResponse:
-    """Return the article page, or with `?part=paragraphs` only its paragraphs, for the page to refresh."""
     article = get_article(pk, for_page=True)
     layer = Layer.from_request(request)
-    if request.GET.get("part") == "paragraphs":
-        # After a conflict the page redraws its paragraphs; the panel refreshes through its own request.
-        spans = _layer_spans(article, layer, request.user, list(Label.objects.all()))
-        paragraphs = _paragraphs_with_spans(article, spans)
-        return render(request, "annotator/article.html#paragraphs", {"paragraphs": paragraphs})
     context = panel_context(request, article, layer)
-    paragraphs = _paragraphs_with_spans(article, context["layer_spans"])
+    paragraphs = page_paragraphs(article.paragraphs.all(), layer, request.user, rows=context["layer_spans"])
     reviewers = (
         get_user_model()
         .objects.filter(annotations__article=article, annotations__deleted_at__isnull=True)

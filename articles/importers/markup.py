@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import re
 
+from articles.text import MARKDOWN_LINK
+
 _INLINE = re.compile(
-    r"!?\[(?P<label>[^\]]*)\]\(\s*<?(?P<target>[^)\s>]*)>?(?:\s+\"[^\"]*\")?\s*\)"
-    r"|<(?P<auto>(?:https?://|mailto:)[^<>\s]+)>",
+    MARKDOWN_LINK.pattern + r"|<(?P<auto>(?:https?://|mailto:)[^<>\s]+)>",
     re.IGNORECASE,
 )
 _REAL_SCHEMES = ("http://", "https://", "mailto:")

@@ -23,6 +23,7 @@ import re
 
 from articles.importers.article_record import ArticleRecord, ImportFailed
 from articles.importers.markup import to_plain
+from articles.text import MARKDOWN_LINK
 
 _MONTH_NAMES = ["january", "february", "march", "april", "may", "june", "july", "august", "september",
                 "october", "november", "december"]  # fmt: skip
@@ -36,7 +37,6 @@ _BYLINE = re.compile(r"^By\s+(?P<names>\S.{0,150}?)(?<![.!?])$")
 _PUBLISHED = re.compile(r"^(?P<name>\S.*?),\s+(?P<month>[A-Za-z]+)\.?\s+(?P<day>\d{1,2}),\s+(?P<year>\d{4})$")
 _ORIGINAL = re.compile(r"^(?P<name>\S.*?)\s+(?P<day>\d{1,2})\s+(?P<month>[A-Za-z]+)\.?\s+(?P<year>\d{4})$")
 _TAGS = re.compile(r"^(?P<kind>Region|Theme|In-depth Report):\s*(?P<names>.*)$", re.IGNORECASE)
-_LINK_LABEL = re.compile(r"\[([^\]]*)\]\(")
 _ORIGINAL_FOOTER = re.compile(r"^The original source of this article is\s+(?P<name>\S.*?)\.?$")
 
 
@@ -61,7 +61,7 @@ def _dated(pattern: re.Pattern, line: str) -> re.Match | None:
 
 
 def _tag_names(raw: str) -> list[str]:
-    names = _LINK_LABEL.findall(raw) or to_plain(raw)[0].split(",")
+    names = [link["label"] for link in MARKDOWN_LINK.finditer(raw)] or to_plain(raw)[0].split(",")
     return list(dict.fromkeys(name.strip() for name in names if name.strip()))
 
 

@@ -345,33 +345,25 @@
     if (detail.message) showNotice(detail.message, { undoUrl: detail.undo || "" });
   });
 
-  // A conflict means someone changed the spans since this page loaded: fetch the paragraphs again, swap in
-  // those that differ and let the panel reload, so what the page shows can be saved again.
-  async function refreshAfterConflict() {
-    const url = new URL(window.location.href);
-    url.searchParams.set("part", "paragraphs");
-    const response = await fetch(url, { headers: { Accept: "text/html" } });
-    if (!response.ok) return;
-    const fresh = document.createElement("template");
-    fresh.innerHTML = await response.text();
-    for (const section of fresh.content.querySelectorAll(".para")) {
-      const current = document.getElementById(section.id);
-      if (current && current.innerHTML !== section.innerHTML) current.replaceWith(section);
-    }
+  // A conflict means someone changed the span since this page loaded. Its 409 answer carries the span's
+  // paragraph as it now is (an out-of-band swap htmx makes only if told to) and the message, after the swap.
+  document.body.addEventListener("htmx:beforeSwap", (event) => {
+    if (event.detail.xhr.status === 409) event.detail.shouldSwap = true;
+  });
+
+  document.body.addEventListener("spanConflict", (event) => {
+    showNotice(event.detail.message, { error: true });
+    hidePopover();
     if (pending && !pending.range.startContainer.isConnected) hideToolbar();
-    htmx.trigger(document.body, "panelStale");
-  }
+  });
 
   document.body.addEventListener("htmx:responseError", (event) => {
     const { xhr } = event.detail;
+    if (xhr.status === 409) return; // told by spanConflict
     const plain = (xhr.getResponseHeader("Content-Type") || "").startsWith("text/plain");
     showNotice(plain && xhr.responseText ? xhr.responseText : `The server refused this (${xhr.status}).`, {
       error: true,
     });
-    if (xhr.status === 409) {
-      hidePopover();
-      refreshAfterConflict().catch(() => {});
-    }
   });
 
   document.body.addEventListener("htmx:sendError", () => {

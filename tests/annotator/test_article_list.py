@@ -6,7 +6,7 @@ import re
 import pytest
 
 from annotator import spans
-from articles.models import Source
+from articles.models import Article, Source
 from tests.factories import ArticleFactory
 
 HTMX = {"HTTP_HX_REQUEST": "true"}
@@ -162,3 +162,21 @@ def test_a_history_restore_gets_the_whole_page_not_just_the_results(client, anal
     restored = client.get("/?q=aleppo", **HTMX, HTTP_HX_HISTORY_RESTORE_REQUEST="true").content.decode()
     assert "<html" not in partial and 'id="id_q"' not in partial
     assert 'id="id_q"' in restored and "Ceasefire in Aleppo" in restored
+
+
+@pytest.mark.parametrize(
+    ("q", "expected"),
+    [
+        ("palmyra", ["ISIS Advancing on Palmyra"]),  # title and text
+        ("lavrov", ["Ceasefire in Aleppo"]),  # text only
+        ("smith", ["Deir Ezzor airport"]),  # byline
+        ("south front", ["Ceasefire in Aleppo"]),  # publisher
+        ("zebra", []),
+    ],
+)
+def test_the_list_and_the_api_find_the_same_articles(client, analyst, corpus, q, expected):
+    Article.objects.filter(pk=corpus["deir"].pk).update(byline="By Jane Smith")
+    client.force_login(analyst)
+    assert titles(client.get("/", {"q": q})) == expected
+    api = client.get("/api/v1/articles/", {"q": q})
+    assert [article["title"] for article in api.json()["results"]] == expected

@@ -204,17 +204,3 @@ def test_the_popover_ignores_ids_no_span_can_have(client, analyst, paragraph, an
         body = response.content.decode()
         assert body.count('class="span-edit"') == 1
         assert f'action="/spans/{span.pk}/change/"' in body
-
-
-def test_the_paragraphs_alone_come_back_for_a_redraw_in_the_chosen_layer(
-    client, analyst, colleague, paragraph, annotate, django_assert_max_num_queries
-):
-    mine = annotate(paragraph, "mayor", "speculation", reviewer=analyst)
-    theirs = annotate(paragraph, "budget", "reported_fact", reviewer=colleague)
-    client.force_login(analyst)
-    url = paragraph.article.get_absolute_url()
-    with django_assert_max_num_queries(7):  # session, user, article, labels, spans, paragraphs, links
-        body = client.get(f"{url}?part=paragraphs&layer=all", **HTMX).content.decode()
-    assert f'data-paragraph-id="{paragraph.pk}"' in body
-    assert {int(pk) for pk in re.findall(r'data-annotation-id="(\d+)"', body)} == {mine.pk, theirs.pk}
-    assert "<html" not in body and "History" not in body

@@ -232,17 +232,41 @@ def test_staff_may_change_anyones_span(client, staff, claim):
     assert claim.label.slug == "reported_fact"
 
 
+CONFLICT = (
+    "This span was changed meanwhile (you had version 1, it is now at version 2); nothing was saved. "
+    "Look at its current state and try again."
+)
+
+
 def test_a_stale_version_is_a_conflict_and_nothing_is_overwritten(client, analyst, claim):
     spans.change(annotation=claim, actor=analyst, version=1, note="changed in another tab")
     client.force_login(analyst)
-    response = client.post(change_url(claim), {"version": 1, "label": "speculation", "note": "mine"}, **HTMX)
-    assert response.status_code == 409
-    assert response.content.decode() == (
-        "This span was changed meanwhile (you had version 1, it is now at version 2); nothing was saved. "
-        "Look at its current state and try again."
-    )
+    response = client.post(change_url(claim), {"version": 1, "label": "speculation", "note": "mine"})
+    assert (response.status_code, response.content.decode()) == (409, CONFLICT)
     claim.refresh_from_db()
     assert (claim.label.slug, claim.note, claim.version) == ("attributed_claim", "changed in another tab", 2)
+
+
+def test_a_conflict_answers_htmx_with_the_paragraph_as_it_now_is_in_the_chosen_layer(
+    client, analyst, colleague, staff, claim, paragraph, annotate, django_assert_max_num_queries
+):
+    theirs = annotate(paragraph, "budget", "reported_fact", reviewer=colleague)
+    spans.change(annotation=claim, actor=staff, version=1, label="speculation")
+    client.force_login(analyst)
+    url = change_url(claim) + "?layer=all"
+    # session, user, span, savepoint, its lock, rollback, release, labels, spans: no page, no side panel
+    with django_assert_max_num_queries(9):
+        response = client.post(url, {"version": 1, "label": "reported_fact", "note": "mine"}, **HTMX)
+    assert response.status_code == 409
+    body = response.content.decode()
+    assert body.startswith(f'<section class="para" id="para-{paragraph.pk}" hx-swap-oob="outerHTML"')
+    assert f'data-annotation-id="{claim.pk}" data-label="speculation"' in body
+    assert f'data-annotation-id="{theirs.pk}" data-label="reported_fact"' in body
+    assert "<html" not in body and "History" not in body
+    events = json.loads(response["HX-Trigger-After-Swap"])
+    assert events == {"spanConflict": {"message": CONFLICT}, "panelStale": {}}
+    claim.refresh_from_db()
+    assert (claim.label.slug, claim.note, claim.version) == ("speculation", "", 2)
 
 
 def test_a_missing_version_is_refused(client, analyst, claim):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from articles.importers.markup import to_plain
 from articles.sentences import (
     Kind,
     SentenceIndex,
@@ -12,6 +13,7 @@ from articles.sentences import (
     split_paragraphs,
     split_sentences,
 )
+from articles.text import normalise
 
 
 def _one(text: str):
@@ -46,6 +48,13 @@ def test_markdown_link_syntax_is_blanked_in_place():
     assert masked.split() == ["By", "South", "Front", "today."]
     [sentence] = split_sentences(text)
     assert [text[t.start : t.end] for t in sentence.tokens] == ["By", "South", "Front", "today"]
+
+
+def test_comparison_folds_every_link_the_importer_reads_as_a_link():
+    text = 'Shared by [South Front](<https://southfront.org/a> "the source") today.'
+    assert to_plain(text)[0] == "Shared by South Front today."
+    assert normalise(text) == normalise("Shared by South Front today.")
+    assert mask_markup(text).split() == ["Shared", "by", "South", "Front", "today."]
 
 
 def test_normalisation_survives_typical_republishing():

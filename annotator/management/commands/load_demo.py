@@ -1,4 +1,7 @@
-"""load_demo: the demo corpus, a demo analyst and a demo admin, and a few spans to look at. Safe to re-run."""
+"""load_demo: the demo corpus, a demo analyst and a demo admin, and a few spans to look at.
+
+Safe to re-run: the corpus and its spans are loaded once per database, the logins are reset every time.
+"""
 
 from __future__ import annotations
 
@@ -131,8 +134,8 @@ def add_spans(reviewer) -> tuple[int, int]:
 
 class Command(BaseCommand):
     help = (
-        "Load the demo corpus (articles/demo) once, ensure the demo logins 'analyst' and 'admin' "
-        "(staff, superuser), add a few demo spans for the analyst, and print both logins."
+        "Load the demo corpus (articles/demo) and a few demo spans for the analyst, once per database; "
+        "ensure the demo logins 'analyst' and 'admin' (staff, superuser), and print both logins."
     )
 
     def add_arguments(self, parser) -> None:
@@ -153,11 +156,17 @@ class Command(BaseCommand):
                 raise CommandError("The demo corpus did not import:\n" + "\n".join(summary.lines()[1:]))
             analyst = ensure_user("analyst", passwords["analyst"], is_admin=False)
             ensure_user("admin", passwords["admin"], is_admin=True)
-            added, existing = add_spans(analyst)
+            # Once per database: on later runs (every `make run`) the analyst's deletions and changes stand.
+            first_load = summary.imported > 0
+            if first_load:
+                added, existing = add_spans(analyst)
         self.stdout.write(
             f"Demo corpus: {summary.imported} articles imported, {summary.duplicates} already there."
         )
-        self.stdout.write(f"Demo spans for analyst: {added} added, {existing} already there.")
+        if first_load:
+            self.stdout.write(f"Demo spans for analyst: {added} added, {existing} already there.")
+        else:
+            self.stdout.write("Demo spans: left as they are, since the demo corpus was loaded before.")
         self.stdout.write(self.style.SUCCESS("Demo logins:"))
         self.stdout.write(f"  analyst / {passwords['analyst']}   (analyst: the workbench at /)")
         self.stdout.write(f"  admin / {passwords['admin']}   (staff and superuser: the admin at /admin/)")

@@ -130,10 +130,9 @@ class StrictCharField(serializers.CharField):
         return super().to_internal_value(data)
 
 
-def _text(max_length: int | None = None, **kwargs) -> StrictCharField:
-    return StrictCharField(
-        required=False, allow_blank=True, trim_whitespace=False, max_length=max_length, **kwargs
-    )
+def _text(**kwargs) -> StrictCharField:
+    # No max_length: the limits are span rules, stated by `annotator.spans` with one message everywhere.
+    return StrictCharField(required=False, allow_blank=True, trim_whitespace=False, **kwargs)
 
 
 class RefuseUnknownFields:
@@ -168,16 +167,24 @@ class AnnotationCreateSerializer(RefuseUnknownFields, serializers.Serializer):
         pk_field=serializers.IntegerField(),
         error_messages={"does_not_exist": "Unknown paragraph {pk_value}."},
     )
-    start = serializers.IntegerField(min_value=0, help_text="Code-point offset into the paragraph's text.")
-    end = serializers.IntegerField(min_value=1, help_text="Code-point offset, exclusive.")
+    start = serializers.IntegerField(
+        help_text="Code-point offset into the paragraph's text. Offsets that take in white space at either "
+        "edge are trimmed to the words inside them (the stored span and its quote start at the first word); "
+        "offsets that cover only white space are refused."
+    )
+    end = serializers.IntegerField(
+        help_text="Code-point offset, exclusive; trimmed like `start` when it follows white space."
+    )
     label = StrictCharField(max_length=50, help_text="Label slug, see /api/v1/labels/.")
     quote = StrictCharField(
         required=False,
         trim_whitespace=False,
-        help_text="When given, must equal the text between start and end.",
+        help_text="When given, must equal the text between start and end as sent, before trimming.",
     )
-    note = _text(NOTE_MAX_LENGTH)
-    attributed_to = _text(ATTRIBUTION_MAX_LENGTH, help_text="Who the claim is attributed to.")
+    note = _text(help_text=f"Up to {NOTE_MAX_LENGTH} characters once trimmed.")
+    attributed_to = _text(
+        help_text=f"Who the claim is attributed to; up to {ATTRIBUTION_MAX_LENGTH} characters once trimmed."
+    )
 
 
 FIXED_ON_UPDATE = ("paragraph", "start", "end", "quote")
@@ -194,8 +201,8 @@ class AnnotationUpdateSerializer(RefuseUnknownFields, serializers.Serializer):
         min_value=1, help_text="The version you read; a stale one is refused with 409."
     )
     label = StrictCharField(max_length=50, help_text="Label slug.")
-    note = _text(NOTE_MAX_LENGTH)
-    attributed_to = _text(ATTRIBUTION_MAX_LENGTH)
+    note = _text(help_text=f"Up to {NOTE_MAX_LENGTH} characters once trimmed.")
+    attributed_to = _text(help_text=f"Up to {ATTRIBUTION_MAX_LENGTH} characters once trimmed.")
 
     def to_internal_value(self, data):
         fixed = {}

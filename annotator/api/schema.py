@@ -10,7 +10,7 @@ from drf_spectacular.utils import OpenApiResponse
 from rest_framework import serializers
 
 from annotator.formats import FORMATS
-from annotator.formats.records import SpanRecordSerializer
+from annotator.formats.span_records import SpanRecordSerializer
 
 
 def _messages() -> serializers.ListField:

@@ -9,7 +9,7 @@ from collections.abc import Mapping
 
 from rest_framework import serializers
 
-from annotator.formats.records import SpanFieldsSerializer, SpanTextsSerializer
+from annotator.formats.span_records import SpanFieldsSerializer, SpanTextsSerializer
 from annotator.models import Annotation, Label
 from articles.importers.records import TAG_KINDS
 from articles.models import Article, Paragraph, Source, Tag

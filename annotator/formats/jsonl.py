@@ -1,5 +1,5 @@
 """Our own JSON Lines: one object per span with every field (see `rows.FIELDS`); also read back for import,
-checked by `records.SpanRecordSerializer`."""
+checked by `span_records.SpanRecordSerializer`."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from collections.abc import Iterable, Iterator
 
 import orjson
 
-from annotator.formats.records import RecordError, SpanRecord, json_lines, span_record
+from annotator.formats.span_records import RecordError, SpanRecord, json_lines, span_record
 
 MEDIA_TYPE = "application/x-ndjson"
 EXTENSION = "jsonl"

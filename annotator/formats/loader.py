@@ -18,7 +18,7 @@ from django.db import transaction
 from annotator import spans
 from annotator.formats import IMPORT_FORMATS, UnknownFormat, jsonl, w3c
 from annotator.formats.anchoring import Unmatched, locate
-from annotator.formats.records import RecordError, SpanRecord
+from annotator.formats.span_records import RecordError, SpanRecord
 from annotator.models import Annotation
 from articles.models import Article, Paragraph
 

@@ -13,7 +13,14 @@ from collections.abc import Iterable, Iterator
 
 import orjson
 
-from annotator.formats.records import FieldError, RecordError, SpanRecord, json_lines, span_record, timestamp
+from annotator.formats.span_records import (
+    FieldError,
+    RecordError,
+    SpanRecord,
+    json_lines,
+    span_record,
+    timestamp,
+)
 
 MEDIA_TYPE = "application/x-ndjson"
 EXTENSION = "jsonld"
@@ -120,7 +127,7 @@ def _reviewer(creator: object) -> object:
 
 
 def fields(data: dict) -> dict:
-    """Return the span record fields of one annotation (see `records.SpanRecordSerializer`), or raise
+    """Return the span record fields of one annotation (see `span_records.SpanRecordSerializer`), or raise
     FieldError when its structure is not that of a text annotation."""
     if "Annotation" not in _as_list(data.get("type")):
         raise FieldError("'type' must be 'Annotation'.")

@@ -62,9 +62,14 @@ class LabelAdmin(admin.ModelAdmin):
 
 class _SpanForm(forms.ModelForm):
     """Validates by writing through annotator.spans: its ValidationError becomes form errors, nothing is
-    stored, and the admin's save_model has nothing left to do. The admin view runs in a transaction."""
+    stored, and the admin's save_model has nothing left to do. The admin view runs in a transaction.
+
+    Note and attribution are plain text fields here, without the model's max_length: the limits are span
+    rules, and `spans` states them with the same message as in the workbench and the API."""
 
     actor = None
+    note = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 3}))
+    attributed_to = forms.CharField(required=False)
 
     def _post_clean(self) -> None:
         if self.errors:
@@ -81,6 +86,9 @@ class _SpanForm(forms.ModelForm):
 
 
 class AnnotationAddForm(_SpanForm):
+    # Plain integers: whether an offset fits the paragraph (0 or more included) is a span rule.
+    start = forms.IntegerField()
+    end = forms.IntegerField()
     quote = forms.CharField(
         required=False,
         strip=False,

@@ -1,10 +1,10 @@
-"""Forms of the workbench: they check the shape of input; `annotator.spans` checks its meaning."""
+"""Forms of the workbench: they check the types of input; `annotator.spans` checks the span rules (offsets,
+quote, white space, length limits) and gives the one message for each."""
 
 from __future__ import annotations
 
 from django import forms
 
-from annotator.models import ATTRIBUTION_MAX_LENGTH, NOTE_MAX_LENGTH
 from articles.models import Source
 
 
@@ -25,20 +25,19 @@ class ArticleFilterForm(forms.Form):
 
 class SpanCreateForm(forms.Form):
     paragraph = forms.IntegerField(min_value=1)
-    start = forms.IntegerField(min_value=0)
-    end = forms.IntegerField(min_value=0)
+    start = forms.IntegerField()
+    end = forms.IntegerField()
     quote = forms.CharField(required=False, strip=False)
     label = forms.SlugField(max_length=50)
-    # Longer values pass here so that the one write path gives its own, exact message.
-    attributed_to = forms.CharField(required=False, max_length=ATTRIBUTION_MAX_LENGTH * 2)
-    note = forms.CharField(required=False, max_length=NOTE_MAX_LENGTH * 2)
+    attributed_to = forms.CharField(required=False)
+    note = forms.CharField(required=False)
 
 
 class SpanChangeForm(forms.Form):
     version = forms.IntegerField(min_value=1)
     label = forms.SlugField(max_length=50, required=False)
-    attributed_to = forms.CharField(required=False, max_length=ATTRIBUTION_MAX_LENGTH * 2)
-    note = forms.CharField(required=False, max_length=NOTE_MAX_LENGTH * 2)
+    attributed_to = forms.CharField(required=False)
+    note = forms.CharField(required=False)
 
 
 class SpanDeleteForm(forms.Form):

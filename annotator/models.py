@@ -205,28 +205,6 @@ class Annotation(models.Model):
     def is_deleted(self) -> bool:
         return self.deleted_at is not None
 
-    def clean(self) -> None:
-        """Check the offsets against the paragraph and the quote against its text."""
-        errors: dict[str, str] = {}
-        if self.paragraph_id is None:
-            raise ValidationError({"paragraph": "Choose a paragraph."})
-        text = self.paragraph.text
-        if self.start is None or self.end is None:
-            raise ValidationError("Both start and end are required.")
-        if self.start < 0:
-            errors["start"] = "start must be 0 or more."
-        elif self.start >= self.end:
-            errors["end"] = f"end ({self.end}) must be greater than start ({self.start})."
-        elif self.end > len(text):
-            errors["end"] = f"end ({self.end}) is past the end of the paragraph ({len(text)} characters)."
-        elif self.quote != text[self.start : self.end]:
-            errors["quote"] = (
-                f"The quote does not match the paragraph text at {self.start}-{self.end}: "
-                f"expected {text[self.start : self.end]!r}."
-            )
-        if errors:
-            raise ValidationError(errors)
-
     def snapshot(self) -> dict:
         """Return the values the history records before and after a change."""
         return {

@@ -1,7 +1,10 @@
 """The one write path for labelled spans: create, change, delete, undo, transfer.
 
-Every entry point (workbench, API, admin, importers, commands) calls these functions, so one set of rules
-holds everywhere. Each runs in one transaction and records its change in the history; the span returned by
+Every entry point (workbench, API, admin, importers, transfer, suggestions, commands) calls these functions,
+so one set of rules holds everywhere, each with one message: offsets inside the paragraph, a given quote equal
+to the text at its offsets, offsets trimmed to the words they cover (white space alone is refused), and the
+length limits of note and attribution (edge white space dropped). Forms and serializers check only types.
+Each function runs in one transaction and records its change in the history; the span returned by
 create / change / delete carries that history entry as `last_change` (None when nothing changed).
 """
 
@@ -22,8 +25,12 @@ from annotator.models import (
     Label,
 )
 from articles.models import Article, Paragraph
+from articles.text import trim_span
 
 Action = AnnotationChange.Action
+# What templates give `maxlength` and what the limit messages name.
+LIMITS = {"note": NOTE_MAX_LENGTH, "attributed_to": ATTRIBUTION_MAX_LENGTH}
+WHITE_SPACE_ONLY = "The span holds only white space: it must cover some words."
 
 
 class SpanConflict(Exception):
@@ -62,7 +69,36 @@ def resolve_label(label: Label | str) -> Label:
     return found
 
 
-def _check_texts(note: str, attributed_to: str) -> None:
+def anchor(*, paragraph: Paragraph, start: int, end: int, quote: str | None = None) -> tuple[int, int, str]:
+    """Return the span's offsets trimmed to the words they cover, and its quote.
+
+    Offsets are code-point indices into `paragraph.text`; a given quote must equal the text between them as
+    sent (before trimming), so a quote and its offsets are checked together and trimmed together.
+    """
+    text = paragraph.text
+    if start < 0:
+        raise ValidationError({"start": "start must be 0 or more."})
+    if start >= end:
+        raise ValidationError({"end": f"end ({end}) must be greater than start ({start})."})
+    if end > len(text):
+        message = f"end ({end}) is past the end of the paragraph ({len(text)} characters)."
+        raise ValidationError({"end": message})
+    if quote is not None and quote != text[start:end]:
+        raise ValidationError(
+            {
+                "quote": f"The quote does not match the paragraph text at {start}-{end}: "
+                f"expected {text[start:end]!r}."
+            }
+        )
+    start, end = trim_span(text, start, end)
+    if start == end:
+        raise ValidationError({"quote": WHITE_SPACE_ONLY})
+    return start, end, text[start:end]
+
+
+def _checked_texts(note: str, attributed_to: str) -> tuple[str, str]:
+    """Return note and attribution without edge white space, refusing either past its limit."""
+    note, attributed_to = note.strip(), attributed_to.strip()
     errors = {}
     if len(note) > NOTE_MAX_LENGTH:
         errors["note"] = f"The note is {len(note)} characters long; the limit is {NOTE_MAX_LENGTH}."
@@ -72,6 +108,7 @@ def _check_texts(note: str, attributed_to: str) -> None:
         )
     if errors:
         raise ValidationError(errors)
+    return note, attributed_to
 
 
 def _record(
@@ -128,14 +165,15 @@ def create(
     created_at: datetime | None = None,
     updated_at: datetime | None = None,
 ) -> Annotation:
-    """Create a span. Offsets are code-point indices into `paragraph.text`; a given quote must match.
+    """Create a span. Offsets are code-point indices into `paragraph.text`, trimmed to the words they cover;
+    a given quote must equal the text at the offsets as sent (see `anchor`).
 
     An import names who ran it (`imported_by`, recorded in the history as an import) and may keep the
     span's own timestamps from the file, so that an export imported elsewhere comes back unchanged.
     """
     label = resolve_label(label)
-    note, attributed_to = (note or "").strip(), (attributed_to or "").strip()
-    _check_texts(note, attributed_to)
+    start, end, quote = anchor(paragraph=paragraph, start=start, end=end, quote=quote)
+    note, attributed_to = _checked_texts(note or "", attributed_to or "")
     if created_at and updated_at and updated_at < created_at:
         raise ValidationError(
             {"updated_at": f"The span was updated ({updated_at}) before it was created ({created_at})."}
@@ -145,16 +183,13 @@ def create(
         paragraph=paragraph,
         start=start,
         end=end,
+        quote=quote,
         label=label,
         reviewer=reviewer,
         note=note,
         attributed_to=attributed_to,
         transferred_from=transferred_from,
     )
-    annotation.quote = quote if quote is not None else paragraph.text[start:end]
-    annotation.clean()
-    if not annotation.quote.strip():
-        raise ValidationError({"quote": "The span holds only white space: it must cover some words."})
     _save(annotation)
     if created_at or updated_at:
         annotation.created_at = created_at or updated_at
@@ -200,11 +235,10 @@ def change(
     before = current.snapshot()
     if label is not None:
         current.label = resolve_label(label)
-    if note is not None:
-        current.note = note.strip()
-    if attributed_to is not None:
-        current.attributed_to = attributed_to.strip()
-    _check_texts(current.note, current.attributed_to)
+    current.note, current.attributed_to = _checked_texts(
+        current.note if note is None else note,
+        current.attributed_to if attributed_to is None else attributed_to,
+    )
     if current.snapshot() == before:
         return current
     current.version += 1

@@ -78,8 +78,11 @@ class SpanImportView(ApiView):
             "its quote; when the position no longer holds the quote it is searched by quote, prefix and "
             "suffix. Spans that cannot be placed without guessing are reported, never guessed. Spans keep "
             "the creation and update times of the file (`created_at`/`updated_at`, W3C `created`/"
-            "`modified`); the history records them as imported by you. One transaction: with any "
-            "problem nothing is written (400) unless `partial` is set."
+            "`modified`); the history records them as imported by you. Each line is checked by the "
+            "`SpanRecord` schema (the export's JSONL line; a W3C annotation is read into the same "
+            "fields) and each span by the same rules as a span tagged over the API: edge white space "
+            "trimmed, limits of note and attribution. One transaction: with any problem nothing is written "
+            "(400) unless `partial` is set."
         ),
         request={"multipart/form-data": ImportUploadSerializer},
         responses={

@@ -1,4 +1,7 @@
-"""OpenAPI documentation pieces: error bodies and the shapes of the export formats (never used for input)."""
+"""OpenAPI documentation pieces: error bodies and the shapes of the export formats.
+
+The JSONL line is documented by `SpanRecordSerializer`, the schema that also checks what the import reads;
+the other shapes here only document."""
 
 from __future__ import annotations
 
@@ -7,6 +10,7 @@ from drf_spectacular.utils import OpenApiResponse
 from rest_framework import serializers
 
 from annotator.formats import FORMATS
+from annotator.formats.span_records import SpanRecordSerializer
 
 
 def _messages() -> serializers.ListField:
@@ -53,35 +57,6 @@ class ImportFailureSerializer(serializers.Serializer):
     default_reviewer = _messages()
     non_field_errors = _messages()
     detail = serializers.CharField(required=False)
-
-
-class SpanRowSerializer(serializers.Serializer):
-    """One line of the `jsonl` export (and one row of `csv`)."""
-
-    id = serializers.IntegerField()
-    article = serializers.IntegerField()
-    article_title = serializers.CharField()
-    article_url = serializers.CharField(allow_null=True)
-    article_checksum = serializers.CharField()
-    publisher = serializers.CharField(help_text="Publisher slug.")
-    original_source = serializers.CharField(allow_null=True, help_text="Original source slug.")
-    paragraph = serializers.IntegerField()
-    paragraph_position = serializers.IntegerField()
-    start = serializers.IntegerField(help_text="Code points into the paragraph.")
-    end = serializers.IntegerField()
-    quote = serializers.CharField()
-    label = serializers.CharField()
-    reviewer = serializers.CharField()
-    note = serializers.CharField()
-    attributed_to = serializers.CharField()
-    created_at = serializers.DateTimeField()
-    updated_at = serializers.DateTimeField()
-    article_start = serializers.IntegerField(
-        help_text='Code points into the article text: its paragraphs joined with "\\n\\n".'
-    )
-    article_end = serializers.IntegerField()
-    prefix = serializers.CharField(help_text="Up to 32 characters of the paragraph before the quote.")
-    suffix = serializers.CharField(help_text="Up to 32 characters of the paragraph after the quote.")
 
 
 class LabelStudioValueSerializer(serializers.Serializer):
@@ -133,9 +108,9 @@ EXPORT_DESCRIPTION = "\n".join(
 
 EXPORT_RESPONSES = {
     (200, "application/x-ndjson"): OpenApiResponse(
-        SpanRowSerializer,
-        description="jsonl: one object per line like this; w3c and doccano: one JSON-LD "
-        "annotation or one doccano record per line.",
+        SpanRecordSerializer,
+        description="jsonl: one object per line like this (the import reads it back); w3c and doccano: "
+        "one JSON-LD annotation or one doccano record per line.",
     ),
     (200, "text/csv"): OpenApiResponse(
         OpenApiTypes.STR, description="csv: header row, then one row per span."

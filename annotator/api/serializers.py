@@ -9,7 +9,8 @@ from collections.abc import Mapping
 
 from rest_framework import serializers
 
-from annotator.models import ATTRIBUTION_MAX_LENGTH, NOTE_MAX_LENGTH, Annotation, Label
+from annotator.formats.span_records import SpanFieldsSerializer, SpanTextsSerializer
+from annotator.models import Annotation, Label
 from articles.importers.article_record import TAG_KINDS
 from articles.models import Article, Paragraph, Source, Tag
 
@@ -120,34 +121,19 @@ class AnnotationSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class StrictCharField(serializers.CharField):
-    """A CharField that takes only JSON strings: DRF's own turns 5 into "5", which would store a number the
-    client never meant as text."""
-
-    def to_internal_value(self, data):
-        if not isinstance(data, str):
-            self.fail("invalid")
-        return super().to_internal_value(data)
-
-
-def _text(max_length: int | None = None, **kwargs) -> StrictCharField:
-    return StrictCharField(
-        required=False, allow_blank=True, trim_whitespace=False, max_length=max_length, **kwargs
-    )
-
-
 class RefuseUnknownFields:
-    """Refuse body fields the serializer does not take, naming them: a misspelt `lable` or `attributedTo`
-    would otherwise be dropped without a word and the client would believe it was stored."""
+    """Refuse body fields (or query parameters) the serializer does not take, naming them: a misspelt `lable`
+    or `attributedTo` would otherwise be dropped without a word and the client would believe it was stored."""
 
     refused_by_name: tuple[str, ...] = ()  # fields a subclass refuses with its own message
+    unknown_name = "field"
 
     def to_internal_value(self, data):
         unknown = {}
         if isinstance(data, Mapping):
             accepted = ", ".join(sorted(self.fields))
             unknown = {
-                key: [f"Unknown field {key!r}. Accepted: {accepted}."]
+                key: [f"Unknown {self.unknown_name} {key!r}. Accepted: {accepted}."]
                 for key in data
                 if key not in self.fields and key not in self.refused_by_name
             }
@@ -162,29 +148,24 @@ class RefuseUnknownFields:
         return value
 
 
-class AnnotationCreateSerializer(RefuseUnknownFields, serializers.Serializer):
+class AnnotationCreateSerializer(RefuseUnknownFields, SpanFieldsSerializer):
+    """A span to tag: the span record's fields, in a paragraph named by id."""
+
     paragraph = serializers.PrimaryKeyRelatedField(
         queryset=Paragraph.objects.filter(article__deleted_at__isnull=True),
         pk_field=serializers.IntegerField(),
         error_messages={"does_not_exist": "Unknown paragraph {pk_value}."},
     )
-    start = serializers.IntegerField(min_value=0, help_text="Code-point offset into the paragraph's text.")
-    end = serializers.IntegerField(min_value=1, help_text="Code-point offset, exclusive.")
-    label = StrictCharField(max_length=50, help_text="Label slug, see /api/v1/labels/.")
-    quote = StrictCharField(
-        required=False,
-        trim_whitespace=False,
-        help_text="When given, must equal the text between start and end.",
-    )
-    note = _text(NOTE_MAX_LENGTH)
-    attributed_to = _text(ATTRIBUTION_MAX_LENGTH, help_text="Who the claim is attributed to.")
+
+    def to_representation(self, instance: Annotation) -> dict:
+        return AnnotationSerializer(instance, context=self.context).data
 
 
 FIXED_ON_UPDATE = ("paragraph", "start", "end", "quote")
 FIXED_MESSAGE = "A span's {field} cannot change: delete the span and tag the words again."
 
 
-class AnnotationUpdateSerializer(RefuseUnknownFields, serializers.Serializer):
+class AnnotationUpdateSerializer(RefuseUnknownFields, SpanTextsSerializer):
     """Label, note and attribution. The anchor fields are refused by name rather than ignored, so a client
     that tries to move a span learns that it did not move."""
 
@@ -193,9 +174,17 @@ class AnnotationUpdateSerializer(RefuseUnknownFields, serializers.Serializer):
     version = serializers.IntegerField(
         min_value=1, help_text="The version you read; a stale one is refused with 409."
     )
-    label = StrictCharField(max_length=50, help_text="Label slug.")
-    note = _text(NOTE_MAX_LENGTH)
-    attributed_to = _text(ATTRIBUTION_MAX_LENGTH)
+
+    def validate(self, attrs: dict) -> dict:
+        # A partial update still names the version it read.
+        if "version" not in attrs:
+            raise serializers.ValidationError(
+                {"version": [self.fields["version"].error_messages["required"]]}
+            )
+        return attrs
+
+    def to_representation(self, instance: Annotation) -> dict:
+        return AnnotationSerializer(instance, context=self.context).data
 
     def to_internal_value(self, data):
         fixed = {}
@@ -210,6 +199,18 @@ class AnnotationUpdateSerializer(RefuseUnknownFields, serializers.Serializer):
         if fixed:
             raise serializers.ValidationError(fixed)
         return value
+
+
+class SpanDeleteQuerySerializer(RefuseUnknownFields, serializers.Serializer):
+    """The query of a span delete."""
+
+    unknown_name = "query parameter"
+
+    version = serializers.IntegerField(
+        min_value=1,
+        required=False,
+        help_text="The version you read; a stale one is refused with 409. Leave out to skip the check.",
+    )
 
 
 class TokenSerializer(serializers.Serializer):

@@ -12,7 +12,7 @@ from rest_framework.permissions import IsAuthenticated
 from rest_framework.routers import DefaultRouter
 
 from annotator.api.exchange import SpanExportView, SpanImportView
-from annotator.api.reuse import BoilerplateSuggestionViewSet, ReuseLinkViewSet
+from annotator.api.source_criticism import BoilerplateSuggestionViewSet, ReuseLinkViewSet
 from annotator.api.views import AnnotationViewSet, ArticleViewSet, LabelViewSet, TokenView
 
 app_name = "api"

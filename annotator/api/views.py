@@ -9,7 +9,7 @@ from django.db.models import Prefetch
 from django.utils import timezone
 from django.utils.decorators import method_decorator
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, extend_schema_view
-from rest_framework import exceptions, mixins, serializers, status
+from rest_framework import exceptions, mixins, status
 from rest_framework.authtoken.serializers import AuthTokenSerializer
 from rest_framework.authtoken.views import ObtainAuthToken
 from rest_framework.parsers import FormParser, MultiPartParser
@@ -18,7 +18,8 @@ from rest_framework.response import Response
 
 from annotator import spans
 from annotator.api import schema
-from annotator.api.base import ApiViewSet, StrictJSONParser, domain_errors
+from annotator.api.base import ApiViewSet, domain_errors
+from annotator.api.defaults import StrictJSONParser
 from annotator.api.filters import AnnotationFilter, ArticleFilter
 from annotator.api.permissions import CanEditSpan, StaffWrites
 from annotator.api.serializers import (
@@ -29,6 +30,7 @@ from annotator.api.serializers import (
     ArticleDetailSerializer,
     ArticleSerializer,
     LabelSerializer,
+    SpanDeleteQuerySerializer,
     TokenSerializer,
 )
 from annotator.models import Annotation, Label
@@ -63,11 +65,6 @@ SPAN_UPDATE_RESPONSES = {
     404: NOT_FOUND,
     409: OpenApiResponse(schema.ConflictSerializer, description="Stale version."),
 }
-VERSION_PARAMETER = OpenApiParameter(
-    "version",
-    int,
-    description="The version you read; a stale one is refused with 409. Leave out to skip the check.",
-)
 
 
 @method_decorator(login_not_required, name="dispatch")
@@ -170,7 +167,9 @@ class LabelViewSet(mixins.ListModelMixin, ApiViewSet):
     ),
     create=extend_schema(
         summary="Tag a span",
-        description="Offsets are code-point indices into the paragraph's text. You become its reviewer.",
+        description="Offsets are code-point indices into the paragraph's text; offsets that take in white "
+        "space at either edge are trimmed to the words inside them, as everywhere else. You become its "
+        "reviewer.",
         request=AnnotationCreateSerializer,
         responses={201: AnnotationSerializer, 400: AnnotationWriteError, 401: UNAUTHENTICATED},
     ),
@@ -192,7 +191,7 @@ class LabelViewSet(mixins.ListModelMixin, ApiViewSet):
     ),
     destroy=extend_schema(
         summary="Delete a span (it can be undone in the workbench)",
-        parameters=[SPAN_ID, VERSION_PARAMETER],
+        parameters=[SPAN_ID, SpanDeleteQuerySerializer],
         responses={
             204: None,
             400: AnnotationWriteError,
@@ -204,15 +203,18 @@ class LabelViewSet(mixins.ListModelMixin, ApiViewSet):
     ),
 )
 class AnnotationViewSet(
+    mixins.CreateModelMixin,
     mixins.ListModelMixin,
     mixins.RetrieveModelMixin,
-    mixins.DestroyModelMixin,
     mixins.UpdateModelMixin,
+    mixins.DestroyModelMixin,
     ApiViewSet,
 ):
+    """Spans through the one write path: `perform_*` call `annotator.spans`, whose refusals become 400, 403
+    and 409 answers."""
+
     permission_classes = [IsAuthenticated, CanEditSpan]
     filterset_class = AnnotationFilter
-    serializer_class = AnnotationSerializer
 
     def get_queryset(self):
         return (
@@ -222,40 +224,31 @@ class AnnotationViewSet(
             .order_by("article_id", "paragraph_id", "start", "end", "id")
         )
 
-    def create(self, request, *args, **kwargs):
-        data = AnnotationCreateSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        with domain_errors():
-            span = spans.create(reviewer=request.user, **data.validated_data)
-        return Response(AnnotationSerializer(span).data, status=status.HTTP_201_CREATED)
+    def get_serializer_class(self):
+        if self.action == "create":
+            return AnnotationCreateSerializer
+        if self.action in ("update", "partial_update"):
+            return AnnotationUpdateSerializer
+        return AnnotationSerializer
 
-    def update(self, request, *args, partial: bool = False, **kwargs):
-        span = self.get_object()
-        data = AnnotationUpdateSerializer(data=request.data, partial=partial)
-        data.is_valid(raise_exception=True)
-        if "version" not in data.validated_data:
-            raise exceptions.ValidationError({"version": ["This field is required."]})
+    def perform_create(self, serializer: AnnotationCreateSerializer) -> None:
         with domain_errors():
-            span = spans.change(annotation=span, actor=request.user, **data.validated_data)
-        return Response(AnnotationSerializer(span).data)
+            serializer.instance = spans.create(reviewer=self.request.user, **serializer.validated_data)
 
-    def destroy(self, request, *args, **kwargs):
-        span = self.get_object()
-        unknown = sorted(set(request.query_params) - {"version"})
-        if unknown:
-            raise exceptions.ValidationError(
-                {name: [f"Unknown query parameter {name!r}. Accepted: version."] for name in unknown}
+    def perform_update(self, serializer: AnnotationUpdateSerializer) -> None:
+        with domain_errors():
+            serializer.instance = spans.change(
+                annotation=serializer.instance, actor=self.request.user, **serializer.validated_data
             )
-        if request.data:
+
+    def perform_destroy(self, instance: Annotation) -> None:
+        query = SpanDeleteQuerySerializer(data=self.request.query_params.dict())
+        query.is_valid(raise_exception=True)
+        if self.request.data:
             raise exceptions.ValidationError(
                 {"non_field_errors": ["A delete takes no body: send the version as ?version=N."]}
             )
-        version = serializers.IntegerField(min_value=1, required=False)
-        raw = request.query_params.get("version")
-        try:
-            expected = version.run_validation(raw) if raw is not None else None
-        except exceptions.ValidationError as error:
-            raise exceptions.ValidationError({"version": error.detail}) from None
         with domain_errors():
-            spans.delete(annotation=span, actor=request.user, version=expected)
-        return Response(status=status.HTTP_204_NO_CONTENT)
+            spans.delete(
+                annotation=instance, actor=self.request.user, version=query.validated_data.get("version")
+            )

@@ -7,7 +7,7 @@ import io
 from collections.abc import Iterable, Iterator
 from datetime import datetime
 
-from annotator.formats.records import timestamp
+from annotator.formats.span_records import timestamp
 
 MEDIA_TYPE = "text/csv; charset=utf-8"
 EXTENSION = "csv"

@@ -1,4 +1,5 @@
-"""Our own JSON Lines: one object per span with every field (see `rows.FIELDS`); also read back for import."""
+"""Our own JSON Lines: one object per span with every field (see `rows.FIELDS`); also read back for import,
+checked by `span_records.SpanRecordSerializer`."""
 
 from __future__ import annotations
 
@@ -6,15 +7,7 @@ from collections.abc import Iterable, Iterator
 
 import orjson
 
-from annotator.formats.records import (
-    FieldError,
-    RecordError,
-    SpanRecord,
-    datetime_field,
-    int_field,
-    json_lines,
-    text_field,
-)
+from annotator.formats.span_records import RecordError, SpanRecord, json_lines, span_record
 
 MEDIA_TYPE = "application/x-ndjson"
 EXTENSION = "jsonl"
@@ -28,51 +21,23 @@ def write(rows: Iterable[dict], **_options) -> Iterator[bytes]:
         yield dumps(row, option=option)
 
 
-def record(data: dict, line: int) -> SpanRecord:
-    """Return the span record of one exported object, or raise FieldError."""
-    position = int_field(data, "paragraph_position")
-    start, end = int_field(data, "start"), int_field(data, "end")
-    article_start, article_end = int_field(data, "article_start"), int_field(data, "article_end")
-    if None in (position, start, end) and None in (article_start, article_end):
-        raise FieldError(
-            "give 'paragraph_position', 'start' and 'end', or 'article_start' and 'article_end'."
-        )
-    checksum = text_field(data, "article_checksum") or None
-    url = text_field(data, "article_url") or None
-    if checksum is None and url is None:
-        raise FieldError("give 'article_checksum' or 'article_url' to say which article the span is in.")
-    return SpanRecord(
-        line=line,
-        quote=text_field(data, "quote", required=True),
-        label=text_field(data, "label", required=True),
-        reviewer=text_field(data, "reviewer") or None,
-        article_checksum=checksum,
-        article_url=url,
-        paragraph_position=position,
-        start=start,
-        end=end,
-        article_start=article_start,
-        article_end=article_end,
-        prefix=text_field(data, "prefix"),
-        suffix=text_field(data, "suffix"),
-        note=text_field(data, "note"),
-        attributed_to=text_field(data, "attributed_to"),
-        created_at=datetime_field(data, "created_at"),
-        updated_at=datetime_field(data, "updated_at"),
+def _has_position(data: dict) -> bool:
+    """Return whether a line places its span by paragraph or by article (our export writes both)."""
+    return all(data.get(k) is not None for k in ("paragraph_position", "start", "end")) or all(
+        data.get(k) is not None for k in ("article_start", "article_end")
     )
+
+
+def record(data: object, line: int) -> SpanRecord | RecordError:
+    """Return the span record of one exported object, or the error to report for its line."""
+    if isinstance(data, dict) and not _has_position(data):
+        return RecordError(
+            line, "give 'paragraph_position', 'start' and 'end', or 'article_start' and 'article_end'."
+        )
+    return span_record(data, line)
 
 
 def read(text: str) -> Iterator[SpanRecord | RecordError]:
     """Yield a record or an error for every non-blank line, numbered from 1."""
     for item in json_lines(text):
-        if isinstance(item, RecordError):
-            yield item
-            continue
-        number, data = item
-        if not isinstance(data, dict):
-            yield RecordError(number, f"expected a JSON object, got {type(data).__name__}.")
-            continue
-        try:
-            yield record(data, number)
-        except FieldError as error:
-            yield RecordError(number, str(error))
+        yield item if isinstance(item, RecordError) else record(item[1], item[0])

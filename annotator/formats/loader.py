@@ -18,7 +18,7 @@ from django.db import transaction
 from annotator import spans
 from annotator.formats import IMPORT_FORMATS, UnknownFormat, jsonl, w3c
 from annotator.formats.anchoring import Unmatched, locate
-from annotator.formats.records import RecordError, SpanRecord
+from annotator.formats.span_records import RecordError, SpanRecord
 from annotator.models import Annotation
 from articles.models import Article, Paragraph
 
@@ -122,15 +122,13 @@ def _load_one(record: SpanRecord, lookups: _Lookups, report: ImportReport) -> No
         article_end=record.article_end,
     )
     paragraph, reviewer = paragraphs[anchor.paragraph], lookups.reviewer(record.reviewer)
+    # Compared as `spans` would store them: a span given with white space at its edges is stored trimmed.
+    start, end, quote = spans.anchor(
+        paragraph=paragraph, start=anchor.start, end=anchor.end, quote=record.quote
+    )
     if (
         Annotation.objects.live()
-        .filter(
-            paragraph=paragraph,
-            label__slug=record.label,
-            start=anchor.start,
-            end=anchor.end,
-            reviewer=reviewer,
-        )
+        .filter(paragraph=paragraph, label__slug=record.label, start=start, end=end, reviewer=reviewer)
         .exists()
     ):
         report.existing += 1
@@ -138,9 +136,9 @@ def _load_one(record: SpanRecord, lookups: _Lookups, report: ImportReport) -> No
     spans.create(
         paragraph=paragraph,
         label=record.label,
-        start=anchor.start,
-        end=anchor.end,
-        quote=record.quote,
+        start=start,
+        end=end,
+        quote=quote,
         reviewer=reviewer,
         note=record.note,
         attributed_to=record.attributed_to,

@@ -13,14 +13,12 @@ from collections.abc import Iterable, Iterator
 
 import orjson
 
-from annotator.formats.records import (
+from annotator.formats.span_records import (
     FieldError,
     RecordError,
     SpanRecord,
-    datetime_field,
-    int_field,
     json_lines,
-    text_field,
+    span_record,
     timestamp,
 )
 
@@ -30,6 +28,22 @@ NEEDS_TEXTS = False
 CONTEXT = "http://www.w3.org/ns/anno.jsonld"
 CHECKSUM_URN = "urn:sha256:"
 PURPOSES = {"tagging": "label", "commenting": "note", "identifying": "attributed_to"}
+# Where each field of the span record sits in an annotation, for the import's messages.
+NAMES = {
+    "quote": "exact",
+    "prefix": "prefix",
+    "suffix": "suffix",
+    "label": "the tagging body's value",
+    "note": "the commenting body's value",
+    "attributed_to": "the identifying body's value",
+    "reviewer": "creator",
+    "article_url": "source",
+    "article_checksum": "source",
+    "article_start": "start",
+    "article_end": "end",
+    "created_at": "created",
+    "updated_at": "modified",
+}
 
 
 def annotation_id(base: str, pk: int) -> str:
@@ -97,48 +111,57 @@ def _selectors(target: dict) -> tuple[dict, dict]:
     return quote, position
 
 
-def _bodies(data: dict) -> dict[str, str]:
+def _bodies(data: dict) -> dict[str, object]:
     found = {}
     for body in _as_list(data.get("body")):
         if isinstance(body, dict) and body.get("purpose") in PURPOSES:
-            found[PURPOSES[body["purpose"]]] = text_field(body, "value", required=True)
+            found[PURPOSES[body["purpose"]]] = body.get("value")
     if "label" not in found:
         raise FieldError("no body with purpose 'tagging' names the label.")
     return found
 
 
-def record(data: dict, line: int) -> SpanRecord:
-    """Return the span record of one annotation, or raise FieldError."""
+def _reviewer(creator: object) -> object:
+    creator = creator[0] if isinstance(creator, list) and creator else creator
+    return (creator.get("nickname") or creator.get("name")) if isinstance(creator, dict) else None
+
+
+def fields(data: dict) -> dict:
+    """Return the span record fields of one annotation (see `span_records.SpanRecordSerializer`), or raise
+    FieldError when its structure is not that of a text annotation."""
     if "Annotation" not in _as_list(data.get("type")):
         raise FieldError("'type' must be 'Annotation'.")
     targets = [t for t in _as_list(data.get("target")) if isinstance(t, dict)]
     if len(targets) != 1:
         raise FieldError("expected exactly one target object with a source and selectors.")
-    source = text_field(targets[0], "source", required=True)
+    source = targets[0].get("source")
+    if not isinstance(source, str) or not source:
+        raise FieldError("the target's 'source' must name the article (its url or urn:sha256:<checksum>).")
     quote, position = _selectors(targets[0])
-    creator = data.get("creator")
-    creator = creator[0] if isinstance(creator, list) and creator else creator
-    reviewer = (
-        (text_field(creator, "nickname") or text_field(creator, "name")) if isinstance(creator, dict) else ""
-    )
-    bodies = _bodies(data)
     is_checksum = source.startswith(CHECKSUM_URN)
-    return SpanRecord(
-        line=line,
-        quote=text_field(quote, "exact", required=True),
-        prefix=text_field(quote, "prefix"),
-        suffix=text_field(quote, "suffix"),
-        label=bodies["label"],
-        note=bodies.get("note", ""),
-        attributed_to=bodies.get("attributed_to", ""),
-        reviewer=reviewer or None,
-        article_checksum=source.removeprefix(CHECKSUM_URN) if is_checksum else None,
-        article_url=None if is_checksum else source,
-        article_start=int_field(position, "start"),
-        article_end=int_field(position, "end"),
-        created_at=datetime_field(data, "created"),
-        updated_at=datetime_field(data, "modified"),
-    )
+    return {
+        **_bodies(data),
+        "quote": quote.get("exact"),
+        "prefix": quote.get("prefix"),
+        "suffix": quote.get("suffix"),
+        "reviewer": _reviewer(data.get("creator")),
+        "article_checksum": source.removeprefix(CHECKSUM_URN) if is_checksum else None,
+        "article_url": None if is_checksum else source,
+        "article_start": position.get("start"),
+        "article_end": position.get("end"),
+        "created_at": data.get("created"),
+        "updated_at": data.get("modified"),
+    }
+
+
+def record(data: object, line: int) -> SpanRecord | RecordError:
+    """Return the span record of one annotation, or the error to report for its line."""
+    if not isinstance(data, dict):
+        return RecordError(line, f"expected a JSON object, got {type(data).__name__}.")
+    try:
+        return span_record(fields(data), line, NAMES)
+    except FieldError as error:
+        return RecordError(line, str(error))
 
 
 def _items(document: object) -> list | None:
@@ -170,10 +193,4 @@ def read(text: str) -> Iterator[SpanRecord | RecordError]:
             else:
                 numbered.append(item)
     for number, data in numbered:
-        if not isinstance(data, dict):
-            yield RecordError(number, f"expected a JSON object, got {type(data).__name__}.")
-            continue
-        try:
-            yield record(data, number)
-        except FieldError as error:
-            yield RecordError(number, str(error))
+        yield record(data, number)

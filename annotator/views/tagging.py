@@ -31,7 +31,6 @@ from annotator.views.common import (
     page_paragraphs,
 )
 from articles.models import Article, Paragraph
-from articles.text import trim_span
 
 
 def _message(text: str, status: int) -> HttpResponse:
@@ -92,18 +91,6 @@ def _paragraph_response(
     )
 
 
-def _trimmed(text: str, start: int, end: int, quote: str | None) -> tuple[int, int, str | None]:
-    """Drop leading and trailing whitespace from a selection, keeping the quote in step with the offsets."""
-    if not 0 <= start < end <= len(text):
-        return start, end, quote
-    new_start, new_end = trim_span(text, start, end)
-    if new_start == new_end:
-        raise ValidationError("The selection holds only white space: select some words.")
-    if quote is not None and len(quote) == end - start:
-        quote = quote[new_start - start : len(quote) - (end - new_end)]
-    return new_start, new_end, quote
-
-
 def _undo_id(annotation: Annotation) -> int | None:
     change = getattr(annotation, "last_change", None)
     return change.pk if change is not None else None
@@ -123,13 +110,12 @@ def span_create(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     paragraph = article.paragraphs.filter(pk=data["paragraph"]).first()
     if paragraph is None:
         return _message("This paragraph is not part of this article.", 400)
-    start, end, quote = _trimmed(paragraph.text, data["start"], data["end"], data["quote"] or None)
     annotation = spans.create(
         paragraph=paragraph,
         label=data["label"],
-        start=start,
-        end=end,
-        quote=quote,
+        start=data["start"],
+        end=data["end"],
+        quote=data["quote"] or None,
         reviewer=request.user,
         note=data["note"],
         attributed_to=data["attributed_to"],

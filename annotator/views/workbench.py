@@ -136,6 +136,7 @@ def article_detail(request: HtmxHttpRequest, pk: int) -> HttpResponse:
         reviewers=list(reviewers),
         original_url=_safe_url(article.url),
         provenance=provenance.for_article(article),
+        span_limits=span_ops.LIMITS,
     )
     return render(request, "annotator/article.html", context)
 
@@ -172,6 +173,7 @@ def span_popover(request: HtmxHttpRequest, pk: int) -> HttpResponse:
         "layer": Layer.from_request(request),
         "popover_spans": items,
         "labels": list(Label.objects.all()),
+        "span_limits": span_ops.LIMITS,
     }
     return render(request, "annotator/article.html#popover", context)
 

@@ -15,7 +15,7 @@ from referencing import Registry, Resource
 from referencing.jsonschema import DRAFT4
 
 from annotator.formats import w3c
-from annotator.formats.records import RecordError, SpanRecord
+from annotator.formats.span_records import RecordError, SpanRecord
 from tests.annotator.format_rows import row
 
 EXTRA_KEYS = {"assertionType", "expectedResult", "onUnexpectedResult", "errorMessage"}

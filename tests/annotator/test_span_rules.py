@@ -24,6 +24,7 @@ def test_it_creates_a_span_with_its_quote(paragraph, analyst, labels):
         (5, 5, "end", "end (5) must be greater than start (5)."),
         (9, 4, "end", "end (4) must be greater than start (9)."),
         (0, 500, "end", "end (500) is past the end of the paragraph (46 characters)."),
+        (-1, 3, "start", "start must be 0 or more."),
     ],
 )
 def test_bad_offsets_are_refused_and_nothing_is_written(

@@ -90,8 +90,8 @@ def test_leading_and_trailing_white_space_is_left_out(client, analyst, paragraph
             "Unknown label 'rumour'. "
             "Choose one of: reported_fact, attributed_claim, speculation, boilerplate.",
         ),
-        ({"start": 3, "end": 4, "quote": " "}, "The selection holds only white space: select some words."),
-        ({"start": -1, "end": 4}, "start: Ensure this value is greater than or equal to 0."),
+        ({"start": 3, "end": 4, "quote": " "}, "The span holds only white space: it must cover some words."),
+        ({"start": -1, "end": 4}, "start must be 0 or more."),
         (
             {"start": 4, "end": 9, "attributed_to": "x" * 201},
             "'Attributed to' is 201 characters long; the limit is 200.",

@@ -20,6 +20,7 @@ from schemathesis.checks import (
 )
 
 from annotator import spans
+from annotator.formats import rows
 from tests.factories import ArticleFactory, UserFactory
 
 CHECKS = [
@@ -122,3 +123,12 @@ def test_the_api_keeps_to_its_schema_and_never_fails(case, live_server, token):
     case.call_and_validate(
         base_url=live_server.url, headers={"Authorization": f"Token {token}"}, checks=CHECKS
     )
+
+
+def test_one_span_record_schema_documents_the_export_line_and_the_api_body(openapi):
+    components = openapi["components"]["schemas"]
+    assert set(components["SpanRecord"]["properties"]) == set(rows.FIELDS)
+    for body in ("SpanRecord", "AnnotationCreate"):
+        assert "trimmed to the words inside them" in components[body]["properties"]["start"]["description"]
+    delete = openapi["paths"]["/api/v1/annotations/{id}/"]["delete"]
+    assert [p["name"] for p in delete["parameters"] if p["in"] == "query"] == ["version"]

@@ -108,7 +108,7 @@ def test_a_dry_run_with_problems_answers_as_the_real_import_would(client_for, st
         ('{"quote": "x", "label": "speculation", "article_url": "https://example.org/council"}',
          "give 'paragraph_position', 'start' and 'end', or 'article_start' and 'article_end'."),
         ('{"quote": 5, "label": "speculation", "article_url": "u", "article_start": 0, "article_end": 1}',
-         "'quote' must be a string, not int."),
+         "quote: Not a valid string."),
         ('{"quote": "On", "label": "rumour", "article_url": "https://example.org/council", '
          '"article_start": 0, "article_end": 2, "reviewer": "alice"}',
          "label: Unknown label 'rumour'. Choose one of: "
@@ -119,17 +119,17 @@ def test_a_dry_run_with_problems_answers_as_the_real_import_would(client_for, st
         ('[1, 2]', "expected a JSON object, got list."),
         ('{"quote": "On", "label": "speculation", "article_url": "https://example.org/council", '
          '"article_start": 0, "article_end": 2, "reviewer": "alice", "note": "\\u0000nul"}',
-         "'note' must not contain NUL (\\u0000) characters."),
+         "note: Null characters are not allowed."),
         ('{"quote": "On", "label": "speculation", "article_url": "https://example.org/council", '
          '"article_start": 0, "article_end": 2, "reviewer": "alice", "created_at": "last Tuesday"}',
-         "'created_at' must be a timestamp like 2016-12-10T08:30:00+00:00, not 'last Tuesday'."),
+         "created_at: Enter an RFC 3339 timestamp like 2016-12-10T08:30:00+00:00."),
         ('{"quote": "On", "label": "speculation", "article_url": "https://example.org/council", '
          '"article_start": 0, "article_end": 2, "reviewer": "alice", "updated_at": 1481358600}',
-         "'updated_at' must be a timestamp string, not int."),
+         "updated_at: Enter an RFC 3339 timestamp like 2016-12-10T08:30:00+00:00."),
         ('{"quote": "On", "label": "speculation", "article_url": "https://example.org/council", '
          '"article_start": 0, "article_end": 2, "reviewer": "alice", '
          '"created_at": "0001-01-01T00:00:00+05:00"}',
-         "'created_at' is out of range once moved to UTC: '0001-01-01T00:00:00+05:00'."),
+         "created_at: This moment is out of range once moved to UTC."),
         ('{"quote": "On", "label": "speculation", "article_url": "https://example.org/council", '
          '"article_start": 0, "article_end": 2, "reviewer": "alice", '
          '"created_at": "2016-12-10T08:30:00Z", "updated_at": "2016-12-09T08:30:00Z"}',
@@ -272,3 +272,23 @@ def test_the_command_reads_w3c(tmp_path, client_for, staff, exported, capsys):
     call_command("import_spans", str(path), "--partial")
     assert "Created 2 spans (2 re-anchored by quote and context)" in capsys.readouterr().out
     assert json.loads(w3c.splitlines()[0])["type"] == "Annotation"
+
+
+@pytest.mark.parametrize(
+    ("field", "value", "message"),
+    [("note", 5, "Not a valid string."), ("start", "four", "A valid integer is required."),
+     ("label", "", "This field may not be blank.")],
+)  # fmt: skip
+def test_an_import_line_and_an_api_body_are_checked_by_one_schema(
+    client_for, staff, analyst, labels, field, value, message
+):
+    article = ArticleFactory(paragraphs=ORIGINAL)
+    paragraph = article.paragraphs.get(position=1)
+    body = {"paragraph": paragraph.pk, "start": 4, "end": 9, "quote": "mayor", "label": "speculation"}
+    response = client_for(analyst).post("/api/v1/annotations/", body | {field: value}, format="json")
+    assert response.json() == {field: [message]}
+    line = {"article_checksum": article.checksum, "paragraph_position": 1, "reviewer": "alice", **body}
+    del line["paragraph"]
+    report = post(client_for(staff), json.dumps(line | {field: value}).encode()).json()
+    assert report["problems"] == [{"line": 1, "message": f"{field}: {message}"}]
+    assert Annotation.objects.count() == 0

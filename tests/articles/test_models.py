@@ -3,7 +3,6 @@
 import datetime
 
 import pytest
-from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 
 from annotator.models import Annotation
@@ -63,14 +62,3 @@ def test_the_database_refuses_a_negative_start(article, analyst, labels):
             reviewer=analyst,
         )  # fmt: skip
     assert Annotation.objects.count() == 0
-
-
-def test_the_model_refuses_a_negative_start(article, analyst, labels):
-    paragraph = article.paragraphs.get(position=0)
-    span = Annotation(
-        article=article, paragraph=paragraph, start=-1, end=3, quote="On", label=labels["reported_fact"],
-        reviewer=analyst,
-    )  # fmt: skip
-    with pytest.raises(ValidationError) as error:
-        span.clean()
-    assert error.value.message_dict == {"start": ["start must be 0 or more."]}

@@ -9,7 +9,7 @@ from rest_framework.authtoken.models import Token
 from rest_framework.routers import SimpleRouter
 
 from annotator import suggestions
-from annotator.api.reuse import BoilerplateSuggestionViewSet, ReuseLinkViewSet
+from annotator.api.source_criticism import BoilerplateSuggestionViewSet, ReuseLinkViewSet
 from annotator.urls import urlpatterns as project_urls
 from articles import detection
 from articles.models import BoilerplateSuggestion, ReuseLink

@@ -11,6 +11,7 @@ from pathlib import Path
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
+from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
@@ -114,20 +115,26 @@ def add_spans(reviewer) -> tuple[int, int]:
         if paragraph is None:
             raise CommandError(f"{demo.quote!r} is not in {demo.title!r}; was the demo corpus changed?")
         start = paragraph.text.index(demo.quote)
-        end = start + len(demo.quote)
-        live = Annotation.objects.live().filter(paragraph=paragraph, start=start, end=end, reviewer=reviewer)
-        if live.filter(label__slug=demo.label).exists():
-            existing += 1
-            continue
-        spans.create(
-            paragraph=paragraph,
-            label=demo.label,
-            start=start,
-            end=end,
-            reviewer=reviewer,
-            note=demo.note,
-            attributed_to=demo.attributed_to,
-        )
+        try:
+            start, end, _ = spans.anchor(paragraph=paragraph, start=start, end=start + len(demo.quote))
+            live = Annotation.objects.live().filter(
+                paragraph=paragraph, start=start, end=end, reviewer=reviewer
+            )
+            if live.filter(label__slug=demo.label).exists():
+                existing += 1
+                continue
+            spans.create(
+                paragraph=paragraph,
+                label=demo.label,
+                start=start,
+                end=end,
+                reviewer=reviewer,
+                note=demo.note,
+                attributed_to=demo.attributed_to,
+            )
+        except ValidationError as error:
+            message = " ".join(error.messages)
+            raise CommandError(f"The demo span {demo.quote!r} breaks a span rule: {message}") from None
         added += 1
     return added, existing
 

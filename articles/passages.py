@@ -1,0 +1,289 @@
+"""Passage alignment between two texts: seed, merge, extend, filter. Pure; no ORM.
+
+In the manner of the PAN text-alignment systems (Sanchez-Perez et al. 2014) and passim. The texts are
+article-level strings (paragraphs joined by blank lines) and every range returned is a code-point offset into
+them, so a passage may start mid-sentence and run across paragraphs, and a re-flowed line break is just
+space between two words. Seeds are words the two texts share in a short stretch, of kinds that survive
+different edits; seeds close in both texts merge into one passage per reused passage; a passage must hold
+enough shared words, densely enough, so that a name or a navigation line never links two texts.
+"""
+
+from __future__ import annotations
+
+import re
+import statistics
+import unicodedata
+from collections import defaultdict
+from collections.abc import Iterator
+from dataclasses import dataclass
+from enum import StrEnum
+from functools import cached_property, lru_cache
+from typing import NamedTuple
+
+from rapidfuzz.distance import Indel
+
+# Seeds
+EXACT_WORDS = 4  # a run of this many words, verbatim after normalisation
+CONTENT_SKIP = 2  # content-word pairs up to this far apart (in content words), in either order
+STEM_LENGTH = 5  # content words compare on their first letters: inflection and derivation survive
+MAX_OCCURRENCES = 4  # a seed this frequent in either text says nothing about where it came from
+# Merging and filtering, in words
+MAX_GAP = 24
+SUPPORT_REACH = 8
+DRIFT_WINDOW = 5
+MAX_DRIFT = 12
+SUMMARY_GAP = 400
+SUMMARY_B_GAP = 24
+SUMMARY_MIN_SHARED_WORDS = 20
+SUMMARY_RATIO = 2.5
+SUMMARY_MAX_EXPLAINED = 0.5
+MIN_SHARED_WORDS = 12
+MIN_DENSITY = 0.35
+# Kinds
+EDITED_MIN_SIMILARITY = 0.6
+
+# English function words: edits and translation change them freely, so content-word seeds skip them.
+_STOP_WORDS = """
+a about above after again against all also am an and any are as at be because been before being
+below between both but by can could did do does doing down during each few for from further had has
+have having he her here hers herself him himself his how i if in into is it its itself just me more
+most my myself no nor not now of off on once only or other our ours ourselves out over own same she
+should so some such than that the their theirs them themselves then there these they this those
+through to too under until up very was we were what when where which while who whom why will with
+would you your yours yourself yourselves s t d ll m re ve
+"""
+STOP_WORDS = frozenset(_STOP_WORDS.split())
+
+_WORD = re.compile(r"[^\W_]+")
+
+
+class Kind(StrEnum):
+    VERBATIM = "verbatim"
+    EDITED = "edited"
+    REWRITTEN = "rewritten"
+
+
+@dataclass(frozen=True)
+class Passage:
+    """Reused text: [a_start, a_end) of the first text corresponds to [b_start, b_end) of the second."""
+
+    a_start: int
+    a_end: int
+    b_start: int
+    b_end: int
+    kind: Kind
+    similarity: float
+
+
+@lru_cache(maxsize=200_000)
+def _key(word: str) -> str:
+    return unicodedata.normalize("NFKC", word).casefold()
+
+
+class Document:
+    """A text cut into words, with the seeds it offers; build one per text and reuse it across pairs."""
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        words = list(_WORD.finditer(text))
+        self.starts = [w.start() for w in words]
+        self.ends = [w.end() for w in words]
+        self.keys = [_key(w.group()) for w in words]
+
+    def __len__(self) -> int:
+        return len(self.keys)
+
+    @cached_property
+    def seeds(self) -> dict[tuple, list[tuple[int, int]]]:
+        """Return every seed of the text with the word ranges [first, last + 1) where it occurs."""
+        found: dict[tuple, list[tuple[int, int]]] = defaultdict(list)
+        keys = self.keys
+        for i in range(len(keys) - EXACT_WORDS + 1):
+            found[("w", *keys[i : i + EXACT_WORDS])].append((i, i + EXACT_WORDS))
+        content = [(i, k[:STEM_LENGTH]) for i, k in enumerate(keys) if k not in STOP_WORDS]
+        for n, (i, stem) in enumerate(content):
+            for j, other in content[n + 1 : n + 1 + CONTENT_SKIP]:
+                found[("c", *sorted((stem, other)))].append((i, j + 1))
+        return {seed: spans for seed, spans in found.items() if len(spans) <= MAX_OCCURRENCES}
+
+
+class _Seed(NamedTuple):
+    """A seed found in both texts: words [a_lo, a_hi) of `a` and [b_lo, b_hi) of `b`."""
+
+    a_lo: int
+    a_hi: int
+    b_lo: int
+    b_hi: int
+
+
+@dataclass
+class _Cluster:
+    seeds: list[_Seed]
+    a_lo: int
+    a_hi: int
+    b_lo: int
+    b_hi: int
+
+    @classmethod
+    def of(cls, seeds: list[_Seed]) -> _Cluster:
+        return cls(
+            seeds,
+            min(s.a_lo for s in seeds),
+            max(s.a_hi for s in seeds),
+            min(s.b_lo for s in seeds),
+            max(s.b_hi for s in seeds),
+        )
+
+    def is_near(self, other: _Cluster | _Seed, a_gap: int, b_gap: int) -> bool:
+        return (
+            other.a_lo <= self.a_hi + a_gap
+            and self.a_lo <= other.a_hi + a_gap
+            and other.b_lo <= self.b_hi + b_gap
+            and self.b_lo <= other.b_hi + b_gap
+        )
+
+    def absorb(self, other: _Cluster) -> None:
+        self.seeds += other.seeds
+        self.a_lo, self.a_hi = min(self.a_lo, other.a_lo), max(self.a_hi, other.a_hi)
+        self.b_lo, self.b_hi = min(self.b_lo, other.b_lo), max(self.b_hi, other.b_hi)
+
+    @cached_property
+    def a_words(self) -> int:
+        return len({i for s in self.seeds for i in range(s.a_lo, s.a_hi)})
+
+    @cached_property
+    def b_words(self) -> int:
+        return len({i for s in self.seeds for i in range(s.b_lo, s.b_hi)})
+
+    @property
+    def shared(self) -> int:
+        return min(self.a_words, self.b_words)
+
+    @property
+    def a_density(self) -> float:
+        return self.a_words / (self.a_hi - self.a_lo)
+
+    @property
+    def b_density(self) -> float:
+        return self.b_words / (self.b_hi - self.b_lo)
+
+
+def _seed_matches(a: Document, b: Document) -> list[_Seed]:
+    small, large = (a.seeds, b.seeds) if len(a.seeds) <= len(b.seeds) else (b.seeds, a.seeds)
+    found = []
+    for seed, spans in small.items():
+        others = large.get(seed)
+        if not others:
+            continue
+        for x, y in spans:
+            for u, v in others:
+                found.append(_Seed(x, y, u, v) if small is a.seeds else _Seed(u, v, x, y))
+    return found
+
+
+def _supported(seeds: list[_Seed], reach: int) -> list[_Seed]:
+    """Return the seeds with another seed within `reach` words in both texts: a lone match is chance."""
+    seeds = sorted(seeds, key=lambda s: s.b_lo)
+    kept = []
+    for n, seed in enumerate(seeds):
+        for other in _neighbours(seeds, n, reach):
+            if abs(other.a_lo - seed.a_lo) <= reach and (other.a_lo, other.b_lo) != (seed.a_lo, seed.b_lo):
+                kept.append(seed)
+                break
+    return kept
+
+
+def _neighbours(seeds: list[_Seed], n: int, reach: int) -> Iterator[_Seed]:
+    b = seeds[n].b_lo
+    for m in range(n - 1, -1, -1):
+        if seeds[m].b_lo < b - reach:
+            break
+        yield seeds[m]
+    for m in range(n + 1, len(seeds)):
+        if seeds[m].b_lo > b + reach:
+            break
+        yield seeds[m]
+
+
+def _merge(seeds: list[_Seed], a_gap: int, b_gap: int) -> list[_Cluster]:
+    """Merge seeds close in both texts into clusters, in reading order of `b`, until none is near another."""
+    clusters: list[_Cluster] = []
+    for seed in sorted(seeds, key=lambda s: (s.b_lo, s.a_lo)):
+        for cluster in reversed(clusters):
+            if cluster.is_near(seed, a_gap, b_gap):
+                cluster.absorb(_Cluster.of([seed]))
+                break
+        else:
+            clusters.append(_Cluster.of([seed]))
+    merged = True
+    while merged:
+        merged = False
+        for i, cluster in enumerate(clusters):
+            other = next((o for o in clusters[i + 1 :] if cluster.is_near(o, a_gap, b_gap)), None)
+            if other is not None:
+                cluster.absorb(other)
+                clusters.remove(other)
+                merged = True
+                break
+    return clusters
+
+
+def _on_diagonal(cluster: _Cluster) -> _Cluster | None:
+    """Drop the seeds that stray from the diagonal of their neighbours: matches pulled in from nearby text."""
+    seeds = sorted(cluster.seeds, key=lambda s: (s.b_lo, s.a_lo))
+    diagonals = [s.a_lo - s.b_lo for s in seeds]
+    kept = []
+    for n, seed in enumerate(seeds):
+        around = diagonals[max(0, n - DRIFT_WINDOW) : n] + diagonals[n + 1 : n + 1 + DRIFT_WINDOW]
+        if not around or abs(diagonals[n] - statistics.median(around)) <= MAX_DRIFT:
+            kept.append(seed)
+    return _Cluster.of(kept) if kept else None
+
+
+def _passage(a: Document, b: Document, c: _Cluster) -> Passage:
+    a_keys, b_keys = a.keys[c.a_lo : c.a_hi], b.keys[c.b_lo : c.b_hi]
+    if a_keys == b_keys:
+        kind, similarity = Kind.VERBATIM, 1.0
+    else:
+        similarity = round(Indel.normalized_similarity(a_keys, b_keys), 3)
+        kind = Kind.EDITED if similarity >= EDITED_MIN_SIMILARITY else Kind.REWRITTEN
+    a_start, a_end, b_start, b_end = (
+        a.starts[c.a_lo],
+        a.ends[c.a_hi - 1],
+        b.starts[c.b_lo],
+        b.ends[c.b_hi - 1],
+    )
+    return Passage(a_start, a_end, b_start, b_end, kind, similarity)
+
+
+def _is_passage(c: _Cluster) -> bool:
+    return c.shared >= MIN_SHARED_WORDS and min(c.a_density, c.b_density) >= MIN_DENSITY
+
+
+def _is_summary(c: _Cluster, passages: list[_Cluster]) -> bool:
+    """A dense stretch of `b` whose words are spread over a much longer stretch of `a`, and that the
+    passages found so far explain only in small part."""
+    if c.shared < SUMMARY_MIN_SHARED_WORDS or c.b_density < MIN_DENSITY:
+        return False
+    if (c.a_hi - c.a_lo) < SUMMARY_RATIO * (c.b_hi - c.b_lo):
+        return False
+    inside = [p for p in passages if _overlaps(p, c)]
+    explained = sum(min(p.b_hi, c.b_hi) - max(p.b_lo, c.b_lo) for p in inside)
+    return len(inside) > 1 or explained < SUMMARY_MAX_EXPLAINED * (c.b_hi - c.b_lo)
+
+
+def _overlaps(c: _Cluster, other: _Cluster) -> bool:
+    return c.is_near(other, 0, 0)
+
+
+def align(a: str | Document, b: str | Document) -> list[Passage]:
+    """Return the passages text `b` shares with text `a`, in reading order of `b`."""
+    a = a if isinstance(a, Document) else Document(a)
+    b = b if isinstance(b, Document) else Document(b)
+    seeds = _supported(_seed_matches(a, b), SUPPORT_REACH)
+    clusters = [_on_diagonal(c) for c in _merge(seeds, MAX_GAP, MAX_GAP)]
+    kept = [c for c in clusters if c is not None and _is_passage(c)]
+    summaries = [c for c in _merge(seeds, SUMMARY_GAP, SUMMARY_B_GAP) if _is_summary(c, kept)]
+    if summaries:
+        kept = [c for c in kept if not any(_overlaps(c, s) for s in summaries)] + summaries
+    return [_passage(a, b, c) for c in sorted(kept, key=lambda c: c.b_lo)]

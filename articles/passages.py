@@ -36,9 +36,11 @@ SUMMARY_GAP = 400
 SUMMARY_B_GAP = 24
 SUMMARY_MIN_SHARED_WORDS = 20
 SUMMARY_RATIO = 2.5
-SUMMARY_MAX_EXPLAINED = 0.5
+SUMMARY_MAX_EXPLAINED = 0.8
 MIN_SHARED_WORDS = 12
 MIN_DENSITY = 0.35
+EXTEND_SKIP = 3
+FIT_WORDS = 2
 # Kinds
 EDITED_MIN_SIMILARITY = 0.6
 
@@ -55,6 +57,9 @@ would you your yours yourself yourselves s t d ll m re ve
 STOP_WORDS = frozenset(_STOP_WORDS.split())
 
 _WORD = re.compile(r"[^\W_]+")
+_BREAK = re.compile(r"[.!?…]|\n\s*\n")
+_OPENING = "\"'“‘«(["
+_CLOSING = re.compile(r"[.!?…]*[\"'”’»)\]]*")
 
 
 class Kind(StrEnum):
@@ -92,6 +97,10 @@ class Document:
 
     def __len__(self) -> int:
         return len(self.keys)
+
+    def is_break_after(self, i: int) -> bool:
+        """Return whether a sentence or a paragraph ends between word i and the next."""
+        return bool(_BREAK.search(self.text, self.ends[i], self.starts[i + 1]))
 
     @cached_property
     def seeds(self) -> dict[tuple, list[tuple[int, int]]]:
@@ -240,20 +249,69 @@ def _on_diagonal(cluster: _Cluster) -> _Cluster | None:
     return _Cluster.of(kept) if kept else None
 
 
+def _extended(a: Document, b: Document, c: _Cluster) -> tuple[int, int, int, int]:
+    """Return the cluster's word ranges grown outwards over edits at its ends: past up to EXTEND_SKIP
+    unmatched words on each side, as long as two words in a row match again."""
+    a_lo, a_hi, b_lo, b_hi = c.a_lo, c.a_hi, c.b_lo, c.b_hi
+    while step := _next_match(a.keys, b.keys, a_hi, b_hi, 1):
+        a_hi, b_hi = step
+    while step := _next_match(a.keys, b.keys, a_lo - 1, b_lo - 1, -1):
+        a_lo, b_lo = step
+    return a_lo, a_hi, b_lo, b_hi
+
+
+def _next_match(a: list[str], b: list[str], i: int, j: int, way: int) -> tuple[int, int] | None:
+    """Return the new (exclusive) edge after the nearest two-word match from words i, j onwards in `way`."""
+    for total in range(2 * EXTEND_SKIP + 1):
+        for di in range(max(0, total - EXTEND_SKIP), min(total, EXTEND_SKIP) + 1):
+            x, y = i + way * di, j + way * (total - di)
+            inside = 0 <= x + way < len(a) and 0 <= y + way < len(b) and min(x, y) >= 0
+            if inside and a[x] == b[y] and a[x + way] == b[y + way]:
+                return (x + 2, y + 2) if way > 0 else (x - 1, y - 1)
+    return None
+
+
+def _fitted(doc: Document, lo: int, hi: int) -> tuple[int, int]:
+    """Return [lo, hi) fitted to the sentences it touches: a word or two of another sentence at either end
+    dropped (a shared "The" after the last full stop), a word or two short of a sentence's edge added."""
+    for k in range(1, FIT_WORDS + 1):
+        if hi - k - 1 > lo and doc.is_break_after(hi - k - 1):
+            hi -= k
+            break
+    for k in range(1, FIT_WORDS + 1):
+        if lo + k < hi and doc.is_break_after(lo + k - 1):
+            lo += k
+            break
+    for k in range(FIT_WORDS + 1):
+        if lo - k <= 0 or doc.is_break_after(lo - k - 1):
+            lo = max(0, lo - k)
+            break
+    for k in range(FIT_WORDS + 1):
+        if hi + k >= len(doc) or doc.is_break_after(hi + k - 1):
+            hi = min(len(doc), hi + k)
+            break
+    return lo, hi
+
+
+def _characters(doc: Document, lo: int, hi: int) -> tuple[int, int]:
+    """Return the character range of words [lo, hi), with an opening quote and closing punctuation."""
+    start, end = doc.starts[lo], doc.ends[hi - 1]
+    if start > 0 and doc.text[start - 1] in _OPENING:
+        start -= 1
+    closing = _CLOSING.match(doc.text, end)
+    return start, closing.end() if closing else end
+
+
 def _passage(a: Document, b: Document, c: _Cluster) -> Passage:
-    a_keys, b_keys = a.keys[c.a_lo : c.a_hi], b.keys[c.b_lo : c.b_hi]
+    a_lo, a_hi, b_lo, b_hi = _extended(a, b, c)
+    (a_lo, a_hi), (b_lo, b_hi) = _fitted(a, a_lo, a_hi), _fitted(b, b_lo, b_hi)
+    a_keys, b_keys = a.keys[a_lo:a_hi], b.keys[b_lo:b_hi]
     if a_keys == b_keys:
         kind, similarity = Kind.VERBATIM, 1.0
     else:
         similarity = round(Indel.normalized_similarity(a_keys, b_keys), 3)
         kind = Kind.EDITED if similarity >= EDITED_MIN_SIMILARITY else Kind.REWRITTEN
-    a_start, a_end, b_start, b_end = (
-        a.starts[c.a_lo],
-        a.ends[c.a_hi - 1],
-        b.starts[c.b_lo],
-        b.ends[c.b_hi - 1],
-    )
-    return Passage(a_start, a_end, b_start, b_end, kind, similarity)
+    return Passage(*_characters(a, a_lo, a_hi), *_characters(b, b_lo, b_hi), kind, similarity)
 
 
 def _is_passage(c: _Cluster) -> bool:
@@ -261,15 +319,15 @@ def _is_passage(c: _Cluster) -> bool:
 
 
 def _is_summary(c: _Cluster, passages: list[_Cluster]) -> bool:
-    """A dense stretch of `b` whose words are spread over a much longer stretch of `a`, and that the
-    passages found so far explain only in small part."""
+    """A dense stretch of `b` whose words are spread over a much longer stretch of `a`, and that no passage
+    found so far mostly explains (a close copy with stray matches around it is no summary)."""
     if c.shared < SUMMARY_MIN_SHARED_WORDS or c.b_density < MIN_DENSITY:
         return False
     if (c.a_hi - c.a_lo) < SUMMARY_RATIO * (c.b_hi - c.b_lo):
         return False
-    inside = [p for p in passages if _overlaps(p, c)]
-    explained = sum(min(p.b_hi, c.b_hi) - max(p.b_lo, c.b_lo) for p in inside)
-    return len(inside) > 1 or explained < SUMMARY_MAX_EXPLAINED * (c.b_hi - c.b_lo)
+    inside = [min(p.b_hi, c.b_hi) - max(p.b_lo, c.b_lo) for p in passages if _overlaps(p, c)]
+    widest = max(inside, default=0) / (c.b_hi - c.b_lo)
+    return widest < SUMMARY_MAX_EXPLAINED / 2 or (len(inside) > 1 and widest < SUMMARY_MAX_EXPLAINED)
 
 
 def _overlaps(c: _Cluster, other: _Cluster) -> bool:

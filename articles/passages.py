@@ -10,38 +10,41 @@ enough shared words, densely enough, so that a name or a navigation line never l
 
 from __future__ import annotations
 
+import bisect
 import re
 import statistics
 import unicodedata
 from collections import defaultdict
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 from functools import cached_property, lru_cache
 from typing import NamedTuple
 
-from rapidfuzz.distance import Indel
+from rapidfuzz.distance import Indel, Levenshtein
 
+PARAGRAPH_SEPARATOR = "\n\n"
 # Seeds
 EXACT_WORDS = 4  # a run of this many words, verbatim after normalisation
 CONTENT_SKIP = 2  # content-word pairs up to this far apart (in content words), in either order
 STEM_LENGTH = 5  # content words compare on their first letters: inflection and derivation survive
 MAX_OCCURRENCES = 4  # a seed this frequent in either text says nothing about where it came from
-# Merging and filtering, in words
-MAX_GAP = 24
-SUPPORT_REACH = 8
-DRIFT_WINDOW = 5
-MAX_DRIFT = 12
-SUMMARY_GAP = 400
-SUMMARY_B_GAP = 24
+# Merging and filtering, in words. Chosen on pan13-dev by kind of reuse (bench/bench_pan13.py); the curve of
+# MIN_SHARED_WORDS is in the commit that set it: below 12, navigation lines and names link unrelated texts.
+MAX_GAP = 24  # seeds this close in both texts belong to one passage: a sentence or two of rewording
+SUPPORT_REACH = 8  # a seed needs another this close in both texts
+DRIFT_WINDOW, MAX_DRIFT = 5, 12  # a seed this far off its neighbours' diagonal came from nearby text
+MIN_SHARED_WORDS = 15  # about one full sentence
+MIN_DENSITY = 0.35  # shared words per word of the passage, on each side
+# A summary draws its words from anywhere in a long stretch of the source, in a dense stretch of its own.
+SUMMARY_GAP, SUMMARY_B_GAP = 400, 24
 SUMMARY_MIN_SHARED_WORDS = 20
-SUMMARY_RATIO = 2.5
+SUMMARY_RATIO = 2.5  # the source side at least this many times longer
 SUMMARY_MAX_EXPLAINED = 0.8
-MIN_SHARED_WORDS = 12
-MIN_DENSITY = 0.35
+# Ends
 EXTEND_SKIP = 3
 FIT_WORDS = 2
-# Kinds
+# Kinds: an edited passage keeps most of its words in order, so a word-level diff of it is readable.
 EDITED_MIN_SIMILARITY = 0.6
 
 # English function words: edits and translation change them freely, so content-word seeds skip them.
@@ -63,6 +66,9 @@ _CLOSING = re.compile(r"[.!?…]*[\"'”’»)\]]*")
 
 
 class Kind(StrEnum):
+    """Verbatim: the same words (case, punctuation and line breaks aside). Edited: word-level edits, at
+    least EDITED_MIN_SIMILARITY of the words in order. Rewritten: aligned but reworded or summarised."""
+
     VERBATIM = "verbatim"
     EDITED = "edited"
     REWRITTEN = "rewritten"
@@ -98,6 +104,10 @@ class Document:
     def __len__(self) -> int:
         return len(self.keys)
 
+    def words_in(self, start: int, end: int) -> tuple[int, int]:
+        """Return the word range [lo, hi) of the words inside characters [start, end)."""
+        return bisect.bisect_right(self.ends, start), bisect.bisect_left(self.starts, end)
+
     def is_break_after(self, i: int) -> bool:
         """Return whether a sentence or a paragraph ends between word i and the next."""
         return bool(_BREAK.search(self.text, self.ends[i], self.starts[i + 1]))
@@ -107,12 +117,13 @@ class Document:
         """Return every seed of the text with the word ranges [first, last + 1) where it occurs."""
         found: dict[tuple, list[tuple[int, int]]] = defaultdict(list)
         keys = self.keys
-        for i in range(len(keys) - EXACT_WORDS + 1):
-            found[("w", *keys[i : i + EXACT_WORDS])].append((i, i + EXACT_WORDS))
+        # Exact runs are tuples of EXACT_WORDS (> 2) words, content pairs tuples of two stems: no clash.
+        for i, run in enumerate(zip(*(keys[k:] for k in range(EXACT_WORDS)), strict=False)):
+            found[run].append((i, i + EXACT_WORDS))
         content = [(i, k[:STEM_LENGTH]) for i, k in enumerate(keys) if k not in STOP_WORDS]
-        for n, (i, stem) in enumerate(content):
-            for j, other in content[n + 1 : n + 1 + CONTENT_SKIP]:
-                found[("c", *sorted((stem, other)))].append((i, j + 1))
+        for skip in range(1, CONTENT_SKIP + 1):
+            for (i, stem), (j, other) in zip(content, content[skip:], strict=False):
+                found[(stem, other) if stem <= other else (other, stem)].append((i, j + 1))
         return {seed: spans for seed, spans in found.items() if len(spans) <= MAX_OCCURRENCES}
 
 
@@ -334,10 +345,13 @@ def _overlaps(c: _Cluster, other: _Cluster) -> bool:
     return c.is_near(other, 0, 0)
 
 
+def _document(text: str | Document) -> Document:
+    return text if isinstance(text, Document) else Document(text)
+
+
 def align(a: str | Document, b: str | Document) -> list[Passage]:
     """Return the passages text `b` shares with text `a`, in reading order of `b`."""
-    a = a if isinstance(a, Document) else Document(a)
-    b = b if isinstance(b, Document) else Document(b)
+    a, b = _document(a), _document(b)
     seeds = _supported(_seed_matches(a, b), SUPPORT_REACH)
     clusters = [_on_diagonal(c) for c in _merge(seeds, MAX_GAP, MAX_GAP)]
     kept = [c for c in clusters if c is not None and _is_passage(c)]
@@ -345,3 +359,58 @@ def align(a: str | Document, b: str | Document) -> list[Passage]:
     if summaries:
         kept = [c for c in kept if not any(_overlaps(c, s) for s in summaries)] + summaries
     return [_passage(a, b, c) for c in sorted(kept, key=lambda c: c.b_lo)]
+
+
+class Edit(NamedTuple):
+    """One step of a passage's word-level diff (`equal`, `replace`, `delete`, `insert`) as character ranges
+    in both texts; an empty range sits where the missing words would be."""
+
+    op: str
+    a_start: int
+    a_end: int
+    b_start: int
+    b_end: int
+
+
+def word_edits(a: str | Document, b: str | Document, passage: Passage) -> list[Edit]:
+    """Return the word-level diff between the two sides of a passage, for showing what an edit changed."""
+    a, b = _document(a), _document(b)
+    (a_lo, a_hi), (b_lo, b_hi) = (
+        a.words_in(passage.a_start, passage.a_end),
+        b.words_in(passage.b_start, passage.b_end),
+    )
+
+    def span(doc: Document, lo: int, hi: int, i: int, j: int, end: int) -> tuple[int, int]:
+        if i < j:
+            return doc.starts[lo + i], doc.ends[lo + j - 1]
+        at = doc.starts[lo + i] if lo + i < hi else end
+        return at, at
+
+    return [
+        Edit(
+            op.tag,
+            *span(a, a_lo, a_hi, op.src_start, op.src_end, passage.a_end),
+            *span(b, b_lo, b_hi, op.dest_start, op.dest_end, passage.b_end),
+        )
+        for op in Levenshtein.opcodes(a.keys[a_lo:a_hi], b.keys[b_lo:b_hi])
+    ]
+
+
+def article_text(paragraphs: Sequence[str]) -> str:
+    """Return the article-level text the aligner reads: the paragraphs joined by PARAGRAPH_SEPARATOR."""
+    return PARAGRAPH_SEPARATOR.join(paragraphs)
+
+
+def paragraph_range(paragraphs: Sequence[str], start: int, end: int) -> tuple[int, int, int, int]:
+    """Return (first paragraph, offset in it, last paragraph, end offset in it) of an article-level range.
+
+    Offsets are code points into `Paragraph.text`; a range that starts in a separator starts at the next
+    paragraph, and one that ends in a separator ends with the previous one.
+    """
+    bounds, at = [], 0
+    for text in paragraphs:
+        bounds.append((at, at + len(text)))
+        at += len(text) + len(PARAGRAPH_SEPARATOR)
+    first = next(i for i, (_, stop) in enumerate(bounds) if start < stop)
+    last = next(i for i in range(len(bounds) - 1, -1, -1) if bounds[i][0] < end)
+    return first, max(0, start - bounds[first][0]), last, min(end, bounds[last][1]) - bounds[last][0]

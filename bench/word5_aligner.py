@@ -1,7 +1,9 @@
 """Baseline for the PAN bench: a plain word-5-gram seed-and-merge aligner, deliberately simple.
 
 Seeds are the word 5-grams (lower-cased `\\w+` words) the two texts share; seeds within MAX_GAP words of
-each other in both texts merge into one passage; passages of fewer than MIN_SEEDS seeds are dropped.
+each other in both texts merge into one passage; passages of fewer than MIN_SEEDS seeds are dropped. The two
+numbers gave the best overall plagdet on pan13-dev over gaps of 10 to 120 words and 2 to 12 seeds, so the
+baseline is no straw man.
 """
 
 from __future__ import annotations
@@ -10,8 +12,8 @@ import re
 from collections import defaultdict
 
 N = 5
-MAX_GAP = 50
-MIN_SEEDS = 3
+MAX_GAP = 80
+MIN_SEEDS = 5
 _WORD = re.compile(r"\w+")
 
 

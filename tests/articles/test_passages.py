@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from articles.importers import parse
-from articles.passages import Document, Kind, Passage, align
+from articles.passages import Document, Kind, Passage, align, article_text, paragraph_range, word_edits
 
 COPIED = (
     "The city council voted on Tuesday to close the old bridge over the river for at least two years, "
@@ -86,6 +86,26 @@ def test_an_edited_passage_is_classed_edited_with_its_similarity():
     assert _texts(passage, REPORT, f"Breaking news. {edited}") == (COPIED, edited)
     assert passage.kind == Kind.EDITED
     assert 0.8 < passage.similarity < 1
+
+
+def test_the_word_edits_of_an_edited_passage_name_the_changed_words():
+    later = COPIED.replace("on Tuesday", "late on Tuesday").replace("corroded", "rusted")
+    [passage] = align(REPORT, later)
+    changed = [
+        (e.op, REPORT[e.a_start : e.a_end], later[e.b_start : e.b_end])
+        for e in word_edits(REPORT, later, passage)
+        if e.op != "equal"
+    ]
+    assert changed == [("insert", "", "late"), ("replace", "corroded", "rusted")]
+
+
+def test_an_article_level_range_maps_to_paragraphs_and_offsets():
+    paragraphs = ["First one.", "Second paragraph here.", "Third."]
+    text = article_text(paragraphs)
+    start, end = text.index("paragraph"), text.index("Third") + 3
+    assert paragraph_range(paragraphs, start, end) == (1, 7, 2, 3)
+    # A range that starts or ends in the blank line between paragraphs keeps to the paragraphs' text.
+    assert paragraph_range(paragraphs, text.index("Second") - 1, text.index("Third") - 1) == (1, 0, 1, 22)
 
 
 def test_unrelated_texts_share_no_passage():

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import bisect
 import re
-import statistics
 import unicodedata
 from collections import defaultdict
 from collections.abc import Iterator, Sequence
@@ -33,7 +32,8 @@ MAX_OCCURRENCES = 4  # a seed this frequent in either text says nothing about wh
 # MIN_SHARED_WORDS is in the commit that set it: below 12, navigation lines and names link unrelated texts.
 MAX_GAP = 24  # seeds this close in both texts belong to one passage: a sentence or two of rewording
 SUPPORT_REACH = 8  # a seed needs another this close in both texts
-DRIFT_WINDOW, MAX_DRIFT = 5, 12  # a seed this far off its neighbours' diagonal came from nearby text
+DRIFT_WINDOW, MAX_DRIFT = 5, 12  # a seed this far off its neighbours' diagonals came from nearby text
+DRIFT_AGREEING = 0.5  # unless at least half of them are as far off too
 MIN_SHARED_WORDS = 15  # about one full sentence
 MIN_DENSITY = 0.35  # shared words per word of the passage, on each side
 # A summary draws its words from anywhere in a long stretch of the source, in a dense stretch of its own.
@@ -249,13 +249,19 @@ def _merge(seeds: list[_Seed], a_gap: int, b_gap: int) -> list[_Cluster]:
 
 
 def _on_diagonal(cluster: _Cluster) -> _Cluster | None:
-    """Drop the seeds that stray from the diagonal of their neighbours: matches pulled in from nearby text."""
+    """Drop the seeds that stray from the diagonals of their neighbours: matches pulled in from nearby text.
+
+    A seed stays when at least DRIFT_AGREEING of its neighbours (in reading order of `b`) lie on about its
+    diagonal. Known limit: a passage that `a` repeats back to back puts half of the seeds on each copy's
+    diagonal and can lose both.
+    """
     seeds = sorted(cluster.seeds, key=lambda s: (s.b_lo, s.a_lo))
     diagonals = [s.a_lo - s.b_lo for s in seeds]
     kept = []
     for n, seed in enumerate(seeds):
         around = diagonals[max(0, n - DRIFT_WINDOW) : n] + diagonals[n + 1 : n + 1 + DRIFT_WINDOW]
-        if not around or abs(diagonals[n] - statistics.median(around)) <= MAX_DRIFT:
+        agreeing = sum(1 for d in around if abs(d - diagonals[n]) <= MAX_DRIFT)
+        if agreeing >= DRIFT_AGREEING * len(around):
             kept.append(seed)
     return _Cluster.of(kept) if kept else None
 

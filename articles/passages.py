@@ -46,6 +46,7 @@ EXTEND_SKIP = 3
 FIT_WORDS = 2
 # Kinds: an edited passage keeps most of its words in order, so a word-level diff of it is readable.
 EDITED_MIN_SIMILARITY = 0.6
+CLOSE_COPY_SIMILARITY = 0.9
 
 # English function words: edits and translation change them freely, so content-word seeds skip them.
 _STOP_WORDS = """
@@ -288,6 +289,21 @@ def _next_match(a: list[str], b: list[str], i: int, j: int, way: int) -> tuple[i
     return None
 
 
+def _matched_ends(a: Document, b: Document, a_lo: int, a_hi: int, b_lo: int, b_hi: int) -> tuple[int, ...]:
+    """Return the word ranges of a close copy from its first to its last word in common: a heading before a
+    copied paragraph is no part of it. In a looser passage unmatched words at an end may be moved or
+    reworded text, so they stay."""
+    a_keys, b_keys = a.keys[a_lo:a_hi], b.keys[b_lo:b_hi]
+    if Indel.normalized_similarity(a_keys, b_keys) < CLOSE_COPY_SIMILARITY:
+        return a_lo, a_hi, b_lo, b_hi
+    ops = Levenshtein.opcodes(a_keys, b_keys)
+    kept = [op for op in ops if op.tag == "equal"]
+    if not kept:
+        return a_lo, a_hi, b_lo, b_hi
+    first, last = kept[0], kept[-1]
+    return a_lo + first.src_start, a_lo + last.src_end, b_lo + first.dest_start, b_lo + last.dest_end
+
+
 def _fitted(doc: Document, lo: int, hi: int) -> tuple[int, int]:
     """Return [lo, hi) fitted to the sentences it touches: a word or two of another sentence at either end
     dropped (a shared "The" after the last full stop), a word or two short of a sentence's edge added."""
@@ -320,7 +336,7 @@ def _characters(doc: Document, lo: int, hi: int) -> tuple[int, int]:
 
 
 def _passage(a: Document, b: Document, c: _Cluster) -> Passage:
-    a_lo, a_hi, b_lo, b_hi = _extended(a, b, c)
+    a_lo, a_hi, b_lo, b_hi = _matched_ends(a, b, *_extended(a, b, c))
     (a_lo, a_hi), (b_lo, b_hi) = _fitted(a, a_lo, a_hi), _fitted(b, b_lo, b_hi)
     a_keys, b_keys = a.keys[a_lo:a_hi], b.keys[b_lo:b_hi]
     if a_keys == b_keys:

@@ -53,7 +53,7 @@ FIELDS = {
     "created_at": "created_at",
     "updated_at": "updated_at",
 }
-READ_FIELDS = tuple(name for name, path in FIELDS.items() if path)
+_READ = tuple(name for name, path in FIELDS.items() if path)
 
 
 def exportable(queryset: QuerySet[Annotation] | None = None) -> QuerySet[Annotation]:
@@ -62,7 +62,7 @@ def exportable(queryset: QuerySet[Annotation] | None = None) -> QuerySet[Annotat
     return queryset.filter(deleted_at__isnull=True, article__deleted_at__isnull=True)
 
 
-def span_values(queryset: QuerySet[Annotation], *, by_article: bool = False) -> QuerySet:
+def _span_values(queryset: QuerySet[Annotation], *, by_article: bool = False) -> QuerySet:
     """Return the declared paths of the live spans in `queryset`, then whether their article is deleted.
 
     Deleted articles are left out by the reader, not by the query: filtered on the article, SQLite's planner
@@ -75,7 +75,7 @@ def span_values(queryset: QuerySet[Annotation], *, by_article: bool = False) -> 
     )
 
 
-class ArticleTexts:
+class _ArticleTexts:
     """The paragraphs of the articles of one chunk of spans: offset in the article and text, by paragraph."""
 
     def __init__(self) -> None:
@@ -123,16 +123,18 @@ def iter_rows(
     PostgreSQL keeps it a plain server-side cursor (outside one, Django declares it WITH HOLD, which
     materialises every row before the first).
     """
-    article_texts = ArticleTexts()
+    article_texts = _ArticleTexts()
     with transaction.atomic():
-        values = span_values(queryset, by_article=by_article).iterator(chunk_size=chunk_size)
+        values = _span_values(queryset, by_article=by_article).iterator(chunk_size=chunk_size)
         for chunk in batched(values, chunk_size):
-            article_texts.load({span[1] for span in chunk})
+            chunk_rows = []
             for *span, article_deleted_at in chunk:
-                if article_deleted_at is not None:
-                    continue
-                row = dict.fromkeys(FIELDS)  # the computed fields keep their place in the output
-                row.update(zip(READ_FIELDS, span, strict=True))
+                if article_deleted_at is None:
+                    row = dict.fromkeys(FIELDS)  # the computed fields keep their place in the output
+                    row.update(zip(_READ, span, strict=True))
+                    chunk_rows.append(row)
+            article_texts.load({row["article"] for row in chunk_rows})
+            for row in chunk_rows:
                 _, offset, text = article_texts.paragraphs[row["paragraph"]]
                 start, end = row["start"], row["end"]
                 row["article_start"], row["article_end"] = offset + start, offset + end

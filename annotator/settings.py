@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -66,6 +67,7 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "django_tasks_db",
+    "axes",
     "articles",
     "annotator",
 ]
@@ -85,6 +87,8 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    # Last, so that it sees the login page's answer and replaces it with the lock-out page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "annotator.urls"
@@ -130,6 +134,21 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 
+# Wrong passwords on the login page lock out the account, and the address they come from, for a while (the
+# API's token endpoint has DRF throttles instead, see REST_FRAMEWORK).
+AUTHENTICATION_BACKENDS = [
+    "annotator.login_throttle.LoginPageLockoutBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = envint("LOGIN_FAILURE_LIMIT", 5)
+AXES_COOLOFF_TIME = timedelta(minutes=envint("LOGIN_LOCKOUT_MINUTES", 15))
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "annotator.login_throttle.lockout_page"
+AXES_WHITELIST_CALLABLE = "annotator.login_throttle.is_api_request"
+# One rule for the client's address, the login page's and the token endpoint's: DRF's, with NUM_PROXIES.
+AXES_CLIENT_IP_CALLABLE = "annotator.login_throttle.client_address"
+
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "/"
 LOGOUT_REDIRECT_URL = "login"
@@ -158,8 +177,22 @@ SECURE_CSP = {
     "base-uri": [CSP.SELF],
     "frame-ancestors": [CSP.NONE],
 }
+
+# HTTPS, all off by default so that `make run` works over plain HTTP; the README lists the production values.
 SESSION_COOKIE_SECURE = envbool("SECURE_COOKIES", False)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
+SECURE_SSL_REDIRECT = envbool("SECURE_SSL_REDIRECT", False)
+# A load balancer probes over plain HTTP; a redirect would read as a failed check.
+SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
+SECURE_HSTS_SECONDS = envint("SECURE_HSTS_SECONDS", 0)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = envbool("SECURE_HSTS_INCLUDE_SUBDOMAINS", False)
+SECURE_HSTS_PRELOAD = envbool("SECURE_HSTS_PRELOAD", False)
+# Behind a proxy that ends TLS, the header it sets to say the client used HTTPS, e.g. X-Forwarded-Proto. Only
+# name it when the proxy always sets or overwrites it: a client could otherwise claim HTTPS.
+_proxy_ssl_header = os.environ.get("SECURE_PROXY_SSL_HEADER", "")
+SECURE_PROXY_SSL_HEADER = (
+    ("HTTP_" + _proxy_ssl_header.upper().replace("-", "_"), "https") if _proxy_ssl_header else None
+)
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
@@ -173,6 +206,13 @@ REST_FRAMEWORK = {
     "PAGE_SIZE": 50,
     "DEFAULT_FILTER_BACKENDS": ["annotator.api.defaults.StrictFilterBackend"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_THROTTLE_RATES": {
+        "token-address": os.environ.get("TOKEN_RATE_PER_ADDRESS", "20/hour"),
+        "token-account": os.environ.get("TOKEN_RATE_PER_ACCOUNT", "10/hour"),
+    },
+    # The address the throttles count: REMOTE_ADDR, or behind PROXY_COUNT proxies the address the first of
+    # them saw in X-Forwarded-For (a client can write anything there; only a trusted proxy's entry counts).
+    "NUM_PROXIES": envint("PROXY_COUNT", 0),
 }
 
 SPECTACULAR_SETTINGS = {

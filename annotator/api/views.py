@@ -33,6 +33,7 @@ from annotator.api.serializers import (
     SpanDeleteQuerySerializer,
     TokenSerializer,
 )
+from annotator.login_throttle import TokenAccountThrottle, TokenAddressThrottle
 from annotator.models import Annotation, Label
 from articles import importers
 from articles.importers.store import checksum
@@ -42,6 +43,14 @@ UNAUTHENTICATED = OpenApiResponse(schema.ErrorSerializer, description="No or bad
 FORBIDDEN = OpenApiResponse(schema.ErrorSerializer, description="Not allowed for this user.")
 NOT_FOUND = OpenApiResponse(schema.ErrorSerializer, description="No such object (or page).")
 READ_ERRORS = {401: UNAUTHENTICATED, 404: NOT_FOUND}
+THROTTLED = OpenApiResponse(
+    schema.ErrorSerializer,
+    description="Too many requests for this account or from this address; retry after `Retry-After` seconds.",
+)
+TOO_MANY_TOKEN_REQUESTS = "Too many token requests for this account or from this address."
+RETRY_AFTER = OpenApiParameter(
+    "Retry-After", int, OpenApiParameter.HEADER, description="Seconds to wait before a retry.", response=[429]
+)
 
 ArticleFilterError = schema.field_errors("ArticleFilterErrorSerializer", list(ArticleFilter.base_filters))
 AnnotationFilterError = schema.field_errors(
@@ -72,12 +81,20 @@ class TokenView(ObtainAuthToken):
     """Exchange a username and password for the token to send as `Authorization: Token <token>`."""
 
     parser_classes = [FormParser, MultiPartParser, StrictJSONParser]
+    throttle_classes = [TokenAddressThrottle, TokenAccountThrottle]
 
     @extend_schema(
-        request=AuthTokenSerializer, responses={200: TokenSerializer, 400: TokenError}, auth=[], tags=["auth"]
+        request=AuthTokenSerializer,
+        responses={200: TokenSerializer, 400: TokenError, 429: THROTTLED},
+        parameters=[RETRY_AFTER],
+        auth=[],
+        tags=["auth"],
     )
     def post(self, request, *args, **kwargs):
         return super().post(request, *args, **kwargs)
+
+    def throttled(self, request, wait):
+        raise exceptions.Throttled(wait, detail=TOO_MANY_TOKEN_REQUESTS)
 
 
 @extend_schema_view(

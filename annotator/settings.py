@@ -227,6 +227,10 @@ SPECTACULAR_SETTINGS = {
 
 TASKS = {"default": {"BACKEND": os.environ.get("TASKS_BACKEND", "django_tasks_db.DatabaseBackend")}}
 
+# /healthz reports the worker as gone when it has started no task for this long; it keeps a heartbeat
+# task queued, so a live worker starts one every few seconds.
+WORKER_STALE_SECONDS = envint("WORKER_STALE_SECONDS", 120)
+
 # Importer limits: a file larger than this is refused before it is read.
 IMPORT_MAX_BYTES = envint("IMPORT_MAX_BYTES", 20 * 1024 * 1024)
 DATA_UPLOAD_MAX_MEMORY_SIZE = IMPORT_MAX_BYTES + 1024 * 1024

@@ -63,7 +63,7 @@ INSTALLED_APPS = [
     "django_htmx",
     "django_filters",
     "rest_framework",
-    "rest_framework.authtoken",
+    "knox",
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "django_tasks_db",
@@ -196,7 +196,7 @@ SECURE_PROXY_SSL_HEADER = (
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.TokenAuthentication",
+        "knox.auth.TokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
@@ -213,6 +213,12 @@ REST_FRAMEWORK = {
     # The address the throttles count: REMOTE_ADDR, or behind PROXY_COUNT proxies the address the first of
     # them saw in X-Forwarded-For (a client can write anything there; only a trusted proxy's entry counts).
     "NUM_PROXIES": envint("PROXY_COUNT", 0),
+}
+
+# API tokens are stored as SHA-512 digests, expire, and keep DRF's `Authorization: Token <token>` header.
+REST_KNOX = {
+    "TOKEN_TTL": timedelta(days=envint("TOKEN_TTL_DAYS", 30)),
+    "AUTH_HEADER_PREFIX": "Token",
 }
 
 SPECTACULAR_SETTINGS = {

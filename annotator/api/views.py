@@ -4,22 +4,16 @@ from __future__ import annotations
 
 import json
 
-from django.contrib.auth.decorators import login_not_required
 from django.db.models import Prefetch
 from django.utils import timezone
-from django.utils.decorators import method_decorator
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import exceptions, mixins, status
-from rest_framework.authtoken.serializers import AuthTokenSerializer
-from rest_framework.authtoken.views import ObtainAuthToken
-from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 
 from annotator import spans
 from annotator.api import schema
 from annotator.api.base import ApiViewSet, domain_errors
-from annotator.api.defaults import StrictJSONParser
 from annotator.api.filters import AnnotationFilter, ArticleFilter
 from annotator.api.permissions import CanEditSpan, StaffWrites
 from annotator.api.serializers import (
@@ -31,9 +25,7 @@ from annotator.api.serializers import (
     ArticleSerializer,
     LabelSerializer,
     SpanDeleteQuerySerializer,
-    TokenSerializer,
 )
-from annotator.login_throttle import TokenAccountThrottle, TokenAddressThrottle
 from annotator.models import Annotation, Label
 from articles import importers
 from articles.importers.store import checksum
@@ -43,14 +35,6 @@ UNAUTHENTICATED = OpenApiResponse(schema.ErrorSerializer, description="No or bad
 FORBIDDEN = OpenApiResponse(schema.ErrorSerializer, description="Not allowed for this user.")
 NOT_FOUND = OpenApiResponse(schema.ErrorSerializer, description="No such object (or page).")
 READ_ERRORS = {401: UNAUTHENTICATED, 404: NOT_FOUND}
-THROTTLED = OpenApiResponse(
-    schema.ErrorSerializer,
-    description="Too many requests for this account or from this address; retry after `Retry-After` seconds.",
-)
-TOO_MANY_TOKEN_REQUESTS = "Too many token requests for this account or from this address."
-RETRY_AFTER = OpenApiParameter(
-    "Retry-After", int, OpenApiParameter.HEADER, description="Seconds to wait before a retry.", response=[429]
-)
 
 ArticleFilterError = schema.field_errors("ArticleFilterErrorSerializer", list(ArticleFilter.base_filters))
 AnnotationFilterError = schema.field_errors(
@@ -63,7 +47,6 @@ AnnotationWriteError = schema.field_errors(
 # The importer's checks apply and its messages name the field, all under non_field_errors.
 ArticleCreateError = schema.field_errors("ArticleCreateErrorSerializer", [])
 LabelQueryError = schema.field_errors("LabelQueryErrorSerializer", ["format"])
-TokenError = schema.field_errors("TokenErrorSerializer", ["username", "password"])
 ARTICLE_ID = OpenApiParameter("id", int, OpenApiParameter.PATH, description="Article id.")
 SPAN_ID = OpenApiParameter("id", int, OpenApiParameter.PATH, description="Span (annotation) id.")
 SPAN_UPDATE_RESPONSES = {
@@ -74,27 +57,6 @@ SPAN_UPDATE_RESPONSES = {
     404: NOT_FOUND,
     409: OpenApiResponse(schema.ConflictSerializer, description="Stale version."),
 }
-
-
-@method_decorator(login_not_required, name="dispatch")
-class TokenView(ObtainAuthToken):
-    """Exchange a username and password for the token to send as `Authorization: Token <token>`."""
-
-    parser_classes = [FormParser, MultiPartParser, StrictJSONParser]
-    throttle_classes = [TokenAddressThrottle, TokenAccountThrottle]
-
-    @extend_schema(
-        request=AuthTokenSerializer,
-        responses={200: TokenSerializer, 400: TokenError, 429: THROTTLED},
-        parameters=[RETRY_AFTER],
-        auth=[],
-        tags=["auth"],
-    )
-    def post(self, request, *args, **kwargs):
-        return super().post(request, *args, **kwargs)
-
-    def throttled(self, request, wait):
-        raise exceptions.Throttled(wait, detail=TOO_MANY_TOKEN_REQUESTS)
 
 
 @extend_schema_view(

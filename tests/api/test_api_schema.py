@@ -10,7 +10,7 @@ import schemathesis
 from django.contrib.staticfiles import finders
 from drf_spectacular.generators import SchemaGenerator
 from hypothesis import HealthCheck, settings
-from rest_framework.authtoken.models import Token
+from knox.models import AuthToken
 from schemathesis.checks import (
     content_type_conformance,
     not_a_server_error,
@@ -102,7 +102,7 @@ def token(transactional_db) -> str:
     spans.create(
         paragraph=article.paragraphs.get(position=1), label="speculation", start=4, end=9, reviewer=staff
     )
-    return Token.objects.create(user=staff).key
+    return AuthToken.objects.create(staff)[1]
 
 
 def _generated_schema() -> dict:

@@ -44,7 +44,13 @@ def run_worker_once() -> None:
     call_command("db_worker", "--batch", "--queue-name", "*", "--no-startup-delay", verbosity=0)
 
 
-def test_healthz_is_public_and_reports_each_check(client, transactional_db):
+# The worker runs in this process and commits; serialized_rollback keeps the labels the migrations made for
+# the browser tests that follow (a plain flush followed by their restore would clash on content types).
+WORKER_DB = pytest.mark.django_db(transaction=True, serialized_rollback=True)
+
+
+@WORKER_DB
+def test_healthz_is_public_and_reports_each_check(client):
     run_worker_once()
     client.get("/healthz")  # queues the heartbeat
     run_worker_once()
@@ -66,7 +72,8 @@ def test_healthz_fails_when_no_worker_ran_the_heartbeat(client, db):
     assert DBTaskResult.objects.filter(task_path="annotator.health.record_heartbeat").count() == 1
 
 
-def test_healthz_fails_when_the_worker_was_last_seen_too_long_ago(client, transactional_db, settings):
+@WORKER_DB
+def test_healthz_fails_when_the_worker_was_last_seen_too_long_ago(client, settings):
     client.get("/healthz")
     run_worker_once()
     assert client.get("/healthz").status_code == 200

@@ -4,6 +4,8 @@ revoked by their owner, and revoked when the owner's password changes."""
 from __future__ import annotations
 
 from django.contrib.auth.decorators import login_not_required
+from django.db.models import Q
+from django.utils import timezone
 from django.utils.decorators import method_decorator
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, extend_schema_view
 from knox.models import AuthToken
@@ -28,8 +30,11 @@ THROTTLED = OpenApiResponse(
 RETRY_AFTER = OpenApiParameter(
     "Retry-After", int, OpenApiParameter.HEADER, description="Seconds to wait before a retry.", response=[429]
 )
+UNAUTHENTICATED = OpenApiResponse(schema.ErrorSerializer, description="No or bad credentials.")
+NO_PAGE = OpenApiResponse(schema.ErrorSerializer, description="No such page.")
+NO_TOKEN = OpenApiResponse(schema.ErrorSerializer, description="No such token of yours.")
 TOKEN_ID = OpenApiParameter(
-    "token_key", str, OpenApiParameter.PATH, description="The token's id: its first 15 characters."
+    "id", str, OpenApiParameter.PATH, description="The token's id: its first 15 characters."
 )
 
 
@@ -77,15 +82,15 @@ class TokenView(APIView):
 
 
 @extend_schema_view(
-    list=extend_schema(summary="Your API tokens that have not expired", tags=["auth"]),
+    list=extend_schema(
+        summary="Your API tokens that have not expired",
+        responses={200: IssuedTokenSerializer(many=True), 401: UNAUTHENTICATED, 404: NO_PAGE},
+        tags=["auth"],
+    ),
     destroy=extend_schema(
         summary="Revoke one of your tokens",
         parameters=[TOKEN_ID],
-        responses={
-            204: None,
-            401: OpenApiResponse(schema.ErrorSerializer, description="No or bad credentials."),
-            404: OpenApiResponse(schema.ErrorSerializer, description="No such token of yours."),
-        },
+        responses={204: None, 401: UNAUTHENTICATED, 404: NO_TOKEN},
         tags=["auth"],
     ),
 )
@@ -94,10 +99,12 @@ class IssuedTokenViewSet(mixins.ListModelMixin, mixins.DestroyModelMixin, ApiVie
 
     serializer_class = IssuedTokenSerializer
     lookup_field = "token_key"
+    lookup_url_kwarg = "id"
     filter_backends: list = []
 
     def get_queryset(self):
-        return AuthToken.objects.filter(user=self.request.user).order_by("-created")
+        unexpired = Q(expiry__isnull=True) | Q(expiry__gt=timezone.now())
+        return AuthToken.objects.filter(unexpired, user=self.request.user).order_by("-created")
 
 
 def revoke_tokens_on_password_change(

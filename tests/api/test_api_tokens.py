@@ -55,6 +55,17 @@ def test_an_owner_lists_their_own_tokens(analyst, colleague):
     assert all(t["expiry"] for t in listed)
 
 
+def test_the_list_leaves_out_expired_tokens(analyst):
+    old = issue("alice")
+    with time_machine.travel(timedelta(days=settings.REST_KNOX["TOKEN_TTL"].days - 1)):
+        new = issue("alice")
+    with time_machine.travel(timedelta(days=settings.REST_KNOX["TOKEN_TTL"].days, minutes=1)):
+        listed = with_token(new).get(TOKENS_URL).json()["results"]
+        assert [t["id"] for t in listed] == [new[:15]]
+        assert not works(old)
+    assert not AuthToken.objects.filter(token_key=old[:15]).exists()
+
+
 def test_an_owner_revokes_a_token(analyst):
     kept, revoked = issue("alice"), issue("alice")
     assert with_token(kept).delete(f"{TOKENS_URL}{revoked[:15]}/").status_code == 204
@@ -109,5 +120,5 @@ def test_the_token_endpoints_are_in_the_schema(client, analyst):
     openapi = client.get("/api/schema/?format=json").json()
     paths = openapi["paths"]
     assert set(paths[TOKENS_URL]) == {"get"}
-    assert set(paths[TOKENS_URL + "{token_key}/"]) == {"delete"}
+    assert set(paths[TOKENS_URL + "{id}/"]) == {"delete"}
     assert set(openapi["components"]["schemas"]["Token"]["properties"]) == {"token", "expiry"}

@@ -4,6 +4,8 @@ module imports no view and no model of ours."""
 from __future__ import annotations
 
 from django.utils import timezone
+from drf_spectacular.extensions import OpenApiAuthenticationExtension
+from drf_spectacular.plumbing import build_bearer_security_scheme_object
 from knox.auth import TokenAuthentication
 from knox.models import AuthToken
 
@@ -18,3 +20,13 @@ class ExpiringTokenAuthentication(TokenAuthentication):
             auth_token.delete()
             return True
         return False
+
+
+class ExpiringTokenScheme(OpenApiAuthenticationExtension):
+    """Describe the token header in the OpenAPI schema, as for DRF's own tokens."""
+
+    target_class = ExpiringTokenAuthentication
+    name = "tokenAuth"
+
+    def get_security_definition(self, auto_schema) -> dict:
+        return build_bearer_security_scheme_object(header_name="Authorization", token_prefix="Token")

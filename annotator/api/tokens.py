@@ -23,6 +23,7 @@ from annotator.login_throttle import TokenAccountThrottle, TokenAddressThrottle
 
 TOO_MANY_TOKEN_REQUESTS = "Too many token requests for this account or from this address."
 TokenError = schema.field_errors("TokenErrorSerializer", ["username", "password"])
+TokenListError = schema.field_errors("TokenListErrorSerializer", ["page_size"])
 THROTTLED = OpenApiResponse(
     schema.ErrorSerializer,
     description="Too many requests for this account or from this address; retry after `Retry-After` seconds.",
@@ -84,7 +85,12 @@ class TokenView(APIView):
 @extend_schema_view(
     list=extend_schema(
         summary="Your API tokens that have not expired",
-        responses={200: IssuedTokenSerializer(many=True), 401: UNAUTHENTICATED, 404: NO_PAGE},
+        responses={
+            200: IssuedTokenSerializer(many=True),
+            400: TokenListError,
+            401: UNAUTHENTICATED,
+            404: NO_PAGE,
+        },
         tags=["auth"],
     ),
     destroy=extend_schema(

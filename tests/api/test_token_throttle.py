@@ -52,3 +52,10 @@ def test_the_throttle_is_documented_in_the_schema(client, analyst):
     token = client.get("/api/schema/?format=json").json()["paths"][TOKEN_URL]["post"]
     assert "429" in token["responses"]
     assert "Retry-After" in token["responses"]["429"]["headers"]
+
+
+def test_wrong_token_requests_do_not_lock_the_login_page(client, analyst, settings):
+    for _ in range(settings.AXES_FAILURE_LIMIT + 1):
+        assert ask("alice", "wrong", address="127.0.0.1").status_code == 400
+    response = client.post("/accounts/login/", {"username": "alice", "password": RIGHT})
+    assert (response.status_code, response["Location"]) == (302, "/")

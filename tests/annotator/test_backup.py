@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 from django.conf import settings
-from django.core.management import call_command
+from django.core.management import CommandError, call_command
 from django.db import connection
 
 from annotator import backup, spans
@@ -108,6 +108,8 @@ def test_restore_puts_back_what_was_deleted_since_the_backup(history, tmp_path):
 
 
 def test_restore_without_a_backup_file_changes_nothing(history, tmp_path):
-    with pytest.raises(Exception, match="There is no backup at"):
-        call_command("restore_database", str(tmp_path / "missing.backup"), "--no-input")
+    missing = tmp_path / "missing.backup"
+    with pytest.raises(CommandError) as error:
+        call_command("restore_database", str(missing), "--no-input")
+    assert str(error.value) == f"There is no backup at {missing}."
     assert Annotation.objects.count() == 2

@@ -117,11 +117,15 @@ DATABASE_URL = os.environ.get("DATABASE_URL") or f"sqlite:///{BASE_DIR / 'var' /
 DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=envint("CONN_MAX_AGE", 60))}
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     (BASE_DIR / "var").mkdir(exist_ok=True)
-    # WAL lets the task worker read while the web process writes.
+    # WAL lets the task worker read while the web process writes. Every transaction takes the write lock at
+    # BEGIN (IMMEDIATE) and waits up to `timeout` seconds for it rather than failing "database is locked":
+    # Django's own probe for JSON support runs in such a transaction, and a process that gave up after
+    # sqlite3's default 5 s took the busy database for one without JSON fields.
     DATABASES["default"].setdefault("OPTIONS", {}).update(
         {
             "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
             "transaction_mode": "IMMEDIATE",
+            "timeout": 20,
         }
     )
 

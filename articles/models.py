@@ -20,6 +20,11 @@ def count_of(queryset: models.QuerySet, field: str, counted: models.Aggregate | 
     return Coalesce(models.Subquery(counts, output_field=models.IntegerField()), 0)
 
 
+# The source the importers file an article under when it names no publisher. Its articles form no group:
+# boilerplate is never learnt across them.
+UNKNOWN_PUBLISHER = "Unknown publisher"
+
+
 class Source(models.Model):
     """An outlet or author: South Front, Global Research."""
 

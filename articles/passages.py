@@ -11,6 +11,7 @@ enough shared words, densely enough, so that a name or a navigation line never l
 from __future__ import annotations
 
 import bisect
+import hashlib
 import re
 import unicodedata
 from collections import defaultdict
@@ -41,6 +42,9 @@ SUMMARY_GAP, SUMMARY_B_GAP = 400, 24
 SUMMARY_MIN_SHARED_WORDS = 20
 SUMMARY_RATIO = 2.5  # the source side at least this many times longer
 SUMMARY_MAX_EXPLAINED = 0.8
+# Index keys, which pick the candidates worth aligning: pairs of neighbouring content-word stems, in either
+# order, so that edits, translation and summaries keep many of them; winnowed over INDEX_WINDOW keys.
+INDEX_WINDOW = 3
 # Ends
 EXTEND_SKIP = 3
 FIT_WORDS = 2
@@ -126,6 +130,24 @@ class Document:
             for (i, stem), (j, other) in zip(content, content[skip:], strict=False):
                 found[(stem, other) if stem <= other else (other, stem)].append((i, j + 1))
         return {seed: spans for seed, spans in found.items() if len(spans) <= MAX_OCCURRENCES}
+
+    @cached_property
+    def index_keys(self) -> set[int]:
+        """Return the text's keys for the n-gram index: 64-bit hashes of neighbouring content-word stems.
+
+        Winnowing keeps the smallest hash of every INDEX_WINDOW neighbours, so two texts sharing a run of
+        INDEX_WINDOW + 1 content words share a key, while about 2 / (INDEX_WINDOW + 1) of the pairs are kept.
+        """
+        stems = [k[:STEM_LENGTH] for k in self.keys if k not in STOP_WORDS]
+        hashes = [_hash(min(x, y), max(x, y)) for x, y in zip(stems, stems[1:], strict=False)]
+        if len(hashes) <= INDEX_WINDOW:
+            return {min(hashes)} if hashes else set()
+        return {min(hashes[i : i + INDEX_WINDOW]) for i in range(len(hashes) - INDEX_WINDOW + 1)}
+
+
+def _hash(*words: str) -> int:
+    digest = hashlib.blake2b("\x1f".join(words).encode(), digest_size=8).digest()
+    return int.from_bytes(digest, "big", signed=True)
 
 
 class _Seed(NamedTuple):

@@ -14,9 +14,12 @@ from typing import NamedTuple
 from django.contrib.auth.base_user import AbstractBaseUser
 from django.db.models import Exists, OuterRef
 
-from articles.models import Article, BoilerplateDismissal, BoilerplateSuggestion, ReuseLink
+from articles.models import Article, BoilerplateDismissal, BoilerplateSuggestion
 from articles.sentences import Match, Sentence, age_key, match_sentences, split_paragraphs
 
+# The kinds of the sentence classifier this page runs, strongest first (stored links are passages, with
+# kinds of their own).
+_KIND_NAMES = [("identical", "identical"), ("near_identical", "near-identical"), ("partial", "partial")]
 # Later marks win: a changed word inside shared text shows as changed.
 _PRIORITY = {None: 0, "boilerplate": 1, "same": 2, "changed": 3, "deleted": 3, "inserted": 3}
 
@@ -69,7 +72,7 @@ class Comparison:
     @property
     def kind_counts(self) -> list[tuple[str, int]]:
         """Return (kind name, number of shared sentences) for the kinds present, strongest first."""
-        return [(label, self.kinds[kind]) for kind, label in ReuseLink.Kind.choices if self.kinds.get(kind)]
+        return [(label, self.kinds[kind]) for kind, label in _KIND_NAMES if self.kinds.get(kind)]
 
 
 class _Marks:

@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 from django.conf import settings
 from django.db import transaction
 
-from articles.models import Article, BoilerplateSuggestion, Paragraph
+from articles.models import UNKNOWN_PUBLISHER, Article, BoilerplateSuggestion, Paragraph, Source
 from articles.sentences import SHINGLE_WORDS, Sentence, age_key, split_sentences
 
 CONTAINED_SHARE = 0.9
@@ -333,11 +333,17 @@ def _texts(article_ids: list[int]) -> dict[int, ArticleTexts]:
 def refresh(publisher_id: int, articles: Iterable[int] | None = None) -> list[tuple[int, int, int]]:
     """Recompute and store a publisher's suggestions; return the new ones as (paragraph, start, end).
 
+    The articles filed under "Unknown publisher" form no group and get no suggestions.
+
     The publisher's articles are taken in chronological blocks of WINDOW, each compared with itself and the
     block before, so the cost of one new article does not grow with the size of its outlet. Given
     `articles`, only the blocks holding them are recomputed. Unchanged suggestions keep their rows (and
     ids), so a page showing them stays valid.
     """
+    if Source.objects.filter(pk=publisher_id, name=UNKNOWN_PUBLISHER).exists():
+        # Articles without a publisher share no frame: closing text they have in common is reuse.
+        BoilerplateSuggestion.objects.filter(article__publisher_id=publisher_id).delete()
+        return []
     order = _chronological(publisher_id)
     blocks = [order[i : i + WINDOW] for i in range(0, len(order), WINDOW)]
     chosen = set(order if articles is None else articles)

@@ -20,6 +20,11 @@ def count_of(queryset: models.QuerySet, field: str, counted: models.Aggregate | 
     return Coalesce(models.Subquery(counts, output_field=models.IntegerField()), 0)
 
 
+# The source the importers file an article under when it names no publisher. Its articles form no group:
+# boilerplate is never learnt across them.
+UNKNOWN_PUBLISHER = "Unknown publisher"
+
+
 class Source(models.Model):
     """An outlet or author: South Front, Global Research."""
 
@@ -134,29 +139,27 @@ class Paragraph(models.Model):
 
 
 class ReuseFingerprint(models.Model):
-    """One entry of the n-gram index: a winnowed word-shingle hash of one sentence.
+    """One entry of the n-gram index: a hash of a word n-gram (or an edit-surviving key) an article holds.
 
-    Derived data, rebuilt by `detect_reuse --rebuild`; it anchors nothing, so its relations are hidden.
+    It only tells which articles are worth aligning with a new one, so it points at the article, not at a
+    place in it. Derived data, rebuilt by `detect_reuse --rebuild`; its relations are hidden.
     """
 
     hash = models.BigIntegerField()
     article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="+")
-    paragraph = models.ForeignKey(Paragraph, on_delete=models.CASCADE, related_name="+")
-    start = models.PositiveIntegerField()
-    end = models.PositiveIntegerField()
 
     class Meta:
         indexes = [models.Index(fields=["hash"], name="reuse_fingerprint_hash")]
 
     def __str__(self) -> str:
-        return f"{self.hash:x} ¶{self.paragraph_id}[{self.start}:{self.end}]"
+        return f"{self.hash:x} in {self.article_id}"
 
 
 class ReuseScan(models.Model):
     """Marks an article as indexed and linked, so `detect_reuse` without --rebuild only does the new ones."""
 
     article = models.OneToOneField(Article, on_delete=models.CASCADE, related_name="+")
-    sentences = models.PositiveIntegerField(default=0)
+    fingerprints = models.PositiveIntegerField(default=0, help_text="Index keys the article added.")
     scanned_at = models.DateTimeField(auto_now=True)
 
     def __str__(self) -> str:
@@ -177,55 +180,76 @@ class ReuseLinkQuerySet(models.QuerySet):
 
 
 class ReuseLink(models.Model):
-    """Text of the later article reused from the earlier one: both sides' paragraph and character range.
+    """One reused passage: text of the later article that comes from the earlier one.
 
-    Offsets are code-point indices into each `Paragraph.text`. "Earlier" is by publication date, then import
-    order, as known when the link was found.
+    Each side is a range that may start mid-sentence and run across paragraphs, stored twice: as start
+    paragraph + offset and end paragraph + end offset (code points into each `Paragraph.text`, end
+    exclusive), and as article-level offsets into the paragraphs joined by a blank line
+    (`passages.article_text`). "Earlier" is by publication date, then import order, as known when the link
+    was found.
     """
 
     class Kind(models.TextChoices):
-        IDENTICAL = "identical", "identical"
-        NEAR_IDENTICAL = "near_identical", "near-identical"
-        PARTIAL = "partial", "partial"
+        VERBATIM = "verbatim", "verbatim"
+        EDITED = "edited", "edited"
+        REWRITTEN = "rewritten", "rewritten or summarised"
 
     earlier_article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="+")
-    earlier_paragraph = models.ForeignKey(Paragraph, on_delete=models.CASCADE, related_name="+")
-    earlier_start = models.PositiveIntegerField()
-    earlier_end = models.PositiveIntegerField()
+    earlier_start_paragraph = models.ForeignKey(Paragraph, on_delete=models.CASCADE, related_name="+")
+    earlier_start = models.PositiveIntegerField(help_text="Offset into the start paragraph's text.")
+    earlier_end_paragraph = models.ForeignKey(Paragraph, on_delete=models.CASCADE, related_name="+")
+    earlier_end = models.PositiveIntegerField(help_text="End offset into the end paragraph's text.")
+    earlier_article_start = models.PositiveIntegerField()
+    earlier_article_end = models.PositiveIntegerField()
     later_article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="+")
-    later_paragraph = models.ForeignKey(Paragraph, on_delete=models.CASCADE, related_name="+")
-    later_start = models.PositiveIntegerField()
-    later_end = models.PositiveIntegerField()
+    later_start_paragraph = models.ForeignKey(Paragraph, on_delete=models.CASCADE, related_name="+")
+    later_start = models.PositiveIntegerField(help_text="Offset into the start paragraph's text.")
+    later_end_paragraph = models.ForeignKey(Paragraph, on_delete=models.CASCADE, related_name="+")
+    later_end = models.PositiveIntegerField(help_text="End offset into the end paragraph's text.")
+    later_article_start = models.PositiveIntegerField()
+    later_article_end = models.PositiveIntegerField()
     kind = models.CharField(max_length=16, choices=Kind.choices)
-    score = models.FloatField(help_text="1.0 for identical text; word similarity or containment otherwise.")
+    similarity = models.FloatField(help_text="Word similarity of the two sides: 1.0 for verbatim text.")
     created_at = models.DateTimeField(auto_now_add=True)
 
     objects = ReuseLinkQuerySet.as_manager()
 
     class Meta:
-        ordering = ["later_article", "later_paragraph__position", "later_start", "id"]
+        ordering = ["later_article", "later_article_start", "id"]
         constraints = [
             models.CheckConstraint(
                 condition=~models.Q(earlier_article=models.F("later_article")), name="reuselink_two_articles"
             ),
             models.CheckConstraint(
-                condition=models.Q(earlier_start__lt=models.F("earlier_end")),
+                condition=models.Q(earlier_article_start__lt=models.F("earlier_article_end")),
                 name="reuselink_earlier_start_lt_end",
             ),
             models.CheckConstraint(
-                condition=models.Q(later_start__lt=models.F("later_end")), name="reuselink_later_start_lt_end"
+                condition=models.Q(later_article_start__lt=models.F("later_article_end")),
+                name="reuselink_later_start_lt_end",
             ),
             models.CheckConstraint(
-                condition=models.Q(score__gte=0) & models.Q(score__lte=1), name="reuselink_score_0_1"
+                condition=~models.Q(earlier_start_paragraph=models.F("earlier_end_paragraph"))
+                | models.Q(earlier_start__lt=models.F("earlier_end")),
+                name="reuselink_earlier_paragraph_start_lt_end",
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(later_start_paragraph=models.F("later_end_paragraph"))
+                | models.Q(later_start__lt=models.F("later_end")),
+                name="reuselink_later_paragraph_start_lt_end",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(similarity__gte=0) & models.Q(similarity__lte=1),
+                name="reuselink_similarity_0_1",
             ),
             models.UniqueConstraint(
                 fields=[
-                    "earlier_paragraph",
-                    "earlier_start",
-                    "earlier_end",
-                    "later_paragraph",
-                    "later_start",
-                    "later_end",
+                    "earlier_article",
+                    "earlier_article_start",
+                    "earlier_article_end",
+                    "later_article",
+                    "later_article_start",
+                    "later_article_end",
                 ],
                 name="reuselink_unique_ranges",
             ),
@@ -238,13 +262,30 @@ class ReuseLink(models.Model):
     def __str__(self) -> str:
         return f"{self.get_kind_display()}: {self.earlier_article_id} -> {self.later_article_id}"
 
+    def paragraph_ranges(self, side: str) -> list[tuple[Paragraph, int, int]]:
+        """Return (paragraph, start, end) for each paragraph the `side` ("earlier" or "later") covers, in
+        reading order: the first from its start offset, the last to its end offset, those between whole."""
+        first: Paragraph = getattr(self, f"{side}_start_paragraph")
+        last: Paragraph = getattr(self, f"{side}_end_paragraph")
+        start, end = getattr(self, f"{side}_start"), getattr(self, f"{side}_end")
+        if first.pk == last.pk:
+            return [(first, start, end)]
+        between = Paragraph.objects.filter(
+            article_id=first.article_id, position__gt=first.position, position__lt=last.position
+        ).order_by("position")
+        return [(first, start, len(first.text)), *((p, 0, len(p.text)) for p in between), (last, 0, end)]
+
+    def text_of(self, side: str) -> str:
+        """Return the text a side covers, its paragraphs joined by a blank line as in the article text."""
+        return "\n\n".join(p.slice(start, end) for p, start, end in self.paragraph_ranges(side))
+
     @property
     def earlier_text(self) -> str:
-        return self.earlier_paragraph.slice(self.earlier_start, self.earlier_end)
+        return self.text_of("earlier")
 
     @property
     def later_text(self) -> str:
-        return self.later_paragraph.slice(self.later_start, self.later_end)
+        return self.text_of("later")
 
 
 class BoilerplateSuggestion(models.Model):

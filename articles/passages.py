@@ -11,6 +11,7 @@ enough shared words, densely enough, so that a name or a navigation line never l
 from __future__ import annotations
 
 import bisect
+import hashlib
 import re
 import unicodedata
 from collections import defaultdict
@@ -29,7 +30,8 @@ CONTENT_SKIP = 2  # content-word pairs up to this far apart (in content words), 
 STEM_LENGTH = 5  # content words compare on their first letters: inflection and derivation survive
 MAX_OCCURRENCES = 4  # a seed this frequent in either text says nothing about where it came from
 # Merging and filtering, in words. Chosen on pan13-dev by kind of reuse (bench/bench_pan13.py); the curve of
-# MIN_SHARED_WORDS is in the commit that set it: below 12, navigation lines and names link unrelated texts.
+# MIN_SHARED_WORDS is in BENCHMARKS.md: below 12, navigation lines and names link unrelated texts, and 15 is
+# where plagdet and false links level off.
 MAX_GAP = 24  # seeds this close in both texts belong to one passage: a sentence or two of rewording
 SUPPORT_REACH = 8  # a seed needs another this close in both texts
 DRIFT_WINDOW, MAX_DRIFT = 5, 12  # a seed this far off its neighbours' diagonals came from nearby text
@@ -41,6 +43,9 @@ SUMMARY_GAP, SUMMARY_B_GAP = 400, 24
 SUMMARY_MIN_SHARED_WORDS = 20
 SUMMARY_RATIO = 2.5  # the source side at least this many times longer
 SUMMARY_MAX_EXPLAINED = 0.8
+# Index keys, which pick the candidates worth aligning: pairs of neighbouring content-word stems, in either
+# order, so that edits, translation and summaries keep many of them; winnowed over INDEX_WINDOW keys.
+INDEX_WINDOW = 3
 # Ends
 EXTEND_SKIP = 3
 FIT_WORDS = 2
@@ -126,6 +131,24 @@ class Document:
             for (i, stem), (j, other) in zip(content, content[skip:], strict=False):
                 found[(stem, other) if stem <= other else (other, stem)].append((i, j + 1))
         return {seed: spans for seed, spans in found.items() if len(spans) <= MAX_OCCURRENCES}
+
+    @cached_property
+    def index_keys(self) -> set[int]:
+        """Return the text's keys for the n-gram index: 64-bit hashes of neighbouring content-word stems.
+
+        Winnowing keeps the smallest hash of every INDEX_WINDOW neighbours, so two texts sharing a run of
+        INDEX_WINDOW + 1 content words share a key, while about 2 / (INDEX_WINDOW + 1) of the pairs are kept.
+        """
+        stems = [k[:STEM_LENGTH] for k in self.keys if k not in STOP_WORDS]
+        hashes = [_hash(min(x, y), max(x, y)) for x, y in zip(stems, stems[1:], strict=False)]
+        if len(hashes) <= INDEX_WINDOW:
+            return {min(hashes)} if hashes else set()
+        return {min(hashes[i : i + INDEX_WINDOW]) for i in range(len(hashes) - INDEX_WINDOW + 1)}
+
+
+def _hash(*words: str) -> int:
+    digest = hashlib.blake2b("\x1f".join(words).encode(), digest_size=8).digest()
+    return int.from_bytes(digest, "big", signed=True)
 
 
 class _Seed(NamedTuple):

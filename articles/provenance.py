@@ -16,12 +16,12 @@ class Related:
     """Another article sharing text with this one."""
 
     article: Article
-    sentences: int
+    passages: int
     is_earlier: bool
 
 
 def related_articles(article: Article) -> list[Related]:
-    """Return the visible articles sharing sentences with this one, earliest first."""
+    """Return the visible articles sharing reused passages with this one, earliest first."""
     counts: Counter[int] = Counter()
     links = ReuseLink.objects.visible().involving(article)
     for earlier, later, n in (

@@ -228,6 +228,7 @@ class Score:
     planted: int
     found: int
     correct: int
+    detected: int = 0
 
     @property
     def precision(self) -> float:
@@ -235,42 +236,91 @@ class Score:
 
     @property
     def recall(self) -> float:
-        return self.correct / self.planted if self.planted else 1.0
+        return self.detected / self.planted if self.planted else 1.0
 
 
-def _sentence_at(article: SyntheticArticle, paragraph: int, start: int, end: int) -> int | None:
-    """Return the index of the sentence of the paragraph that the range [start, end) lies in."""
-    offset = 0
-    for index, sentence in enumerate(article.paragraphs[paragraph]):
-        if offset <= start and end <= offset + len(sentence):
-            return index
-        offset += len(sentence) + 1
-    return None
+# The kinds of link each kind of planted reuse may get: a quote inside a longer sentence is a verbatim
+# passage of just the quoted words; copied sentences are verbatim, or edited when they lie in one passage
+# with paragraphs copied in shuffled order.
+LINK_KIND = {"identical": ("verbatim", "edited"), "near_identical": ("edited",), "partial": ("verbatim",)}
+
+
+def sentence_ranges(article: SyntheticArticle) -> dict[tuple[int, int], tuple[int, int]]:
+    """Return {(paragraph, sentence): (start, end)} as offsets into the article-level text."""
+    ranges, at = {}, 0
+    for p, sentences in enumerate(article.paragraphs):
+        for s, sentence in enumerate(sentences):
+            ranges[(p, s)] = (at, at + len(sentence))
+            at += len(sentence) + 1
+        at += 1  # the paragraph separator is two characters where a sentence separator is one
+    return ranges
+
+
+def findable(articles: list[SyntheticArticle], planted: list[Planted], min_words: int) -> list[Planted]:
+    """Return the planted reuse of at least `min_words` words: shorter text is a fragment, never linked."""
+    return [p for p in planted if len(_sentence(articles, p.original).split()) >= min_words]
+
+
+def _sentence(articles: list[SyntheticArticle], position: Position) -> str:
+    a, p, s = position
+    return articles[a].paragraphs[p][s]
+
+
+def _overlaps(x: tuple[int, int], y: tuple[int, int]) -> bool:
+    return x[0] < y[1] and y[0] < x[1]
 
 
 def evaluate(articles: list[SyntheticArticle], ids: list[int], planted: list[Planted]) -> list[Score]:
-    """Compare the stored reuse links with the planted reuse, per kind and over all kinds."""
+    """Compare the stored links (passages) with the planted reuse, per kind and over all kinds.
+
+    A planted copy is detected when a link of the expected kind overlaps both the original sentence and the
+    copy (`any`: a link of any kind); a link is correct when it overlaps both sides of some planted copy.
+    """
     from articles.models import ReuseLink
 
     index_of = {pk: i for i, pk in enumerate(ids)}
-    truth = {kind: set() for kind in KINDS}
+    ranges = [sentence_ranges(a) for a in articles]
+    sides: dict[tuple[int, int], list[tuple[tuple[int, int], tuple[int, int], str]]] = {}
     for p in planted:
-        truth[p.kind].add(frozenset([p.original, p.copy]))
-    found = {kind: set() for kind in KINDS}
+        (a, *original), (b, *copy) = p.original, p.copy
+        sides.setdefault((a, b), []).append((ranges[a][tuple(original)], ranges[b][tuple(copy)], p.kind))
     links = ReuseLink.objects.filter(earlier_article_id__in=ids).values_list(
-        "kind", "earlier_article_id", "earlier_paragraph__position", "earlier_start", "earlier_end",
-        "later_article_id", "later_paragraph__position", "later_start", "later_end",
+        "kind", "earlier_article_id", "earlier_article_start", "earlier_article_end",
+        "later_article_id", "later_article_start", "later_article_end",
     )  # fmt: skip
-    for kind, ea, ep, es, ee, la, lp, ls, le in links:
+    found = dict.fromkeys(("verbatim", "edited", "rewritten"), 0)
+    correct = dict.fromkeys(found, 0)
+    hits: dict[tuple[int, int], list[tuple[str, tuple[int, int], tuple[int, int]]]] = {}
+    for kind, ea, es, ee, la, ls, le in links:
         a, b = index_of[ea], index_of[la]
-        pair = frozenset(
-            [(a, ep, _sentence_at(articles[a], ep, es, ee)), (b, lp, _sentence_at(articles[b], lp, ls, le))]
+        found[kind] += 1
+        planted_here = sides.get((a, b), [])
+        if any(_overlaps(o, (es, ee)) and _overlaps(c, (ls, le)) for o, c, _ in planted_here):
+            correct[kind] += 1
+        hits.setdefault((a, b), []).append((kind, (es, ee), (ls, le)))
+    scores = []
+    for planted_kind in (*KINDS, "any"):
+        group = [p for p in planted if planted_kind in ("any", p.kind)]
+        detected = 0
+        for p in group:
+            (a, *original), (b, *copy) = p.original, p.copy
+            o, c = ranges[a][tuple(original)], ranges[b][tuple(copy)]
+            detected += any(
+                _overlaps(o, e)
+                and _overlaps(c, later)
+                and (planted_kind == "any" or kind in LINK_KIND[p.kind])
+                for kind, e, later in hits.get((a, b), ())
+            )
+        link_kinds = list(found) if planted_kind == "any" else LINK_KIND[planted_kind]
+        scores.append(
+            Score(
+                planted_kind,
+                len(group),
+                sum(found[k] for k in set(link_kinds)),
+                sum(correct[k] for k in set(link_kinds)),
+                detected,
+            )
         )
-        found[kind].add(pair)
-    scores = [Score(k, len(truth[k]), len(found[k]), len(truth[k] & found[k])) for k in KINDS]
-    every_truth = set().union(*truth.values())
-    every_found = set().union(*found.values())
-    scores.append(Score("any", len(every_truth), len(every_found), len(every_truth & every_found)))
     return scores
 
 

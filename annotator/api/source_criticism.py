@@ -25,22 +25,34 @@ class ReuseLinkSerializer(serializers.ModelSerializer):
         fields = [
             "id",
             "kind",
-            "score",
+            "similarity",
             "earlier_article",
-            "earlier_paragraph",
+            "earlier_start_paragraph",
             "earlier_start",
+            "earlier_end_paragraph",
             "earlier_end",
+            "earlier_article_start",
+            "earlier_article_end",
             "earlier_text",
             "later_article",
-            "later_paragraph",
+            "later_start_paragraph",
             "later_start",
+            "later_end_paragraph",
             "later_end",
+            "later_article_start",
+            "later_article_end",
             "later_text",
             "created_at",
         ]
         extra_kwargs = {
-            "earlier_start": {"help_text": "Code-point offset into the earlier paragraph's text."},
-            "later_start": {"help_text": "Code-point offset into the later paragraph's text."},
+            "earlier_start": {"help_text": "Code-point offset into the earlier start paragraph's text."},
+            "earlier_end": {"help_text": "Code-point end offset into the earlier end paragraph's text."},
+            "earlier_article_start": {
+                "help_text": "Offset into the earlier paragraphs joined by a blank line."
+            },
+            "later_start": {"help_text": "Code-point offset into the later start paragraph's text."},
+            "later_end": {"help_text": "Code-point end offset into the later end paragraph's text."},
+            "later_article_start": {"help_text": "Offset into the later paragraphs joined by a blank line."},
         }
 
 
@@ -86,7 +98,7 @@ SUGGESTION_ID = OpenApiParameter("id", int, OpenApiParameter.PATH, description="
     ),
 )
 class ReuseLinkViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ApiViewSet):
-    """Text reused between two articles, with both sides' paragraph and code-point range.
+    """A passage reused between two articles: both sides' range, which may run across paragraphs.
 
     `earlier_*` is the older article (by publication date, then import order); links to deleted articles
     are left out.
@@ -98,8 +110,13 @@ class ReuseLinkViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ApiView
     def get_queryset(self):
         return (
             ReuseLink.objects.visible()
-            .select_related("earlier_paragraph", "later_paragraph")
-            .order_by("later_article_id", "later_paragraph__position", "later_start", "id")
+            .select_related(
+                "earlier_start_paragraph",
+                "earlier_end_paragraph",
+                "later_start_paragraph",
+                "later_end_paragraph",
+            )
+            .order_by("later_article_id", "later_article_start", "id")
         )
 
 

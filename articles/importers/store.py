@@ -13,10 +13,9 @@ from django.db.models import Model
 from django.utils.text import slugify
 
 from articles.importers.article_record import ArticleRecord
-from articles.models import Article, Paragraph, Source, Tag
+from articles.models import UNKNOWN_PUBLISHER, Article, Paragraph, Source, Tag
 from articles.tasks import schedule_reuse_detection
 
-UNKNOWN_PUBLISHER = "Unknown publisher"
 _IN_CHUNK = 500
 
 

@@ -40,15 +40,15 @@ def chain(db):
     return original, repost, later
 
 
-def test_related_articles_earliest_first_with_sentence_counts(chain):
+def test_related_articles_earliest_first_with_passage_counts(chain):
     original, repost, later = chain
     related = provenance.related_articles(repost)
-    assert [(r.article, r.sentences, r.is_earlier) for r in related] == [
+    assert [(r.article, r.passages, r.is_earlier) for r in related] == [
         (original, 1, True),
         (later, 1, False),
     ]
     html = render_to_string("annotator/_related.html", {"article": repost, "related": related})
-    assert "Shares 1 sentence with: " in html
+    assert "Shares 1 passage with: " in html
     assert "Budget cut</a> (Valley Wire, 1 March 2021)" in html
     assert "&lt;b&gt;Third&lt;/b&gt;</a> (Valley Courier, 5 March 2021)" in html
     assert html.index("Budget cut") < html.index("Third")
@@ -64,7 +64,7 @@ def test_the_chain_runs_from_the_original_source_to_the_publisher(chain):
         "Original source</span> Valley Wire, 1 March 2021",
         'Text from</span> <a href="'
         + original.get_absolute_url()
-        + '">Budget cut</a> (Valley Wire, 1 March 2021), 1 sentence',
+        + '">Budget cut</a> (Valley Wire, 1 March 2021), 1 passage',
         "Republished by</span> Valley Courier, 2 March 2021 · By Ann Example",
     ]
     positions = [html.index(step) for step in steps]
@@ -88,7 +88,7 @@ def test_the_provenance_view_serves_the_fragment_and_the_page(client, analyst, c
     assert "Republished by" in fragment.content.decode()
     assert fragment.headers["Vary"].count("HX-Request") == 1
     page = client.get(url).content.decode()
-    assert "<html" in page and "Shares 1 sentence with" in page
+    assert "<html" in page and "Shares 1 passage with" in page
 
 
 def test_an_article_without_reuse_says_so(client, analyst, db):

@@ -53,41 +53,62 @@ def test_links_per_article_and_per_pair(client, analyst, corpus, django_assert_m
     assert body["count"] == 2
     pair = client.get(f"/api/v1/reuse-links/?article={a.pk}&other={b.pk}", **_token(analyst)).json()
     [link] = pair["results"]
-    assert link["kind"] == "identical"
+    assert (link["kind"], link["similarity"]) == ("verbatim", 1.0)
     assert (link["earlier_article"], link["later_article"]) == (a.pk, b.pk)
     assert link["earlier_text"] == link["later_text"] == SHARED[0]
     assert (link["earlier_start"], link["earlier_end"]) == (0, len(SHARED[0]))
+    assert link["earlier_start_paragraph"] == link["earlier_end_paragraph"] == a.paragraphs.get(position=0).pk
+    assert (link["later_article_start"], link["later_article_end"]) == (
+        len(b.paragraphs.get(position=0).text) + 2,
+        len(b.paragraphs.get(position=0).text) + 2 + len(SHARED[0]),
+    )
     assert (
         client.get(f"/api/v1/reuse-links/?article={b.pk}&other={c.pk}", **_token(analyst)).json()["count"]
         == 0
     )
 
 
-def test_a_quote_is_a_partial_link_and_a_reworded_sentence_is_no_link(client, analyst, db):
-    statement = "The lease was approved in full compliance with the law and the budget."
+STATEMENT = (
+    "The lease was approved in full compliance with the law, the city charter and the budget adopted by the "
+    "council in March."
+)
+QUOTING = (
+    "Dockworkers gathered at Pier 3 on Friday. A spokeswoman for the mayor insisted that the lease was "
+    "approved in full compliance with the law, the city charter and the budget adopted by the council in "
+    "March, and that the strike was unlawful."
+)
+
+
+def test_a_quote_is_a_link_of_just_the_quoted_words(client, analyst, db):
+    earlier = ArticleFactory(paragraphs=[STATEMENT, "The port authority declined to comment."])
+    later = ArticleFactory(paragraphs=[QUOTING, "Ships waited outside the harbour all weekend."])
+    detection.detect([earlier.pk, later.pk])
+    body = client.get(f"/api/v1/reuse-links/?article={later.pk}", **_token(analyst)).json()
+    [link] = body["results"]
+    assert (link["kind"], link["similarity"]) == ("verbatim", 1.0)
+    assert (link["earlier_article"], link["later_article"]) == (earlier.pk, later.pk)
+    assert link["earlier_text"] == STATEMENT
+    quoted = (
+        "the lease was approved in full compliance with the law, the city charter and the budget adopted by "
+        "the council in March"
+    )
+    assert link["later_text"] == quoted
+    assert (link["later_start"], link["later_end"]) == (
+        QUOTING.index(quoted),
+        QUOTING.index(quoted) + len(quoted),
+    )
+
+
+def test_a_reworded_sentence_is_no_link(client, analyst, db):
     threat = (
         "Union chair Rasmus Holm said members would stop work on Thursday if the city refused to reopen "
         "talks."
     )
-    quoting = (
-        "Dockworkers gathered at Pier 3 on Friday. A spokeswoman for the mayor insisted that the lease was "
-        "approved in full compliance with the law and the budget, and that the strike was unlawful."
-    )
     walkout = "Union chair Rasmus Holm said members would stay out until the city agreed to reopen talks."
-    earlier = ArticleFactory(paragraphs=[statement, threat])
-    later = ArticleFactory(paragraphs=[quoting, walkout])
+    earlier = ArticleFactory(paragraphs=["Dockworkers met on Wednesday evening.", threat])
+    later = ArticleFactory(paragraphs=["The strike began at dawn on the quays.", walkout])
     detection.detect([earlier.pk, later.pk])
-    body = client.get(f"/api/v1/reuse-links/?article={later.pk}", **_token(analyst)).json()
-    [link] = body["results"]
-    assert (link["kind"], link["score"]) == ("partial", 1.0)
-    assert (link["earlier_article"], link["later_article"]) == (earlier.pk, later.pk)
-    assert link["earlier_text"] == statement.removesuffix(".")
-    quoted = "the lease was approved in full compliance with the law and the budget"
-    assert link["later_text"] == quoted
-    assert (link["later_start"], link["later_end"]) == (
-        quoting.index(quoted),
-        quoting.index(quoted) + len(quoted),
-    )
+    assert client.get(f"/api/v1/reuse-links/?article={later.pk}", **_token(analyst)).json()["count"] == 0
 
 
 def test_links_need_authentication_and_refuse_writes(client, analyst, corpus):

@@ -7,6 +7,7 @@ import pytest
 from articles import detection
 from articles.importers import import_file
 from articles.models import ReuseLink
+from articles.passages import Passage, article_text, word_edits
 
 
 @pytest.fixture
@@ -16,44 +17,63 @@ def seeds(db, seed_paths):
     return first, second
 
 
-def _links(first, second) -> list[ReuseLink]:
-    return list(
-        ReuseLink.objects.filter(earlier_article=first, later_article=second).select_related(
-            "earlier_paragraph", "later_paragraph"
-        )
-    )
-
-
-def test_shared_sentences_are_linked_with_their_ranges(seeds):
+@pytest.fixture
+def link(seeds) -> ReuseLink:
     first, second = seeds
-    links = {(link.earlier_text, link.later_text): link for link in _links(first, second)}
+    [link] = ReuseLink.objects.filter(earlier_article=first, later_article=second)
+    return link
+
+
+def _text(article) -> str:
+    return article_text(list(article.paragraphs.order_by("position").values_list("text", flat=True)))
+
+
+def test_the_reused_body_is_one_passage_across_paragraphs(seeds, link):
+    first, second = seeds
+    body = first.paragraphs.filter(position__lte=5).order_by("position")
+    assert link.earlier_text == "\n\n".join(p.text for p in body)
+    assert [(p.position, start, end) for p, start, end in link.paragraph_ranges("earlier")] == [
+        (p.position, 0, len(p.text)) for p in body
+    ]
+    assert link.later_text.startswith("December 8 morning ISIS terrorists launched multiple offensives")
+    assert link.later_text.endswith("the Russian Aerospace Force have intensified air raids in the area.")
+    assert [(p.position, start, end) for p, start, end in link.paragraph_ranges("later")] == [
+        (0, 0, len(second.paragraphs.get(position=0).text)),
+        (1, 0, len(second.paragraphs.get(position=1).text)),
+    ]
+    assert _text(second)[link.later_article_start : link.later_article_end] == link.later_text
     sentence = (
         "On December 9, clashes continued in the area with Syrian troops were successfully repelling further "
         "ISIS attempts to deploy closer to the ancient city."
     )
-    link = links[(sentence, sentence)]
-    assert link.kind == ReuseLink.Kind.IDENTICAL
-    assert link.earlier_paragraph.text == sentence
-    assert (link.earlier_start, link.earlier_end) == (0, len(sentence))
-    assert link.later_paragraph.text.startswith(sentence + " Since the start")
-    assert (link.later_start, link.later_end) == (0, len(sentence))
+    assert sentence in link.earlier_text and sentence in link.later_text
 
 
-def test_the_edited_highway_sentence_is_near_identical(seeds):
+def test_the_edited_highway_sentence_shows_as_an_edit(seeds, link):
     first, second = seeds
-    [link] = [link for link in _links(first, second) if "highway" in link.earlier_text]
-    assert link.kind == ReuseLink.Kind.NEAR_IDENTICAL
-    assert link.earlier_text.endswith("cutting off the Homs-Al-Salamiyah-Palmyra highway.")
-    assert link.later_text.endswith("cutting off the Homs-Palmyra highway.")
-    later = link.later_paragraph.text
-    assert later[link.later_start : link.later_end] == link.later_text
-    assert later.index("The tactical goal") == link.later_start
-    assert 0.8 <= link.score < 1
+    assert link.kind == ReuseLink.Kind.EDITED
+    assert 0.6 <= link.similarity < 1
+    earlier, later = _text(first), _text(second)
+    passage = Passage(
+        link.earlier_article_start,
+        link.earlier_article_end,
+        link.later_article_start,
+        link.later_article_end,
+        link.kind,
+        link.similarity,
+    )
+    changes = {
+        (earlier[e.a_start : e.a_end], later[e.b_start : e.b_end])
+        for e in word_edits(earlier, later, passage)
+        if e.op != "equal"
+    }
+    assert ("Al-Salamiyah", "") in changes
+    highway = earlier.index("Homs-Al-Salamiyah-Palmyra highway")
+    assert link.earlier_article_start < highway < link.earlier_article_end
 
 
-def test_the_added_paragraphs_are_unlinked(seeds):
+def test_the_added_paragraphs_are_unlinked(seeds, link):
     first, second = seeds
-    linked = {link.later_paragraph_id for link in _links(first, second)}
     starts = (
         "The terrorist group claim",
         "On December 8, the",
@@ -65,4 +85,10 @@ def test_the_added_paragraphs_are_unlinked(seeds):
     )
     added = [p for p in second.paragraphs.all() if p.text.startswith(starts)]
     assert len(added) == 7
-    assert not linked & {p.pk for p in added}
+    assert link.later_end_paragraph.position < min(p.position for p in added)
+
+
+def test_the_footer_both_carry_is_not_linked(seeds, link):
+    first, _ = seeds
+    footer_start = first.paragraphs.get(text__startswith="The original source of this article")
+    assert link.earlier_end_paragraph.position < footer_start.position

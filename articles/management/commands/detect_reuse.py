@@ -31,4 +31,6 @@ class Command(BaseCommand):
             detection.clear()
         with tqdm(total=len(ids), unit="article", file=self.stderr, disable=no_progress or None) as bar:
             links = detection.detect(ids, progress=lambda article: bar.update())
-        self.stdout.write(f"Scanned {len(ids):,} articles; they have {links:,} reuse links.")
+        self.stdout.write(
+            f"Scanned {len(ids):,} articles; they have {links:,} reuse link{'' if links == 1 else 's'}."
+        )

@@ -147,7 +147,7 @@ def _within_word(
     )
     lo, hi = sorted((anchor, offset))
     t_lo, t_hi = target_anchor + lo - anchor, target_anchor + hi - anchor
-    alike = 0 <= t_lo and t_hi <= len(target.text) and source.text[lo:hi] == target.text[t_lo:t_hi]
+    alike = t_lo >= 0 and t_hi <= len(target.text) and source.text[lo:hi] == target.text[t_lo:t_hi]
     return target_anchor + offset - anchor if alike else target_anchor
 
 

@@ -88,7 +88,7 @@ class _Pair:
         return base + span.start, base + span.end
 
     def landing(self, start: int, end: int) -> tuple[Paragraph, int, int] | None:
-        """Return the target paragraph and offsets of an article-level range, None if it crosses paragraphs."""
+        """Return the target paragraph and offsets of an article-level range; None across paragraphs."""
         first, last = self.target.locate(start, is_end=False), self.target.locate(end, is_end=True)
         if first is None or last is None or first[0] != last[0]:
             return None

@@ -105,8 +105,8 @@ def test_common_words_in_a_rewritten_sentence_do_not_jump_to_another_sentence(db
     )
     target = ArticleFactory(
         paragraphs=[
-            "Officials said the negotiations had collapsed on Monday after a night of heavy shelling along the "
-            "northern front. Diplomats hope the talks resume in Geneva."
+            "Officials said the negotiations had collapsed on Monday after a night of heavy shelling "
+            "along the northern front. Diplomats hope the talks resume in Geneva."
         ]
     )
     paragraph = source.paragraphs.get()

@@ -10,12 +10,9 @@ from tests.factories import ArticleFactory
 
 # One reused passage, long enough to count as reuse (a sentence or so), with one edit.
 SHARED = "the army said its units held the hills north of the town until the evening."
-OLD = [
-    f"Troops tried to encircle the city, cutting off the Homs-Al-Salamiyah-Palmyra highway on Friday, and {SHARED}"
-]
-NEW = [
-    f"Troops tried to encircle the city, cutting off the Homs-Palmyra highway on Friday, and {SHARED} It rained."
-]
+ENCIRCLE = "Troops tried to encircle the city, cutting off the"
+OLD = [f"{ENCIRCLE} Homs-Al-Salamiyah-Palmyra highway on Friday, and {SHARED}"]
+NEW = [f"{ENCIRCLE} Homs-Palmyra highway on Friday, and {SHARED} It rained."]
 
 
 @pytest.fixture

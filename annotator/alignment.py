@@ -94,15 +94,17 @@ _FLIPPED = {"insert": "delete", "delete": "insert"}
 def passages(source: Side, target: Side, *, source_is_earlier: bool) -> list[Aligned]:
     """Return the passages the two articles share, the earlier one read as the aligner's first text."""
     earlier, later = (source, target) if source_is_earlier else (target, source)
-    found = []
-    for p in align(earlier.document, later.document):
-        edits = word_edits(earlier.document, later.document, p)
-        if source_is_earlier:
-            found.append(Aligned(p, p.a_start, p.a_end, p.b_start, p.b_end, edits))
-        else:
-            flipped = [Edit(_FLIPPED.get(e.op, e.op), e.b_start, e.b_end, e.a_start, e.a_end) for e in edits]
-            found.append(Aligned(p, p.b_start, p.b_end, p.a_start, p.a_end, flipped))
-    return found
+    found = [
+        Aligned(p, p.a_start, p.a_end, p.b_start, p.b_end, word_edits(earlier.document, later.document, p))
+        for p in align(earlier.document, later.document)
+    ]
+    return found if source_is_earlier else [flipped(p) for p in found]
+
+
+def flipped(p: Aligned) -> Aligned:
+    """Return the passage seen from the other article."""
+    edits = [Edit(_FLIPPED.get(e.op, e.op), e.b_start, e.b_end, e.a_start, e.a_end) for e in p.edits]
+    return Aligned(p.passage, p.target_start, p.target_end, p.source_start, p.source_end, edits)
 
 
 def carry(passage: Aligned, source: Document, target: Document, offset: int, *, is_end: bool) -> int | None:

@@ -36,15 +36,19 @@ def test_the_seeds_side_by_side(client, analyst, seeds):
     older = html.index('id="older-title"')
     assert first.title in html[older : html.index('id="newer-title"')]
     assert '<span class="badge older">Older</span>' in html
-    assert '<mark class="mk changed" title="now: Homs-Palmyra"' in html
-    assert '<mark class="mk changed" title="was: Homs-Al-Salamiyah-Palmyra"' in html
-    assert ">Homs-Palmyra</mark>" in html
-    assert '<ins class="mk inserted" title="not in the older text"' in html
+    # The highway lost a town: the word-level edit of the one reused passage.
+    assert '<del class="mk deleted" title="not in the newer text" data-link="0">Al-Salamiyah</del>' in html
+    assert '<mark class="mk changed" title="was: Forces" data-link="0">Force</mark>' in html
+    assert '<ins class="mk inserted" title="not in the older text" data-link="0">morning</ins>' in html
+    assert (
+        '<span class="mk same" data-link="0" title="Passage 1: edited, 88% alike">December 8 </span>' in html
+    )
     assert '<span class="mk boilerplate" title="boilerplate of this publisher">Copyright' in html
     text = _text(html)
-    assert "5 shared sentences: 1 identical, 3 near-identical, 1 partial." in text
-    assert "17% of its words come from the older article" in text
-    assert "70% of its words reappear in the newer article" in text
+    assert "1 reused passage: 1 edited." in text
+    assert "edited, 88% alike: older ¶1–6 (715 characters) → newer ¶1–2 (763 characters)" in text
+    assert "19% of its words come from the older article" in text
+    assert "75% of its words reappear in the newer article" in text
     added = "The terrorist group claim that government forces have lost up to 100 fighters"
     assert f'<p class="cpara" id="n{second.paragraphs.get(text__startswith=added).pk}">' in html
 
@@ -74,7 +78,7 @@ def test_unrelated_text_is_not_marked_and_is_escaped(client, analyst, db):
     assert "<script>alert(1)</script>" not in html
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
     assert 'class="mk same" data-link' not in html
-    assert "0 shared sentences." in _text(html)
+    assert "0 reused passages." in _text(html)
 
 
 def test_comparing_an_article_with_itself_or_a_deleted_one_is_not_found(client, analyst, db):
@@ -97,27 +101,47 @@ def _kinds_of(c: comparison.Comparison, text: str) -> set[str | None]:
     return {piece.kind for view in views for piece in view.pieces if text in piece.text}
 
 
+MEDIA = "For media inquiries: publications@globalresearch.ca"
+
+
+def _dismiss_footer(seeds, user) -> None:
+    """Dismiss, for `user`, every boilerplate suggestion of both seeds but the media line."""
+    for suggestion in BoilerplateSuggestion.objects.filter(article__in=seeds).exclude(paragraph__text=MEDIA):
+        suggestions.dismiss(suggestion=suggestion, user=user)
+
+
 def test_boilerplate_the_analyst_dismissed_is_shown_as_text_to_them_only(seeds, analyst, colleague):
     first, second = seeds
     copyright = "Copyright © South Front, South Front, 2016"
-    for suggestion in BoilerplateSuggestion.objects.filter(article__in=seeds, paragraph__text=copyright):
-        suggestions.dismiss(suggestion=suggestion, user=analyst)
+    _dismiss_footer(seeds, analyst)
     assert _kinds_of(comparison.build(first, second, viewer=colleague), copyright) == {"boilerplate"}
     mine = comparison.build(first, second, viewer=analyst)
+    # To the analyst the footer is text like any other, reused from the older article (the media line, still
+    # boilerplate to them, is the one edit).
     assert _kinds_of(mine, copyright) == {"same"}
-    assert any(m.a.text == copyright and m.kind == "identical" for m in mine.matches)
-    assert _kinds_of(mine, "For media inquiries: publications@globalresearch.ca") == {"boilerplate"}
+    assert [p.kind_name for p in mine.passages] == ["edited", "edited"]
+    assert _kinds_of(mine, MEDIA) == {"boilerplate"}
+
+
+def test_a_dismissed_line_alone_is_too_short_to_be_reuse(seeds, analyst):
+    first, second = seeds
+    copyright = "Copyright © South Front, South Front, 2016"
+    _dismiss(first, copyright, analyst)
+    _dismiss(second, copyright, analyst)
+    mine = comparison.build(first, second, viewer=analyst)
+    assert _kinds_of(mine, copyright) == {None}
+    assert [p.kind_name for p in mine.passages] == ["edited"]
 
 
 def test_the_compare_page_shows_dismissed_boilerplate_as_shared_text(client, seeds, analyst):
     first, second = seeds
-    copyright = "Copyright © South Front, South Front, 2016"
-    for suggestion in BoilerplateSuggestion.objects.filter(article__in=seeds, paragraph__text=copyright):
-        suggestions.dismiss(suggestion=suggestion, user=analyst)
+    _dismiss_footer(seeds, analyst)
     client.force_login(analyst)
     html = client.get(reverse("annotator:compare", args=[first.pk, second.pk])).content.decode()
     assert re.search(r'<span class="mk boilerplate"[^>]*>Copyright ©', html) is None
-    assert re.search(r'<span class="mk same" data-link="\d+">Copyright ©', html)
+    assert re.search(
+        r'<span class="mk same" data-link="1" title="Passage 2: edited, \d+% alike">Copyright ©', html
+    )
 
 
 FACEBOOK = "Comment on Global Research Articles on our Facebook page"
@@ -146,11 +170,10 @@ def test_a_line_dismissed_in_one_article_only_is_boilerplate_on_both_sides(seeds
         "older": {("boilerplate", "boilerplate in the other article")},
         "newer": {("boilerplate", "boilerplate of this publisher")},
     }
-    assert not any(FACEBOOK in m.a.text for m in mine.matches)
-    assert (mine.older_percent, mine.newer_percent, len(mine.matches)) == (
+    assert (mine.older_percent, mine.newer_percent, mine.passages) == (
         before.older_percent,
         before.newer_percent,
-        len(before.matches),
+        before.passages,
     )
     theirs = _kinds_by_side(comparison.build(first, second, viewer=colleague), FACEBOOK)
     assert theirs == {side: {("boilerplate", "boilerplate of this publisher")} for side in ("older", "newer")}
@@ -162,7 +185,8 @@ def test_a_line_dismissed_in_the_newer_article_only_is_boilerplate_on_both_sides
     _dismiss(second, copyright, analyst)
     assert _kinds_of(comparison.build(first, second, viewer=analyst), copyright) == {"boilerplate"}
     _dismiss(first, copyright, analyst)
-    assert _kinds_of(comparison.build(first, second, viewer=analyst), copyright) == {"same"}
+    # Dismissed on both sides it is ordinary text: too short alone to be a reused passage.
+    assert _kinds_of(comparison.build(first, second, viewer=analyst), copyright) == {None}
 
 
 def test_the_compare_page_marks_a_line_dismissed_on_one_side_as_boilerplate_on_both(client, seeds, analyst):

@@ -1,5 +1,8 @@
-"""Sentences and how they match across articles: the pure core of text-reuse detection. No ORM here;
-`articles.detection` stores what this finds.
+"""Sentences and how they match across two texts: boilerplate learning and sentence-level comparison. No ORM.
+
+Stored reuse links are passages (`articles.passages`, stored by `articles.detection`); this module cuts
+paragraphs into sentences for boilerplate learning and matches the sentences of two given texts where
+sentence-level detail is wanted.
 
 A paragraph is cut into sentences with character ranges into its text. Each sentence becomes a list of word
 tokens compared in their normalised form (case, quotes, dashes, markdown link syntax folded away), so every

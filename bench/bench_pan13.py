@@ -1,41 +1,159 @@
-"""Passage alignment on the PAN 2013 text-alignment sample (../shared/corpus/pan13-dev), beside a baseline.
+"""Reuse detection on the PAN 2013 text-alignment sample (../shared/corpus/pan13-dev), beside a baseline.
 
-Scored: `articles.passages.align(source, suspicious)` called on each listed pair, and in the same run the
-plain word-5-gram seed-and-merge aligner of `bench/word5_aligner.py` on the same pairs. The figures are PAN's
-(`bench/pan13.py`): character precision, recall, granularity and plagdet per obfuscation type and overall,
-the share of positive pairs linked, and the negative pairs given any link. Time is CPU time of the aligner
-alone, per pair and per suspicious document against all its listed sources (the shape of one new article
-against its candidates: the new article's words and seeds are prepared once, each candidate's per pair).
+Scored: the links the product stored. Every document of the sample (sources first, then suspicious ones, in
+name order) goes through the product's importer (`importers.import_bytes`, plain-text format) on a fresh
+SQLite database, and `manage.py detect_reuse` then scans the whole corpus as a user would: candidates from
+the n-gram index, never the list of pairs. Each stored link between the two documents of a listed pair is a
+detection of that pair; links to documents outside a document's listed pairs are neither hits nor false
+links (the sample's README). In the same run, the plain word-5-gram seed-and-merge aligner of
+`bench/word5_aligner.py` on the listed pairs is the baseline. The figures are PAN's (`bench/pan13.py`):
+character precision, recall, granularity and plagdet per obfuscation type and overall, the share of
+positive pairs linked, and the negative pairs given any link.
+
+Offsets. The importer takes the first line of a plain-text file as the title, strips each line, joins the
+lines of a paragraph with one space and turns markdown links into their labels, so stored text differs
+from the document. Each file is imported as a title line (the document's name), a blank line and the
+document, with its few NUL characters (which no database column holds) turned into spaces, one for one.
+The links' article-level offsets (paragraphs joined by a blank line) map back to the document by walking
+both texts: every non-space character of the stored text is the next equal character of the document, and
+whitespace maps to where the document's next character is. Time is CPU time of the child process running
+`detect_reuse` (SQLite included).
 """
 
 from __future__ import annotations
 
+import json
+import os
 import statistics
+import subprocess
 import sys
 import time
-from collections import defaultdict
 from collections.abc import Callable
+from pathlib import Path
 
 from bench import pan13
+from bench.databases import remove_sqlite
 from bench.pan13 import Alignment, Pair
 
-NEWS_LENGTH = 8_000
+REPO = Path(__file__).resolve().parents[1]
 
 
-def product_aligner() -> Callable[[Pair], list[Alignment]]:
-    """Align each pair; a suspicious document is prepared once, as a new article is for its candidates."""
-    from articles import passages
+def offset_map(stored: str, document: str) -> list[int]:
+    """Return, for each index of `stored` and its end, the corresponding index of `document`."""
+    positions, at = [], 0
+    for ch in stored:
+        if ch.isspace():
+            while at < len(document) and document[at].isspace():
+                at += 1
+            positions.append(at)
+            continue
+        while document[at] != ch:
+            at += 1
+        positions.append(at)
+        at += 1
+    positions.append(at)
+    return positions
 
-    prepared: dict[str, passages.Document] = {}
 
-    def align(pair: Pair) -> list[Alignment]:
-        if pair.susp not in prepared:
-            prepared.clear()
-            prepared[pair.susp] = passages.Document(pair.susp_text)
-        found = passages.align(pair.src_text, prepared[pair.susp])
-        return [Alignment(p.b_start, p.b_end, p.a_start, p.a_end) for p in found]
+def _end(positions: list[int], end: int) -> int:
+    return positions[end - 1] + 1 if end else 0
 
-    return align
+
+def _import(names: list[tuple[str, str]]) -> dict[int, tuple[str, str]]:
+    """Import every document; return {article id: (kind, name)}."""
+    from articles.importers import import_bytes
+
+    articles = {}
+    for kind, name in names:
+        text = pan13.read_document(kind, name).replace("\x00", " ")
+        report = import_bytes(f"{Path(name).stem}\n\n{text}".encode(), name=name, format="text")
+        if report.error:
+            raise RuntimeError(f"{name}: {report.error}")
+        [article] = report.articles
+        articles[article.pk] = (kind, name)
+    return articles
+
+
+def _detections(articles: dict[int, tuple[str, str]]) -> dict[str, list[list[int]]]:
+    """Return the stored links as {"susp src": [[susp_start, susp_end, src_start, src_end], ...]}."""
+    from articles.models import Paragraph, ReuseLink
+    from articles.passages import article_text
+
+    maps: dict[int, list[int]] = {}
+
+    def positions(aid: int) -> list[int]:
+        if aid not in maps:
+            texts = (
+                Paragraph.objects.filter(article_id=aid).order_by("position").values_list("text", flat=True)
+            )
+            maps[aid] = offset_map(article_text(list(texts)), pan13.read_document(*articles[aid]))
+        return maps[aid]
+
+    found: dict[str, list[list[int]]] = {}
+    rows = ReuseLink.objects.values_list(
+        "earlier_article_id", "earlier_article_start", "earlier_article_end",
+        "later_article_id", "later_article_start", "later_article_end",
+    )  # fmt: skip
+    for ea, es, ee, la, ls, le in rows:
+        sides = {articles[ea][0]: (ea, es, ee), articles[la][0]: (la, ls, le)}
+        if set(sides) != {"susp", "src"}:
+            continue
+        (sa, ss, se), (ra, rs, re_) = sides["susp"], sides["src"]
+        susp, src = positions(sa), positions(ra)
+        key = f"{articles[sa][1]} {articles[ra][1]}"
+        found.setdefault(key, []).append([susp[ss], _end(susp, se), src[rs], _end(src, re_)])
+    return found
+
+
+def child() -> dict:
+    """Import the sample into a fresh database, run detect_reuse, return the detections and the time."""
+    import django
+
+    django.setup()
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    call_command("migrate", verbosity=0)
+    pairs = pan13.read_pairs()
+    names = sorted({("src", p.src) for p in pairs}) + sorted({("susp", p.susp) for p in pairs})
+    clock = time.process_time()
+    articles = _import(names)
+    imported = time.process_time() - clock
+    clock, wall = time.process_time(), time.perf_counter()
+    out = StringIO()
+    call_command("detect_reuse", "--no-progress", stdout=out)
+    detected = {"cpu": time.process_time() - clock, "wall": time.perf_counter() - wall}
+    return {
+        "detections": _detections(articles),
+        "documents": len(articles),
+        "import_cpu": imported,
+        "detect": detected,
+        "summary": out.getvalue().strip(),
+    }
+
+
+def product_run() -> dict:
+    """Run `child` in a process of its own on a scratch SQLite file."""
+    path = REPO / "var" / "bench-pan13.sqlite3"
+    remove_sqlite(path)
+    env = {
+        **os.environ,
+        "BENCH_DATABASE_URL": f"sqlite:///{path}",
+        "DJANGO_SETTINGS_MODULE": "bench.settings",
+    }
+    result = subprocess.run(
+        [sys.executable, "-m", "bench.bench_pan13"],
+        cwd=REPO,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    remove_sqlite(path)
+    if result.returncode != 0:
+        raise RuntimeError(f"bench child failed:\n{result.stderr}")
+    return json.loads(result.stdout.strip().splitlines()[-1])
 
 
 def baseline_aligner() -> Callable[[Pair], list[Alignment]]:
@@ -48,35 +166,35 @@ def baseline_aligner() -> Callable[[Pair], list[Alignment]]:
     return align
 
 
+def stored(pairs: list[Pair], run: dict) -> dict:
+    """Return the figures of the product's stored links over the listed pairs."""
+    for pair in pairs:
+        pair.detections = [Alignment(*d) for d in run["detections"].get(f"{pair.susp} {pair.src}", [])]
+    figures: dict = {
+        "types": {folder: _figures([p for p in pairs if p.folder == folder]) for folder in pan13.FOLDERS}
+    }
+    figures["all"] = _figures(pairs)
+    return figures
+
+
 def measure(pairs: list[Pair], align: Callable[[Pair], list[Alignment]]) -> dict:
     """Run the aligner on every pair (documents read beforehand) and return its figures."""
     for pair in pairs:
         pair.susp_text, pair.src_text  # noqa: B018  (read and cache, so the clock times aligning only)
     seconds: list[float] = []
-    news_length: list[float] = []
-    per_susp: dict[tuple[str, str], float] = defaultdict(float)
     for pair in pairs:
         clock = time.process_time()
         pair.detections = align(pair)
-        elapsed = time.process_time() - clock
-        seconds.append(elapsed)
-        if max(len(pair.susp_text), len(pair.src_text)) <= NEWS_LENGTH:
-            news_length.append(elapsed)
-        per_susp[pair.folder, pair.susp] += elapsed
-    figures: dict = {"types": {}}
-    for folder in pan13.FOLDERS:
-        group = [p for p in pairs if p.folder == folder]
-        figures["types"][folder] = _figures(group)
+        seconds.append(time.process_time() - clock)
+    figures: dict = {
+        "types": {folder: _figures([p for p in pairs if p.folder == folder]) for folder in pan13.FOLDERS}
+    }
     figures["all"] = _figures(pairs)
     figures["time"] = {
         "mean": statistics.mean(seconds),
+        "total": sum(seconds),
+        "pairs": len(seconds),
         "p95": statistics.quantiles(seconds, n=20)[-1],
-        "max": max(seconds),
-        "susp_mean": statistics.mean(per_susp.values()),
-        "susp_max": max(per_susp.values()),
-        "pairs_per_susp": len(pairs) / len(per_susp),
-        "news_mean": statistics.mean(news_length),
-        "news_pairs": len(news_length),
     }
     return figures
 
@@ -106,40 +224,100 @@ def _row(name: str, f: dict) -> str:
     )
 
 
-def section(ours: dict, baseline: dict) -> str:
+def direct_aligner() -> Callable[[Pair], list[Alignment]]:
+    """`passages.align` called on each listed pair (no importer, no index): for the threshold curve."""
+    from articles import passages
+
+    prepared: dict[str, passages.Document] = {}
+
+    def align(pair: Pair) -> list[Alignment]:
+        if pair.susp not in prepared:
+            prepared.clear()
+            prepared[pair.susp] = passages.Document(pair.susp_text)
+        found = passages.align(pair.src_text, prepared[pair.susp])
+        return [Alignment(p.b_start, p.b_end, p.a_start, p.a_end) for p in found]
+
+    return align
+
+
+# MIN_SHARED_WORDS values tried for the curve (BENCH_PAN13_CURVE=1), with the density fixed.
+CURVE = (8, 10, 12, 15, 18, 22)
+
+
+def threshold_curve(pairs: list[Pair]) -> list[tuple[int, dict]]:
+    """Return the direct aligner's figures for each minimum passage length of CURVE."""
+    from articles import passages
+
+    chosen = passages.MIN_SHARED_WORDS
+    curve = []
+    try:
+        for words in CURVE:
+            passages.MIN_SHARED_WORDS = words
+            curve.append(
+                (words, measure([Pair(p.folder, p.susp, p.src, p.cases) for p in pairs], direct_aligner()))
+            )
+    finally:
+        passages.MIN_SHARED_WORDS = chosen
+    return curve
+
+
+def _curve_lines(curve: list[tuple[int, dict]]) -> list[str]:
     lines = [
-        "## Passage alignment: PAN 2013 text-alignment sample (pan13-dev)",
+        "",
+        "Minimum passage length (`passages.MIN_SHARED_WORDS`, shared words; density `MIN_DENSITY` fixed), "
+        "`passages.align` called on the listed pairs, same run:",
+        "",
+        "| Minimum words | plagdet all | verbatim | random edits | translation | summaries | Granularity "
+        "| Negative pairs linked |",
+        "|---:|---:|---:|---:|---:|---:|---:|---:|",
+    ]
+    for words, f in curve:
+        t = f["types"]
+        lines.append(
+            f"| {words} | {f['all']['plagdet']:.3f} | "
+            + " | ".join(f"{t[k]['plagdet']:.3f}" for k in list(pan13.FOLDERS)[1:])
+            + f" | {f['all']['granularity']:.3f} | {f['all']['false_links']} / {f['all']['negatives']} |"
+        )
+    return lines
+
+
+def section(ours: dict, baseline: dict, run: dict, curve: list[tuple[int, dict]]) -> str:
+    lines = [
+        "## Reuse detection: PAN 2013 text-alignment sample (pan13-dev)",
         "",
         __doc__.split("\n\n", 1)[1].replace("\n", " ").strip(),
         "",
-        "| Obfuscation | Aligner | Cases | Detections | plagdet | Precision | Recall | Granularity "
+        "| Obfuscation | Detector | Cases | Detections | plagdet | Precision | Recall | Granularity "
         "| Pairs linked | Negative pairs linked |",
         "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|",
     ]
     for folder, name in [*pan13.FOLDERS.items(), ("all", "all")]:
-        for aligner, figures in (("passages", ours), ("word-5-gram baseline", baseline)):
+        for detector, figures in (("stored links", ours), ("word-5-gram baseline", baseline)):
             f = figures["all"] if folder == "all" else figures["types"][folder]
-            lines.append(_row(f"{name} | {aligner}", f))
-    for aligner, figures in (("passages", ours), ("word-5-gram baseline", baseline)):
-        t = figures["time"]
-        lines.append(
-            f"\n{aligner}: {t['mean'] * 1000:.1f} ms CPU per pair (p95 {t['p95'] * 1000:.1f} ms, max "
-            f"{t['max'] * 1000:.0f} ms); one suspicious document against its "
-            f"{t['pairs_per_susp']:.1f} listed sources on average: {t['susp_mean'] * 1000:.0f} ms "
-            f"(max {t['susp_max'] * 1000:.0f} ms); the {t['news_pairs']} pairs whose texts both have at most "
-            f"{NEWS_LENGTH:,} characters (news length): {t['news_mean'] * 1000:.1f} ms per pair."
-        )
+            lines.append(_row(f"{name} | {detector}", f))
+    t = baseline["time"]
+    lines += [
+        "",
+        f"Product: {run['documents']} documents imported in {run['import_cpu']:.1f} s CPU; `detect_reuse` "
+        f"took {run['detect']['cpu']:.1f} s CPU ({run['detect']['wall']:.1f} s wall) and said "
+        f'"{run["summary"]}" Baseline: {t["mean"] * 1000:.1f} ms CPU per listed pair (p95 '
+        f"{t['p95'] * 1000:.1f} ms), {t['total']:.1f} s for the {t['pairs']} listed pairs.",
+    ]
+    if curve:
+        lines += _curve_lines(curve)
     return "\n".join(lines)
 
 
 def run() -> str:
     if not pan13.CORPUS.is_dir():
-        return "## Passage alignment: PAN 2013 sample\n\nNot measured: ../shared/corpus/pan13-dev is missing."
+        return "## Reuse detection: PAN 2013 sample\n\nNot measured: ../shared/corpus/pan13-dev is missing."
     pairs = pan13.read_pairs()
-    ours = measure(pairs, product_aligner())
+    product = product_run()
+    ours = stored(pairs, product)
     baseline = measure([Pair(p.folder, p.susp, p.src, p.cases) for p in pairs], baseline_aligner())
-    return section(ours, baseline)
+    curve = threshold_curve(pairs) if os.environ.get("BENCH_PAN13_CURVE") else []
+    return section(ours, baseline, product, curve)
 
 
 if __name__ == "__main__":
-    sys.stdout.write(run() + "\n")
+    print(json.dumps(child()))

@@ -87,9 +87,32 @@ class Comparison:
 
     @property
     def dated(self) -> bool:
-        """Whether publication dates tell which is older; otherwise the import order does."""
+        """Whether publication dates tell which is older."""
         a, b = self.older.published_on, self.newer.published_on
         return a is not None and b is not None and a != b
+
+    @property
+    def by_import(self) -> bool:
+        """Whether the import order tells which comes first: both undated, or published the same day."""
+        return self.older.published_on == self.newer.published_on
+
+    @property
+    def labels(self) -> tuple[str, str]:
+        """Return what to call the two sides, saying no more than the dates and the import order tell."""
+        if self.dated:
+            return "Older", "Newer"
+        if self.by_import:
+            return "Earlier import", "Later import"
+        return tuple("Undated" if a.published_on is None else "Dated" for a in (self.older, self.newer))
+
+    @property
+    def order_note(self) -> str:
+        if self.dated:
+            return ""
+        if self.by_import:
+            when = "Both were published the same day" if self.older.published_on else "Neither has a date"
+            return f"{when}, so the import order sets them side by side, not which was written first."
+        return "Only one has a publication date, so which was written first is not known."
 
     @property
     def older_percent(self) -> int:

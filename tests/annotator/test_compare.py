@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime
 import re
 
 import pytest
@@ -12,6 +13,7 @@ from annotator import comparison, suggestions
 from articles import detection
 from articles.importers import import_file
 from articles.models import Article, BoilerplateSuggestion
+from tests.annotator.test_transfer_passages import REWRITTEN_SOURCE, REWRITTEN_TARGET
 from tests.factories import ArticleFactory
 
 
@@ -222,3 +224,66 @@ def test_the_transfer_preview_and_result_show_labels_in_their_colours(client, an
     apply = reverse("reuse:transfer-apply", args=[old.pk, new.pk])
     result = client.post(apply, {"span": [span.pk]}, HTTP_HX_REQUEST="true").content.decode()
     assert f"<li>{tag} <q>encircle the city</q></li>" in result
+
+
+STATEMENT = (
+    "The lease was approved in full compliance with the law, the city charter and the budget adopted by the "
+    "council in March."
+)
+QUOTING = (
+    "Dockworkers gathered at Pier 3 on Friday. A spokeswoman for the mayor insisted that the lease was "
+    "approved in full compliance with the law, the city charter and the budget adopted by the council in "
+    "March, and that the strike was unlawful."
+)
+
+
+def test_a_quote_inside_a_paragraph_marks_only_the_quoted_words(client, analyst, db):
+    earlier = ArticleFactory(paragraphs=[STATEMENT], published_on=datetime.date(2024, 3, 1))
+    later = ArticleFactory(paragraphs=[QUOTING], published_on=datetime.date(2024, 3, 2))
+    client.force_login(analyst)
+    html = client.get(reverse("annotator:compare", args=[later.pk, earlier.pk])).content.decode()
+    quoted = QUOTING[QUOTING.index("the lease") : QUOTING.index(", and that")]
+    title = "Passage 1: verbatim, 100% alike"
+    assert f'insisted that <span class="mk same" data-link="0" title="{title}">{quoted}</span>, and' in html
+    assert "Dockworkers gathered at Pier 3 on Friday." in html  # unmarked
+    assert "1 reused passage: 1 verbatim." in _text(html)
+
+
+def test_a_rewritten_passage_is_marked_as_such_without_word_edits(client, analyst, db):
+    earlier = ArticleFactory(paragraphs=[REWRITTEN_SOURCE], published_on=datetime.date(2024, 3, 1))
+    later = ArticleFactory(paragraphs=[REWRITTEN_TARGET], published_on=datetime.date(2024, 3, 2))
+    c = comparison.build(later, earlier)
+    [passage] = c.passages
+    assert (passage.kind_name, passage.percent) == ("rewritten or summarised", 52)
+    assert _kinds_of(c, "war crime") == {"rewritten"}
+    client.force_login(analyst)
+    html = client.get(reverse("annotator:compare", args=[earlier.pk, later.pk])).content.decode()
+    title = "Passage 1: rewritten or summarised, 52% alike"
+    assert f'<span class="mk rewritten" data-link="0" title="{title}">Overnight rebel shelling' in html
+    assert "<mark" not in html.split("compare-grid")[1] and "<del" not in html.split("compare-grid")[1]
+    assert "1 reused passage: 1 rewritten or summarised." in _text(html)
+
+
+def test_an_undated_article_is_never_called_newer(client, analyst, db):
+    undated = ArticleFactory(paragraphs=[STATEMENT], published_on=None)
+    dated = ArticleFactory(paragraphs=[QUOTING], published_on=datetime.date(2024, 3, 2))
+    client.force_login(analyst)
+    html = client.get(reverse("annotator:compare", args=[undated.pk, dated.pk])).content.decode()
+    text = _text(html)
+    assert "Newer" not in text and "Older" not in text
+    assert '<span class="badge older">Dated</span>' in html
+    assert '<span class="badge newer">Undated</span>' in html
+    assert "Only one has a publication date, so which was written first is not known." in text
+
+
+def test_two_undated_articles_are_set_side_by_side_by_import_order(client, analyst, db):
+    first = ArticleFactory(paragraphs=[STATEMENT], published_on=None)
+    second = ArticleFactory(paragraphs=[QUOTING], published_on=None)
+    client.force_login(analyst)
+    html = client.get(reverse("annotator:compare", args=[second.pk, first.pk])).content.decode()
+    assert html.index(f'id="o{first.paragraphs.get().pk}"') < html.index(
+        f'id="n{second.paragraphs.get().pk}"'
+    )
+    assert '<span class="badge older">Earlier import</span>' in html
+    assert "Neither has a date, so the import order sets them side by side" in _text(html)
+    assert "Earlier import → later import: preview" in _text(html)

@@ -158,9 +158,10 @@ def _carried(span: Annotation, pair: _Pair, passage: Aligned) -> tuple[int, int]
         return None
     t_start = alignment.carry(passage, source, target, start, is_end=False)
     t_end = alignment.carry(passage, source, target, end, is_end=True)
-    if t_start is None or t_end is None or t_start >= t_end:
+    if t_start is None or t_end is None:
         return None
-    return t_start, t_end
+    t_start, t_end = trim_span(pair.target.text, t_start, t_end)
+    return (t_start, t_end) if t_start < t_end else None
 
 
 def _word_diff(old: str, new: str) -> list[tuple[str, str]]:
@@ -238,9 +239,6 @@ def _item(span: Annotation, pair: _Pair, found: tuple[int, int] | None, reason: 
     if landing is None:
         return Item(span, Status.MISSING, reason=QUOTE_SPLIT)
     paragraph, start, end = landing
-    start, end = trim_span(paragraph.text, start, end)
-    if start >= end:
-        return Item(span, Status.MISSING, reason=reason)
     text = paragraph.text[start:end]
     if normalise(text) == normalise(span.quote):
         return Item(span, Status.EXACT, paragraph, start, end)

@@ -28,10 +28,12 @@ from articles.sentences import age_key
 # soon and stop growing, so a lookup reads a bounded number of rows whatever the size of the corpus, while
 # text copied many times is still found through its earliest copies.
 MAX_POSTINGS = 25
-# A candidate shares at least MIN_SHARED_KEYS keys with the article; the MAX_CANDIDATES sharing the rarest
-# ones (the sum of 1 / postings of the keys shared) are aligned. On pan13-dev these find 474 of the 480
-# reusing pairs, as many as aligning every listed pair finds (bench/bench_pan13.py).
+# A candidate shares at least MIN_SHARED_KEYS keys with the article, rare enough that the sum of
+# 1 / postings of the keys shared reaches MIN_RARITY (three keys held by 25 articles each make 0.12); the
+# MAX_CANDIDATES with the highest sum are aligned. On pan13-dev these find 473 of the 480 reusing pairs,
+# one fewer than without MIN_RARITY, at a fifth of the candidates per article on the synthetic corpus.
 MIN_SHARED_KEYS = 3
+MIN_RARITY = 0.75
 MAX_CANDIDATES = 50
 # A link whose side lies at least this much on text that later turned out to be boilerplate is dropped.
 BOILERPLATE_SHARE = 0.5
@@ -66,7 +68,11 @@ def candidates(article_id: int, postings: list[tuple[int, int]]) -> list[int]:
         for aid in aids:
             shared[aid] += 1
             weight[aid] += 1 / len(aids)
-    ranked = [aid for aid, _ in weight.most_common() if shared[aid] >= MIN_SHARED_KEYS and aid != article_id]
+    ranked = [
+        aid
+        for aid, rarity in weight.most_common()
+        if shared[aid] >= MIN_SHARED_KEYS and rarity >= MIN_RARITY and aid != article_id
+    ]
     return ranked[:MAX_CANDIDATES]
 
 
@@ -111,22 +117,22 @@ def _link(
     return ReuseLink(kind=p.kind.value, similarity=p.similarity, **fields)
 
 
-def _links(article: Article, others: list[int]) -> list[ReuseLink]:
-    """Return one link per passage the article shares with each of the other articles."""
-    texts = _paragraphs([article.pk, *others])
-    mine = (article.pk, texts[article.pk])
-    document = Document(article_text([text for _, text in mine[1]]))
+def _links(
+    article: Article, mine: ArticleParagraphs, document: Document, others: list[int]
+) -> list[ReuseLink]:
+    """Return one link per passage the article (its paragraphs and their Document) shares with each other."""
+    texts = _paragraphs(others)
     ages = {
         a.pk: age_key(a) for a in Article.objects.filter(pk__in=others).only("published_on", "imported_at")
     }
     links = []
     for aid in others:
-        theirs = (aid, texts[aid])
-        other = Document(article_text([text for _, text in theirs[1]]))
+        theirs = texts[aid]
+        other = Document(article_text([text for _, text in theirs]))
         if ages[aid] < age_key(article):
-            links += [_link(theirs, mine, p) for p in align(other, document)]
+            links += [_link((aid, theirs), (article.pk, mine), p) for p in align(other, document)]
         else:
-            links += [_link(mine, theirs, p) for p in align(document, other)]
+            links += [_link((article.pk, mine), (aid, theirs), p) for p in align(document, other)]
     return links
 
 
@@ -154,10 +160,11 @@ def scan(article: Article) -> int:
     """
     ReuseLink.objects.involving(article).delete()
     ReuseFingerprint.objects.filter(article=article).delete()
-    texts = article.paragraphs.order_by("position").values_list("text", flat=True)
-    keys = Document(article_text(list(texts))).index_keys
+    mine = _paragraphs([article.pk])[article.pk]
+    document = Document(article_text([text for _, text in mine]))
+    keys = document.index_keys
     postings = _postings(keys)
-    links = ReuseLink.objects.bulk_create(_links(article, candidates(article.pk, postings)))
+    links = ReuseLink.objects.bulk_create(_links(article, mine, document, candidates(article.pk, postings)))
     held = Counter(h for h, _ in postings)
     added = _insert_fingerprints((h, article.pk) for h in keys if held[h] < MAX_POSTINGS)
     ReuseScan.objects.update_or_create(article=article, defaults={"fingerprints": added})

@@ -30,7 +30,8 @@ CONTENT_SKIP = 2  # content-word pairs up to this far apart (in content words), 
 STEM_LENGTH = 5  # content words compare on their first letters: inflection and derivation survive
 MAX_OCCURRENCES = 4  # a seed this frequent in either text says nothing about where it came from
 # Merging and filtering, in words. Chosen on pan13-dev by kind of reuse (bench/bench_pan13.py); the curve of
-# MIN_SHARED_WORDS is in the commit that set it: below 12, navigation lines and names link unrelated texts.
+# MIN_SHARED_WORDS is in BENCHMARKS.md: below 12, navigation lines and names link unrelated texts, and 15 is
+# where plagdet and false links level off.
 MAX_GAP = 24  # seeds this close in both texts belong to one passage: a sentence or two of rewording
 SUPPORT_REACH = 8  # a seed needs another this close in both texts
 DRIFT_WINDOW, MAX_DRIFT = 5, 12  # a seed this far off its neighbours' diagonals came from nearby text

@@ -115,6 +115,7 @@ def child() -> dict:
     from django.core.management import call_command
 
     call_command("migrate", verbosity=0)
+    load = os.getloadavg()[0]
     pairs = pan13.read_pairs()
     names = sorted({("src", p.src) for p in pairs}) + sorted({("susp", p.susp) for p in pairs})
     clock = time.process_time()
@@ -130,6 +131,7 @@ def child() -> dict:
         "import_cpu": imported,
         "detect": detected,
         "summary": out.getvalue().strip(),
+        "load": [load, os.getloadavg()[0]],
     }
 
 
@@ -301,7 +303,10 @@ def section(ours: dict, baseline: dict, run: dict, curve: list[tuple[int, dict]]
         f"Product: {run['documents']} documents imported in {run['import_cpu']:.1f} s CPU; `detect_reuse` "
         f"took {run['detect']['cpu']:.1f} s CPU ({run['detect']['wall']:.1f} s wall) and said "
         f'"{run["summary"]}" Baseline: {t["mean"] * 1000:.1f} ms CPU per listed pair (p95 '
-        f"{t['p95'] * 1000:.1f} ms), {t['total']:.1f} s for the {t['pairs']} listed pairs.",
+        f"{t['p95'] * 1000:.1f} ms), {t['total']:.1f} s for the {t['pairs']} listed pairs. Load average "
+        "(1 min) when the product run started and ended: "
+        + " and ".join(f"{x:.1f}" for x in run.get("load", []))
+        + f" on {os.cpu_count()} cores shared with other jobs.",
     ]
     if curve:
         lines += _curve_lines(curve)

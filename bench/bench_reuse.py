@@ -77,6 +77,7 @@ def child() -> dict:
     from bench.reuse_corpus import evaluate, findable, generate, kinds_planted, store
 
     call_command("migrate", verbosity=0)
+    load = [os.getloadavg()[0]]
     articles, planted = generate(SIZES[-1] + 1, seed=SEED, reuse_last=True)
     ids = store(articles[:-1])
     figures: dict = {"planted": dict(kinds_planted(planted)), "runs": []}
@@ -115,6 +116,7 @@ def child() -> dict:
     figures["new"]["scan"] = clock.lap()
     figures["new"]["publisher_articles"] = Article.objects.filter(publisher=new.publisher).count()
     figures["new"]["links"] = ReuseLink.objects.involving(new).count()
+    figures["load"] = [*load, os.getloadavg()[0]]
     return figures
 
 
@@ -166,6 +168,10 @@ def _section(f: dict) -> str:
         f"of its outlet ({new['publisher_articles']:,} articles in all; blocks of `boilerplate.WINDOW`) "
         f"{new['boilerplate']['cpu'] * 1000:.0f} ms; baseline (read + normalise the one article) "
         f"{new['baseline']['cpu'] * 1000:.1f} ms. Links found for it: {new['links']}.",
+        "",
+        "Load average (1 min) of the machine when the measurement started and ended: "
+        + " and ".join(f"{x:.1f}" for x in f.get("load", []))
+        + f" on {os.cpu_count()} cores shared with other jobs, which is why wall time exceeds CPU time.",
         "",
         f"Precision and recall on the {large['size']:,}-article corpus, per kind of planted reuse. A planted "
         "copy is found when a link overlaps both the original sentence and the copy, with the kind expected "

@@ -287,7 +287,7 @@ def section(ours: dict, baseline: dict, run: dict, curve: list[tuple[int, dict]]
     lines = [
         "## Reuse detection: PAN 2013 text-alignment sample (pan13-dev)",
         "",
-        __doc__.split("\n\n", 1)[1].replace("\n", " ").strip(),
+        " ".join(__doc__.split("\n\n", 1)[1].split()),
         "",
         "| Obfuscation | Detector | Cases | Detections | plagdet | Precision | Recall | Granularity "
         "| Pairs linked | Negative pairs linked |",

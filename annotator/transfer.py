@@ -1,13 +1,14 @@
 """Annotation transfer: copy an analyst's spans from one article onto the matching text of another.
 
-Each span is re-anchored by its quote and context: an occurrence of the quote in the target that is really the
-same text, the best-context one if several are (exact); else the span's ends carried through the word
-alignment of the reused sentences (onto edited text); else no match. An occurrence is the same text when it
-lies in a target sentence the reuse alignment matched to the span's sentence or, where the span's sentence has
-no match (rewritten, or too short to be matched), when the text on both sides of it agrees. The quoted words
-alone are not enough: short quotes recur in unrelated claims. A span the analyst already has there (same
-label, overlapping text) is left alone, so nothing is overwritten or duplicated. `apply` creates the rest
-through `spans.create(..., transferred_from=span)`, which records each as a transfer in the history.
+The two articles are aligned passage by passage (`annotator.alignment`), as the compare page shows them. A
+span inside a reused passage follows it: through the word-level alignment for a verbatim or edited passage
+(an offset shift where the words are alike, the edit's edges where they changed), or, in a passage that was
+rewritten or summarised, only onto the same quoted words inside the aligned text. A span outside every
+passage lands only on its quoted words where the text on both sides of them agrees too: short quotes recur
+in unrelated claims. Spans stay in one paragraph, so a span whose words end up in two paragraphs of the
+target is listed as not transferable. A span the analyst already has there (same label, overlapping text)
+is left alone, so nothing is overwritten or duplicated. `apply` creates the rest through
+`spans.create(..., transferred_from=span)`, in one transaction, which records each as a transfer.
 """
 
 from __future__ import annotations
@@ -19,20 +20,27 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.text import Truncator
 
-from annotator import spans
+from annotator import alignment, spans
+from annotator.alignment import Aligned, Side
 from annotator.models import Annotation
 from articles.models import Article, Paragraph
-from articles.sentences import Match, Sentence, match_sentences, split_paragraphs, token_opcodes
+from articles.passages import Kind
+from articles.sentences import age_key
 from articles.text import normalise, trim_span
 
 CONTEXT_CHARS = 40
 # How closely the CONTEXT_CHARS on each side of an occurrence must match the span's (difflib ratio) when no
-# sentence match vouches for it: about one changed word per side. Measured on pairs of recurring 1-3 word
+# reused passage vouches for it: about one changed word per side. Measured on pairs of recurring 1-3 word
 # phrases in unrelated news sentences, the worse side stays below 0.7 except where the same words are quoted.
 CONTEXT_AGREEMENT = 0.75
 REFUSAL_QUOTE_CHARS = 60
 QUOTE_ABSENT = "The quoted words do not appear in this article."
 QUOTE_ELSEWHERE = "The quoted words appear in this article, but only in other sentences."
+QUOTE_REWRITTEN = (
+    "This passage was rewritten or summarised in this article, and the quoted words are not in its new text."
+)
+QUOTE_CUT = "The reused passage leaves out the quoted words."
+QUOTE_SPLIT = "In this article the quoted words run across two paragraphs; a span stays within one paragraph."
 
 
 class Status:
@@ -63,117 +71,97 @@ class Item:
         return self.status in (Status.EXACT, Status.EDITED)
 
 
+@dataclass
+class _Pair:
+    """The two articles' texts and the passages they share, seen from the source."""
+
+    source: Side
+    target: Side
+    paragraphs: list[Paragraph]
+    passages: list[Aligned]
+
+    def __post_init__(self) -> None:
+        self.index = {pid: i for i, (pid, _, _) in enumerate(self.source.paragraphs)}
+
+    def article_range(self, span: Annotation) -> tuple[int, int]:
+        base = self.source.starts[self.index[span.paragraph_id]]
+        return base + span.start, base + span.end
+
+    def landing(self, start: int, end: int) -> tuple[Paragraph, int, int] | None:
+        """Return the target paragraph and offsets of an article-level range; None across paragraphs."""
+        first, last = self.target.locate(start, is_end=False), self.target.locate(end, is_end=True)
+        if first is None or last is None or first[0] != last[0]:
+            return None
+        return self.paragraphs[first[0]], first[1], last[1]
+
+
+def _side(paragraphs: list[Paragraph]) -> Side:
+    return Side([(p.pk, p.position, p.text) for p in paragraphs])
+
+
 def _context_ratios(
     source: str, start: int, end: int, target: str, t_start: int, t_end: int
 ) -> tuple[float, float]:
-    """Return how alike the text before and the text after the two ranges are, each from 0 to 1."""
+    """Return how alike the text before and the text after the two ranges are, each from 0 to 1.
+
+    Each side compares as much text as the source has there (up to CONTEXT_CHARS): where the source
+    article ends, there is nothing to agree with.
+    """
+    before_chars = min(CONTEXT_CHARS, start)
+    after_chars = min(CONTEXT_CHARS, len(source) - end)
     before = SequenceMatcher(
-        None, source[max(0, start - CONTEXT_CHARS) : start], target[max(0, t_start - CONTEXT_CHARS) : t_start]
+        None, source[start - before_chars : start], target[max(0, t_start - before_chars) : t_start]
     )
-    after = SequenceMatcher(None, source[end : end + CONTEXT_CHARS], target[t_end : t_end + CONTEXT_CHARS])
+    after = SequenceMatcher(None, source[end : end + after_chars], target[t_end : t_end + after_chars])
     return before.ratio(), after.ratio()
 
 
-Occurrence = tuple[Paragraph, int, int]
-
-
-def _occurrences(quote: str, paragraphs: list[Paragraph]) -> list[Occurrence]:
-    found = []
-    for paragraph in paragraphs:
-        at = paragraph.text.find(quote)
-        while at != -1:
-            found.append((paragraph, at, at + len(quote)))
-            at = paragraph.text.find(quote, at + 1)
+def _occurrences(quote: str, text: str, start: int = 0, end: int | None = None) -> list[int]:
+    """Return the article-level offsets where `quote` starts in text[start:end]."""
+    found, end = [], len(text) if end is None else end
+    at = text.find(quote, start, end)
+    while at != -1:
+        found.append(at)
+        at = text.find(quote, at + 1, end)
     return found
 
 
-def _containing(matches: list[Match], paragraph: int, offset: int, *, is_end: bool) -> list[Match]:
-    """Return the matches whose source sentence holds the offset."""
-    return [
-        m
-        for m in matches
-        if m.a.paragraph == paragraph
-        and (m.a.start < offset <= m.a.end if is_end else m.a.start <= offset < m.a.end)
-    ]
+def _by_context(span: Annotation, pair: _Pair, found: list[int]) -> tuple[int, int] | None:
+    """Return the occurrence of the quote whose surroundings are the span's own, the best one if several."""
+    source, start, end = pair.source.text, *pair.article_range(span)
+
+    def ratios(at: int) -> tuple[float, float]:
+        return _context_ratios(source, start, end, pair.target.text, at, at + len(span.quote))
+
+    agreeing = [at for at in found if min(ratios(at)) >= CONTEXT_AGREEMENT]
+    best = max(agreeing, key=lambda at: sum(ratios(at)), default=None)
+    return None if best is None else (best, best + len(span.quote))
 
 
-def _lands_in(matches: list[Match], paragraph: int, offset: int, *, is_end: bool) -> bool:
-    """Return whether the offset lies in a target sentence of one of the matches."""
-    return any(
-        m.b.paragraph == paragraph
-        and (m.b.start < offset <= m.b.end if is_end else m.b.start <= offset < m.b.end)
-        for m in matches
-    )
+def _in_rewritten(span: Annotation, pair: _Pair, passage: Aligned) -> tuple[int, int] | None:
+    """Return the quote's unchanged occurrence in the passage's target text nearest to where the span sits
+    in its source text, proportionally."""
+    found = _occurrences(span.quote, pair.target.text, passage.target_start, passage.target_end)
+    start, _ = pair.article_range(span)
+    share = (start - passage.source_start) / max(1, passage.source_end - passage.source_start)
+    expected = passage.target_start + share * (passage.target_end - passage.target_start)
+    best = min(found, key=lambda at: abs(at - expected), default=None)
+    return None if best is None else (best, best + len(span.quote))
 
 
-def _by_quote(span: Annotation, found: list[Occurrence], matches: list[Match]) -> Occurrence | None:
-    """Return the occurrence of the quote that is the span's own text, the best-context one if several are."""
-    first = _containing(matches, span.paragraph_id, span.start, is_end=False)
-    last = _containing(matches, span.paragraph_id, span.end, is_end=True)
-    source = span.paragraph.text
-
-    def ratios(occurrence: Occurrence) -> tuple[float, float]:
-        paragraph, start, end = occurrence
-        return _context_ratios(source, span.start, span.end, paragraph.text, start, end)
-
-    def is_same_text(occurrence: Occurrence) -> bool:
-        paragraph, start, end = occurrence
-        if first or last:
-            # The alignment knows where the span's sentence went: only an occurrence there is the same text.
-            return (not first or _lands_in(first, paragraph.pk, start, is_end=False)) and (
-                not last or _lands_in(last, paragraph.pk, end, is_end=True)
-            )
-        return min(ratios(occurrence)) >= CONTEXT_AGREEMENT
-
-    return max(filter(is_same_text, found), key=lambda f: sum(ratios(f)), default=None)
-
-
-def _carry(match: Match, offset: int, *, is_end: bool) -> int | None:
-    """Return where a character offset of sentence `a` lands in sentence `b`, word by word."""
-    a, b = match.a, match.b
-    if is_end:
-        index = max((i for i, t in enumerate(a.tokens) if t.start < offset), default=None)
-    else:
-        index = next((i for i, t in enumerate(a.tokens) if t.end > offset), None)
-    if index is None:
+def _carried(span: Annotation, pair: _Pair, passage: Aligned) -> tuple[int, int] | None:
+    """Return the span's range carried through the passage's word edits, None if none of its words stayed."""
+    start, end = pair.article_range(span)
+    source, target = pair.source.document, pair.target.document
+    lo, hi = source.words_in(start, end)
+    if not any(lo <= i < hi for i, _ in alignment.equal_words(passage, source, target)):
         return None
-    token = a.tokens[index]
-    for op, i1, i2, j1, j2 in token_opcodes(a, b):
-        if not i1 <= index < i2:
-            continue
-        if op == "equal":
-            other = b.tokens[j1 + index - i1]
-            same = (
-                a.text[token.start - a.start : token.end - a.start]
-                == b.text[other.start - b.start : other.end - b.start]
-            )
-            if is_end:
-                return other.end - (token.end - offset if same and offset > token.start else 0)
-            return other.start + (offset - token.start if same and offset > token.start else 0)
-        if op == "replace":
-            return b.tokens[j2 - 1].end if is_end else b.tokens[j1].start
-        # A deleted word: the span's edge moves to the nearest word that survived.
-        if is_end:
-            return b.tokens[j1 - 1].end if j1 > 0 else None
-        return b.tokens[j1].start if j1 < len(b.tokens) else None
-    return None
-
-
-def _by_alignment(span: Annotation, matches: list[Match], targets: dict[int, Paragraph]):
-    """Return (paragraph, start, end) carried through the reused sentences, or None."""
-    for first in _containing(matches, span.paragraph_id, span.start, is_end=False):
-        for last in _containing(matches, span.paragraph_id, span.end, is_end=True):
-            if first.b.paragraph != last.b.paragraph:
-                continue
-            start = _carry(first, span.start, is_end=False)
-            end = _carry(last, span.end, is_end=True)
-            if start is None or end is None or start >= end:
-                continue
-            paragraph = targets[first.b.paragraph]
-            start, end = trim_span(paragraph.text, start, end)
-            if start < end:
-                return paragraph, start, end
-    return None
+    t_start = alignment.carry(passage, source, target, start, is_end=False)
+    t_end = alignment.carry(passage, source, target, end, is_end=True)
+    if t_start is None or t_end is None:
+        return None
+    t_start, t_end = trim_span(pair.target.text, t_start, t_end)
+    return (t_start, t_end) if t_start < t_end else None
 
 
 def _word_diff(old: str, new: str) -> list[tuple[str, str]]:
@@ -191,8 +179,14 @@ def _word_diff(old: str, new: str) -> list[tuple[str, str]]:
     return pieces
 
 
-def _sentences(paragraphs: list[Paragraph]) -> list[Sentence]:
-    return split_paragraphs((p.pk, p.text) for p in paragraphs)
+def _pair(source: Article, target: Article) -> _Pair:
+    source_paragraphs = list(source.paragraphs.order_by("position"))
+    target_paragraphs = list(target.paragraphs.order_by("position"))
+    source_side, target_side = _side(source_paragraphs), _side(target_paragraphs)
+    shared = alignment.passages(
+        source_side, target_side, source_is_earlier=age_key(source) <= age_key(target)
+    )
+    return _Pair(source_side, target_side, target_paragraphs, shared)
 
 
 def preview(*, source: Article, target: Article, reviewer) -> list[Item]:
@@ -202,10 +196,7 @@ def preview(*, source: Article, target: Article, reviewer) -> list[Item]:
     own = list(
         Annotation.objects.live().for_article(source).by(reviewer).select_related("label", "paragraph")
     )
-    targets = list(target.paragraphs.order_by("position"))
-    by_id = {p.pk: p for p in targets}
-    source_paragraphs = list(source.paragraphs.order_by("position"))
-    matches = match_sentences(_sentences(source_paragraphs), _sentences(targets))
+    pair = _pair(source, target)
     existing = list(
         Annotation.objects.live()
         .for_article(target)
@@ -214,7 +205,7 @@ def preview(*, source: Article, target: Article, reviewer) -> list[Item]:
     )
     items = []
     for span in own:
-        item = _place(span, targets, matches, by_id)
+        item = _place(span, pair)
         if item.transferable and any(
             pid == item.paragraph.pk and label == span.label_id and s < item.end and item.start < e
             for pid, label, s, e in existing
@@ -226,16 +217,28 @@ def preview(*, source: Article, target: Article, reviewer) -> list[Item]:
     return items
 
 
-def _place(span: Annotation, targets: list[Paragraph], matches: list[Match], by_id: dict) -> Item:
-    occurrences = _occurrences(span.quote, targets)
-    found = _by_quote(span, occurrences, matches)
-    if found is not None:
-        return Item(span, Status.EXACT, *found)
-    found = _by_alignment(span, matches, by_id)
+def _place(span: Annotation, pair: _Pair) -> Item:
+    start, end = pair.article_range(span)
+    passage = next((p for p in pair.passages if p.holds(start, end)), None)
+    if passage is None:
+        found = _occurrences(span.quote, pair.target.text)
+        outside = [at for at in found if not any(p.target_start <= at < p.target_end for p in pair.passages)]
+        reason = QUOTE_ELSEWHERE if found else QUOTE_ABSENT
+        return _item(span, pair, _by_context(span, pair, outside), reason)
+    carried = None if passage.kind == Kind.REWRITTEN else _carried(span, pair, passage)
+    if carried is None:
+        reason = QUOTE_REWRITTEN if passage.kind == Kind.REWRITTEN else QUOTE_CUT
+        return _item(span, pair, _in_rewritten(span, pair, passage), reason)
+    return _item(span, pair, carried, QUOTE_CUT)
+
+
+def _item(span: Annotation, pair: _Pair, found: tuple[int, int] | None, reason: str) -> Item:
     if found is None:
-        reason = QUOTE_ELSEWHERE if occurrences else QUOTE_ABSENT
         return Item(span, Status.MISSING, reason=reason)
-    paragraph, start, end = found
+    landing = pair.landing(*found)
+    if landing is None:
+        return Item(span, Status.MISSING, reason=QUOTE_SPLIT)
+    paragraph, start, end = landing
     text = paragraph.text[start:end]
     if normalise(text) == normalise(span.quote):
         return Item(span, Status.EXACT, paragraph, start, end)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass, field
 
-from django.db.models import Count, F, Q
+from django.db.models import Count, F, Q, Sum
 
 from articles.models import Article, ReuseLink, Source
 from articles.sentences import age_key
@@ -18,19 +18,32 @@ class Related:
     article: Article
     passages: int
     is_earlier: bool
+    characters: int = 0  # of this article's text that the passages cover (overlaps counted once per link)
 
 
 def related_articles(article: Article) -> list[Related]:
     """Return the visible articles sharing reused passages with this one, earliest first."""
     counts: Counter[int] = Counter()
+    characters: Counter[int] = Counter()
     links = ReuseLink.objects.visible().involving(article)
-    for earlier, later, n in (
-        links.values_list("earlier_article_id", "later_article_id").annotate(n=Count("id")).order_by()
+    for earlier, later, n, earlier_chars, later_chars in (
+        links.values_list("earlier_article_id", "later_article_id")
+        .annotate(
+            n=Count("id"),
+            earlier_chars=Sum(F("earlier_article_end") - F("earlier_article_start")),
+            later_chars=Sum(F("later_article_end") - F("later_article_start")),
+        )
+        .order_by()
     ):
-        counts[later if earlier == article.pk else earlier] += n
+        mine_is_earlier = earlier == article.pk
+        other = later if mine_is_earlier else earlier
+        counts[other] += n
+        characters[other] += earlier_chars if mine_is_earlier else later_chars
     others = Article.objects.visible().filter(pk__in=counts).select_related("publisher")
     mine = age_key(article)
-    related = [Related(other, counts[other.pk], age_key(other) < mine) for other in others]
+    related = [
+        Related(other, counts[other.pk], age_key(other) < mine, characters[other.pk]) for other in others
+    ]
     return sorted(related, key=lambda r: age_key(r.article))
 
 

@@ -13,6 +13,19 @@ from annotator.api.filters import ArticleIdFilter, unknown_value_messages
 from annotator.api.views import READ_ERRORS
 from articles.models import Article, BoilerplateSuggestion, ReuseLink
 
+# Each side's range, which may start mid-sentence and run across paragraphs, in two forms.
+_RANGE_HELP = {
+    "article": "The {side} article.",
+    "start_paragraph": "Paragraph where the {side} side starts.",
+    "start": "Code-point offset into the {side} start paragraph's text.",
+    "end_paragraph": "Paragraph where the {side} side ends (the start paragraph if it stays in one).",
+    "end": "Code-point end offset (exclusive) into the {side} end paragraph's text.",
+    "article_start": "The same start as a code-point offset into the {side} article's paragraphs joined by "
+    "a blank line.",
+    "article_end": "The same end (exclusive) as a code-point offset into the {side} article's paragraphs "
+    "joined by a blank line.",
+}
+
 
 class ReuseLinkSerializer(serializers.ModelSerializer):
     earlier_text = serializers.CharField(
@@ -45,14 +58,19 @@ class ReuseLinkSerializer(serializers.ModelSerializer):
             "created_at",
         ]
         extra_kwargs = {
-            "earlier_start": {"help_text": "Code-point offset into the earlier start paragraph's text."},
-            "earlier_end": {"help_text": "Code-point end offset into the earlier end paragraph's text."},
-            "earlier_article_start": {
-                "help_text": "Offset into the earlier paragraphs joined by a blank line."
+            "kind": {
+                "help_text": "verbatim: the same words (case, punctuation and line breaks aside); edited: "
+                "word-level edits, most words kept in order; rewritten: aligned but heavily reworded or "
+                "summarised."
             },
-            "later_start": {"help_text": "Code-point offset into the later start paragraph's text."},
-            "later_end": {"help_text": "Code-point end offset into the later end paragraph's text."},
-            "later_article_start": {"help_text": "Offset into the later paragraphs joined by a blank line."},
+            "similarity": {
+                "help_text": "Word similarity of the two sides, from 0 to 1: 1.0 for verbatim text."
+            },
+            **{
+                f"{side}_{name}": {"help_text": text.format(side=side)}
+                for side in ("earlier", "later")
+                for name, text in _RANGE_HELP.items()
+            },
         }
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime
 import re
 
 import pytest
@@ -12,6 +13,7 @@ from annotator import comparison, suggestions
 from articles import detection
 from articles.importers import import_file
 from articles.models import Article, BoilerplateSuggestion
+from tests.annotator.test_transfer_passages import REWRITTEN_SOURCE, REWRITTEN_TARGET
 from tests.factories import ArticleFactory
 
 
@@ -36,15 +38,19 @@ def test_the_seeds_side_by_side(client, analyst, seeds):
     older = html.index('id="older-title"')
     assert first.title in html[older : html.index('id="newer-title"')]
     assert '<span class="badge older">Older</span>' in html
-    assert '<mark class="mk changed" title="now: Homs-Palmyra"' in html
-    assert '<mark class="mk changed" title="was: Homs-Al-Salamiyah-Palmyra"' in html
-    assert ">Homs-Palmyra</mark>" in html
-    assert '<ins class="mk inserted" title="not in the older text"' in html
+    # The highway lost a town: the word-level edit of the one reused passage.
+    assert '<del class="mk deleted" title="not in the newer text" data-link="0">Al-Salamiyah</del>' in html
+    assert '<mark class="mk changed" title="was: Forces" data-link="0">Force</mark>' in html
+    assert '<ins class="mk inserted" title="not in the older text" data-link="0">morning</ins>' in html
+    assert (
+        '<span class="mk same" data-link="0" title="Passage 1: edited, 88% alike">December 8 </span>' in html
+    )
     assert '<span class="mk boilerplate" title="boilerplate of this publisher">Copyright' in html
     text = _text(html)
-    assert "5 shared sentences: 1 identical, 3 near-identical, 1 partial." in text
-    assert "17% of its words come from the older article" in text
-    assert "70% of its words reappear in the newer article" in text
+    assert "1 reused passage: 1 edited." in text
+    assert "edited, 88% alike: older ¶1–6 (715 characters) → newer ¶1–2 (763 characters)" in text
+    assert "19% of its words come from the older article" in text
+    assert "75% of its words reappear in the newer article" in text
     added = "The terrorist group claim that government forces have lost up to 100 fighters"
     assert f'<p class="cpara" id="n{second.paragraphs.get(text__startswith=added).pk}">' in html
 
@@ -74,7 +80,7 @@ def test_unrelated_text_is_not_marked_and_is_escaped(client, analyst, db):
     assert "<script>alert(1)</script>" not in html
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
     assert 'class="mk same" data-link' not in html
-    assert "0 shared sentences." in _text(html)
+    assert "0 reused passages." in _text(html)
 
 
 def test_comparing_an_article_with_itself_or_a_deleted_one_is_not_found(client, analyst, db):
@@ -97,27 +103,47 @@ def _kinds_of(c: comparison.Comparison, text: str) -> set[str | None]:
     return {piece.kind for view in views for piece in view.pieces if text in piece.text}
 
 
+MEDIA = "For media inquiries: publications@globalresearch.ca"
+
+
+def _dismiss_footer(seeds, user) -> None:
+    """Dismiss, for `user`, every boilerplate suggestion of both seeds but the media line."""
+    for suggestion in BoilerplateSuggestion.objects.filter(article__in=seeds).exclude(paragraph__text=MEDIA):
+        suggestions.dismiss(suggestion=suggestion, user=user)
+
+
 def test_boilerplate_the_analyst_dismissed_is_shown_as_text_to_them_only(seeds, analyst, colleague):
     first, second = seeds
     copyright = "Copyright © South Front, South Front, 2016"
-    for suggestion in BoilerplateSuggestion.objects.filter(article__in=seeds, paragraph__text=copyright):
-        suggestions.dismiss(suggestion=suggestion, user=analyst)
+    _dismiss_footer(seeds, analyst)
     assert _kinds_of(comparison.build(first, second, viewer=colleague), copyright) == {"boilerplate"}
     mine = comparison.build(first, second, viewer=analyst)
+    # To the analyst the footer is text like any other, reused from the older article (the media line, still
+    # boilerplate to them, is the one edit).
     assert _kinds_of(mine, copyright) == {"same"}
-    assert any(m.a.text == copyright and m.kind == "identical" for m in mine.matches)
-    assert _kinds_of(mine, "For media inquiries: publications@globalresearch.ca") == {"boilerplate"}
+    assert [p.kind_name for p in mine.passages] == ["edited", "edited"]
+    assert _kinds_of(mine, MEDIA) == {"boilerplate"}
+
+
+def test_a_dismissed_line_alone_is_too_short_to_be_reuse(seeds, analyst):
+    first, second = seeds
+    copyright = "Copyright © South Front, South Front, 2016"
+    _dismiss(first, copyright, analyst)
+    _dismiss(second, copyright, analyst)
+    mine = comparison.build(first, second, viewer=analyst)
+    assert _kinds_of(mine, copyright) == {None}
+    assert [p.kind_name for p in mine.passages] == ["edited"]
 
 
 def test_the_compare_page_shows_dismissed_boilerplate_as_shared_text(client, seeds, analyst):
     first, second = seeds
-    copyright = "Copyright © South Front, South Front, 2016"
-    for suggestion in BoilerplateSuggestion.objects.filter(article__in=seeds, paragraph__text=copyright):
-        suggestions.dismiss(suggestion=suggestion, user=analyst)
+    _dismiss_footer(seeds, analyst)
     client.force_login(analyst)
     html = client.get(reverse("annotator:compare", args=[first.pk, second.pk])).content.decode()
     assert re.search(r'<span class="mk boilerplate"[^>]*>Copyright ©', html) is None
-    assert re.search(r'<span class="mk same" data-link="\d+">Copyright ©', html)
+    assert re.search(
+        r'<span class="mk same" data-link="1" title="Passage 2: edited, \d+% alike">Copyright ©', html
+    )
 
 
 FACEBOOK = "Comment on Global Research Articles on our Facebook page"
@@ -146,11 +172,10 @@ def test_a_line_dismissed_in_one_article_only_is_boilerplate_on_both_sides(seeds
         "older": {("boilerplate", "boilerplate in the other article")},
         "newer": {("boilerplate", "boilerplate of this publisher")},
     }
-    assert not any(FACEBOOK in m.a.text for m in mine.matches)
-    assert (mine.older_percent, mine.newer_percent, len(mine.matches)) == (
+    assert (mine.older_percent, mine.newer_percent, mine.passages) == (
         before.older_percent,
         before.newer_percent,
-        len(before.matches),
+        before.passages,
     )
     theirs = _kinds_by_side(comparison.build(first, second, viewer=colleague), FACEBOOK)
     assert theirs == {side: {("boilerplate", "boilerplate of this publisher")} for side in ("older", "newer")}
@@ -162,7 +187,8 @@ def test_a_line_dismissed_in_the_newer_article_only_is_boilerplate_on_both_sides
     _dismiss(second, copyright, analyst)
     assert _kinds_of(comparison.build(first, second, viewer=analyst), copyright) == {"boilerplate"}
     _dismiss(first, copyright, analyst)
-    assert _kinds_of(comparison.build(first, second, viewer=analyst), copyright) == {"same"}
+    # Dismissed on both sides it is ordinary text: too short alone to be a reused passage.
+    assert _kinds_of(comparison.build(first, second, viewer=analyst), copyright) == {None}
 
 
 def test_the_compare_page_marks_a_line_dismissed_on_one_side_as_boilerplate_on_both(client, seeds, analyst):
@@ -198,3 +224,66 @@ def test_the_transfer_preview_and_result_show_labels_in_their_colours(client, an
     apply = reverse("reuse:transfer-apply", args=[old.pk, new.pk])
     result = client.post(apply, {"span": [span.pk]}, HTTP_HX_REQUEST="true").content.decode()
     assert f"<li>{tag} <q>encircle the city</q></li>" in result
+
+
+STATEMENT = (
+    "The lease was approved in full compliance with the law, the city charter and the budget adopted by the "
+    "council in March."
+)
+QUOTING = (
+    "Dockworkers gathered at Pier 3 on Friday. A spokeswoman for the mayor insisted that the lease was "
+    "approved in full compliance with the law, the city charter and the budget adopted by the council in "
+    "March, and that the strike was unlawful."
+)
+
+
+def test_a_quote_inside_a_paragraph_marks_only_the_quoted_words(client, analyst, db):
+    earlier = ArticleFactory(paragraphs=[STATEMENT], published_on=datetime.date(2024, 3, 1))
+    later = ArticleFactory(paragraphs=[QUOTING], published_on=datetime.date(2024, 3, 2))
+    client.force_login(analyst)
+    html = client.get(reverse("annotator:compare", args=[later.pk, earlier.pk])).content.decode()
+    quoted = QUOTING[QUOTING.index("the lease") : QUOTING.index(", and that")]
+    title = "Passage 1: verbatim, 100% alike"
+    assert f'insisted that <span class="mk same" data-link="0" title="{title}">{quoted}</span>, and' in html
+    assert "Dockworkers gathered at Pier 3 on Friday." in html  # unmarked
+    assert "1 reused passage: 1 verbatim." in _text(html)
+
+
+def test_a_rewritten_passage_is_marked_as_such_without_word_edits(client, analyst, db):
+    earlier = ArticleFactory(paragraphs=[REWRITTEN_SOURCE], published_on=datetime.date(2024, 3, 1))
+    later = ArticleFactory(paragraphs=[REWRITTEN_TARGET], published_on=datetime.date(2024, 3, 2))
+    c = comparison.build(later, earlier)
+    [passage] = c.passages
+    assert (passage.kind_name, passage.percent) == ("rewritten or summarised", 52)
+    assert _kinds_of(c, "war crime") == {"rewritten"}
+    client.force_login(analyst)
+    html = client.get(reverse("annotator:compare", args=[earlier.pk, later.pk])).content.decode()
+    title = "Passage 1: rewritten or summarised, 52% alike"
+    assert f'<span class="mk rewritten" data-link="0" title="{title}">Overnight rebel shelling' in html
+    assert "<mark" not in html.split("compare-grid")[1] and "<del" not in html.split("compare-grid")[1]
+    assert "1 reused passage: 1 rewritten or summarised." in _text(html)
+
+
+def test_an_undated_article_is_never_called_newer(client, analyst, db):
+    undated = ArticleFactory(paragraphs=[STATEMENT], published_on=None)
+    dated = ArticleFactory(paragraphs=[QUOTING], published_on=datetime.date(2024, 3, 2))
+    client.force_login(analyst)
+    html = client.get(reverse("annotator:compare", args=[undated.pk, dated.pk])).content.decode()
+    text = _text(html)
+    assert "Newer" not in text and "Older" not in text
+    assert '<span class="badge older">Dated</span>' in html
+    assert '<span class="badge newer">Undated</span>' in html
+    assert "Only one has a publication date, so which was written first is not known." in text
+
+
+def test_two_undated_articles_are_set_side_by_side_by_import_order(client, analyst, db):
+    first = ArticleFactory(paragraphs=[STATEMENT], published_on=None)
+    second = ArticleFactory(paragraphs=[QUOTING], published_on=None)
+    client.force_login(analyst)
+    html = client.get(reverse("annotator:compare", args=[second.pk, first.pk])).content.decode()
+    assert html.index(f'id="o{first.paragraphs.get().pk}"') < html.index(
+        f'id="n{second.paragraphs.get().pk}"'
+    )
+    assert '<span class="badge older">Earlier import</span>' in html
+    assert "Neither has a date, so the import order sets them side by side" in _text(html)
+    assert "Earlier import → later import: preview" in _text(html)

@@ -43,12 +43,13 @@ def chain(db):
 def test_related_articles_earliest_first_with_passage_counts(chain):
     original, repost, later = chain
     related = provenance.related_articles(repost)
-    assert [(r.article, r.passages, r.is_earlier) for r in related] == [
-        (original, 1, True),
-        (later, 1, False),
+    assert [(r.article, r.passages, r.is_earlier, r.characters) for r in related] == [
+        (original, 1, True, len(SHARED[0])),
+        (later, 1, False, len(SHARED[0])),
     ]
     html = render_to_string("annotator/_related.html", {"article": repost, "related": related})
     assert "Shares 1 passage with: " in html
+    assert f"(Valley Wire, 1 March 2021), {len(SHARED[0])} characters of this article · " in html
     assert "Budget cut</a> (Valley Wire, 1 March 2021)" in html
     assert "&lt;b&gt;Third&lt;/b&gt;</a> (Valley Courier, 5 March 2021)" in html
     assert html.index("Budget cut") < html.index("Third")
@@ -64,7 +65,8 @@ def test_the_chain_runs_from_the_original_source_to_the_publisher(chain):
         "Original source</span> Valley Wire, 1 March 2021",
         'Text from</span> <a href="'
         + original.get_absolute_url()
-        + '">Budget cut</a> (Valley Wire, 1 March 2021), 1 passage',
+        + f'">Budget cut</a> (Valley Wire, 1 March 2021), 1 passage ({len(SHARED[0])} characters of this '
+        + "article)",
         "Republished by</span> Valley Courier, 2 March 2021 · By Ann Example",
     ]
     positions = [html.index(step) for step in steps]
@@ -95,4 +97,4 @@ def test_an_article_without_reuse_says_so(client, analyst, db):
     article = ArticleFactory()
     client.force_login(analyst)
     html = client.get(reverse("annotator:provenance", args=[article.pk])).content.decode()
-    assert "No other article shares sentences with this one." in html
+    assert "No other article shares a passage with this one." in html

@@ -98,12 +98,15 @@ def test_a_quote_on_edited_text_follows_its_sentence_not_the_same_words_elsewher
 
 def test_common_words_in_a_rewritten_sentence_do_not_jump_to_another_sentence(db, analyst, labels):
     source = ArticleFactory(
-        paragraphs=["Officials said the talks had collapsed on Monday after a night of heavy shelling."]
+        paragraphs=[
+            "Officials said the talks had collapsed on Monday after a night of heavy shelling along the "
+            "northern front."
+        ]
     )
     target = ArticleFactory(
         paragraphs=[
-            "Officials said the negotiations had collapsed on Monday after a night of heavy shelling. "
-            "Diplomats hope the talks resume in Geneva."
+            "Officials said the negotiations had collapsed on Monday after a night of heavy shelling "
+            "along the northern front. Diplomats hope the talks resume in Geneva."
         ]
     )
     paragraph = source.paragraphs.get()

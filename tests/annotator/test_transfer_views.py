@@ -8,8 +8,11 @@ from django.urls import reverse
 from annotator.models import Annotation, AnnotationChange
 from tests.factories import ArticleFactory
 
-OLD = ["Troops tried to encircle the city, cutting off the Homs-Al-Salamiyah-Palmyra highway on Friday."]
-NEW = ["Troops tried to encircle the city, cutting off the Homs-Palmyra highway on Friday. It rained."]
+# One reused passage, long enough to count as reuse (a sentence or so), with one edit.
+SHARED = "the army said its units held the hills north of the town until the evening."
+ENCIRCLE = "Troops tried to encircle the city, cutting off the"
+OLD = [f"{ENCIRCLE} Homs-Al-Salamiyah-Palmyra highway on Friday, and {SHARED}"]
+NEW = [f"{ENCIRCLE} Homs-Palmyra highway on Friday, and {SHARED} It rained."]
 
 
 @pytest.fixture

@@ -13,6 +13,7 @@ from annotator.api.source_criticism import BoilerplateSuggestionViewSet, ReuseLi
 from annotator.urls import urlpatterns as project_urls
 from articles import detection
 from articles.models import BoilerplateSuggestion, ReuseLink
+from articles.passages import Kind
 from tests.factories import ArticleFactory, SourceFactory
 
 # The API's router is wired by its owner; these routes mirror the two lines it registers.
@@ -154,3 +155,46 @@ def test_the_schema_documents_both_endpoints():
     assert {"ReuseLink", "BoilerplateSuggestion"} <= set(schema["components"]["schemas"])
     parameters = {p["name"] for p in schema["paths"]["/api/v1/reuse-links/"]["get"]["parameters"]}
     assert {"article", "other", "kind"} <= parameters
+
+
+def test_the_schema_describes_the_kinds_and_both_ranges():
+    schema = SchemaGenerator(patterns=urlpatterns[:1]).get_schema(request=None, public=True)
+    fields = schema["components"]["schemas"]["ReuseLink"]["properties"]
+    kinds = schema["components"]["schemas"][fields["kind"]["allOf"][0]["$ref"].rsplit("/", 1)[1]]
+    assert kinds["enum"] == ["verbatim", "edited", "rewritten"]
+    assert "heavily reworded or summarised" in fields["kind"]["description"]
+    assert fields["similarity"]["description"].startswith("Word similarity of the two sides")
+    assert fields["later_end_paragraph"]["description"] == (
+        "Paragraph where the later side ends (the start paragraph if it stays in one)."
+    )
+    assert fields["earlier_article_end"]["description"].startswith("The same end (exclusive)")
+
+
+WIRE = [
+    "Rebels shelled the northern districts of the city overnight, killing at least four civilians and",
+    "wounding a dozen more, according to the regional health office, which gave no further details.",
+]
+
+
+def test_a_passage_across_paragraphs_and_the_kind_filter(client, analyst, db):
+    earlier = ArticleFactory(paragraphs=[" ".join(WIRE), "The army did not comment."])
+    later = ArticleFactory(paragraphs=["Our correspondent reports.", *WIRE])
+    detection.detect([earlier.pk, later.pk])
+    headers = _token(analyst)
+    [link] = client.get(f"/api/v1/reuse-links/?article={later.pk}", **headers).json()["results"]
+    first, second = later.paragraphs.get(position=1), later.paragraphs.get(position=2)
+    assert link["kind"] == "verbatim"
+    assert (link["later_start_paragraph"], link["later_start"]) == (first.pk, 0)
+    assert (link["later_end_paragraph"], link["later_end"]) == (second.pk, len(WIRE[1]))
+    start = len("Our correspondent reports.") + 2
+    assert (link["later_article_start"], link["later_article_end"]) == (start, start + len("\n\n".join(WIRE)))
+    assert link["later_text"] == "\n\n".join(WIRE)
+    assert link["earlier_start_paragraph"] == link["earlier_end_paragraph"]
+    assert link["earlier_text"] == " ".join(WIRE)
+    kinds = {
+        kind: client.get(f"/api/v1/reuse-links/?kind={kind}", **headers).json()["count"] for kind in Kind
+    }
+    assert kinds == {"verbatim": 1, "edited": 0, "rewritten": 0}
+    refused = client.get("/api/v1/reuse-links/?kind=identical", **headers)
+    assert refused.status_code == 400
+    assert "kind" in refused.json()

@@ -12,7 +12,7 @@ PYTHON ?= $(shell for c in python3.13 python3.12 python3 \
 	  $$p -c 'import sys; sys.exit(sys.version_info < (3, 12))' 2>/dev/null && { echo $$p; break; }; \
 	done)
 
-.PHONY: run test lint migrate bench worker demo import clean browser
+.PHONY: run test lint migrate bench worker demo import clean browser backup restore
 
 $(BIN)/.installed: pyproject.toml requirements.lock
 	@if [ -z "$(PYTHON)" ]; then \
@@ -61,6 +61,16 @@ import: $(VENV)
 	@[ -n "$(FILES)" ] || { echo 'Name the files: make import FILES="file-or-folder ..." [ARGS="--dry-run"]'; exit 2; }
 	$(BIN)/python manage.py migrate --no-input --verbosity 0
 	$(BIN)/python manage.py import_articles $(ARGS) $(FILES)
+
+# Back up or restore the database `make run` serves (or DATABASE_URL's): make backup FILE=provenance.backup.
+backup restore: export DEBUG ?= 1
+backup: $(VENV)
+	@[ -n "$(FILE)" ] || { echo 'Name the backup file: make backup FILE=provenance.backup'; exit 2; }
+	$(BIN)/python manage.py backup_database $(FILE)
+
+restore: $(VENV)
+	@[ -n "$(FILE)" ] || { echo 'Name the backup file: make restore FILE=provenance.backup'; exit 2; }
+	$(BIN)/python manage.py restore_database $(FILE)
 
 worker: $(VENV)
 	$(BIN)/python manage.py db_worker --queue-name '*'

@@ -11,6 +11,13 @@ class AnnotatorConfig(AppConfig):
         from articles.models import Paragraph
 
         pre_save.connect(keep_anchored_text, sender=Paragraph, dispatch_uid="annotator.keep_anchored_text")
+        from django.contrib.auth import get_user_model
+
+        from annotator.api.tokens import revoke_tokens_on_password_change
+
+        pre_save.connect(
+            revoke_tokens_on_password_change, sender=get_user_model(), dispatch_uid="annotator.revoke_tokens"
+        )
 
 
 def keep_anchored_text(sender, instance, raw: bool = False, update_fields=None, **kwargs) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -62,10 +63,11 @@ INSTALLED_APPS = [
     "django_htmx",
     "django_filters",
     "rest_framework",
-    "rest_framework.authtoken",
+    "knox",
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "django_tasks_db",
+    "axes",
     "articles",
     "annotator",
 ]
@@ -85,6 +87,8 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    # Last, so that it sees the login page's answer and replaces it with the lock-out page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "annotator.urls"
@@ -113,11 +117,15 @@ DATABASE_URL = os.environ.get("DATABASE_URL") or f"sqlite:///{BASE_DIR / 'var' /
 DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=envint("CONN_MAX_AGE", 60))}
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     (BASE_DIR / "var").mkdir(exist_ok=True)
-    # WAL lets the task worker read while the web process writes.
+    # WAL lets the task worker read while the web process writes. Every transaction takes the write lock at
+    # BEGIN (IMMEDIATE) and waits up to `timeout` seconds for it rather than failing "database is locked":
+    # Django's own probe for JSON support runs in such a transaction, and a process that gave up after
+    # sqlite3's default 5 s took the busy database for one without JSON fields.
     DATABASES["default"].setdefault("OPTIONS", {}).update(
         {
             "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
             "transaction_mode": "IMMEDIATE",
+            "timeout": 20,
         }
     )
 
@@ -129,6 +137,21 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+
+# Wrong passwords on the login page lock out the account, and the address they come from, for a while (the
+# API's token endpoint has DRF throttles instead, see REST_FRAMEWORK).
+AUTHENTICATION_BACKENDS = [
+    "annotator.login_throttle.LoginPageLockoutBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = envint("LOGIN_FAILURE_LIMIT", 5)
+AXES_COOLOFF_TIME = timedelta(minutes=envint("LOGIN_LOCKOUT_MINUTES", 15))
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "annotator.login_throttle.lockout_page"
+AXES_WHITELIST_CALLABLE = "annotator.login_throttle.is_api_request"
+# One rule for the client's address, the login page's and the token endpoint's: DRF's, with NUM_PROXIES.
+AXES_CLIENT_IP_CALLABLE = "annotator.login_throttle.client_address"
 
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "/"
@@ -158,12 +181,26 @@ SECURE_CSP = {
     "base-uri": [CSP.SELF],
     "frame-ancestors": [CSP.NONE],
 }
+
+# HTTPS, all off by default so that `make run` works over plain HTTP; the README lists the production values.
 SESSION_COOKIE_SECURE = envbool("SECURE_COOKIES", False)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
+SECURE_SSL_REDIRECT = envbool("SECURE_SSL_REDIRECT", False)
+# A load balancer probes over plain HTTP; a redirect would read as a failed check.
+SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
+SECURE_HSTS_SECONDS = envint("SECURE_HSTS_SECONDS", 0)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = envbool("SECURE_HSTS_INCLUDE_SUBDOMAINS", False)
+SECURE_HSTS_PRELOAD = envbool("SECURE_HSTS_PRELOAD", False)
+# Behind a proxy that ends TLS, the header it sets to say the client used HTTPS, e.g. X-Forwarded-Proto. Only
+# name it when the proxy always sets or overwrites it: a client could otherwise claim HTTPS.
+_proxy_ssl_header = os.environ.get("SECURE_PROXY_SSL_HEADER", "")
+SECURE_PROXY_SSL_HEADER = (
+    ("HTTP_" + _proxy_ssl_header.upper().replace("-", "_"), "https") if _proxy_ssl_header else None
+)
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.TokenAuthentication",
+        "annotator.api.authentication.ExpiringTokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
@@ -173,6 +210,19 @@ REST_FRAMEWORK = {
     "PAGE_SIZE": 50,
     "DEFAULT_FILTER_BACKENDS": ["annotator.api.defaults.StrictFilterBackend"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_THROTTLE_RATES": {
+        "token-address": os.environ.get("TOKEN_RATE_PER_ADDRESS", "20/hour"),
+        "token-account": os.environ.get("TOKEN_RATE_PER_ACCOUNT", "10/hour"),
+    },
+    # The address the throttles count: REMOTE_ADDR, or behind PROXY_COUNT proxies the address the first of
+    # them saw in X-Forwarded-For (a client can write anything there; only a trusted proxy's entry counts).
+    "NUM_PROXIES": envint("PROXY_COUNT", 0),
+}
+
+# API tokens are stored as SHA-512 digests, expire, and keep DRF's `Authorization: Token <token>` header.
+REST_KNOX = {
+    "TOKEN_TTL": timedelta(days=envint("TOKEN_TTL_DAYS", 30)),
+    "AUTH_HEADER_PREFIX": "Token",
 }
 
 SPECTACULAR_SETTINGS = {
@@ -186,6 +236,10 @@ SPECTACULAR_SETTINGS = {
 }
 
 TASKS = {"default": {"BACKEND": os.environ.get("TASKS_BACKEND", "django_tasks_db.DatabaseBackend")}}
+
+# /healthz reports the worker as gone when it has started no task for this long; it keeps a heartbeat
+# task queued, so a live worker starts one every few seconds.
+WORKER_STALE_SECONDS = envint("WORKER_STALE_SECONDS", 120)
 
 # Importer limits: a file larger than this is refused before it is read.
 IMPORT_MAX_BYTES = envint("IMPORT_MAX_BYTES", 20 * 1024 * 1024)

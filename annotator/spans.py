@@ -207,9 +207,12 @@ def create(
 
 
 def _lock(annotation: Annotation, *, actor, version: int | None) -> Annotation:
-    current = (
-        Annotation.objects.select_for_update().select_related("label", "paragraph").get(pk=annotation.pk)
-    )
+    # Lock the span's row alone, then read it with its relations. Locking the joined label and paragraph too
+    # made every write to a label's spans wait on every other, and crosswise relabels deadlock; and a locking
+    # read with a join, even `of=("self",)`, finds no row when a concurrent relabel has just changed the join
+    # column (PostgreSQL rechecks the new row against the old label's).
+    Annotation.objects.select_for_update().filter(pk=annotation.pk).values_list("pk").get()
+    current = Annotation.objects.select_related("label", "paragraph").get(pk=annotation.pk)
     if not can_edit(actor, current):
         raise PermissionDenied("You can only change your own spans.")
     if version is not None and current.version != version:

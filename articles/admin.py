@@ -108,6 +108,9 @@ class MultipleFileField(forms.FileField):
 
     def __init__(self, *args, **kwargs) -> None:
         kwargs.setdefault("widget", MultipleFileInput())
+        # The importer refuses an empty file by name and goes on with the others; the form would refuse
+        # the whole batch without saying which file was empty.
+        kwargs.setdefault("allow_empty_file", True)
         super().__init__(*args, **kwargs)
 
     def clean(self, data, initial=None) -> list:

@@ -40,6 +40,12 @@ PEERS = (
 TARGETS = {100_000: 1.0, 1_000_000: 5.0}
 RSS_TARGET_MB = 200
 BARE_FETCH = 2000  # rows per fetch for the bare read: its fastest setting here (10,000 is slower)
+# The export's rows as one joined query: what the bare read reads.
+JOINED_COLUMNS = (
+    "id", "article_id", "article__title", "article__url", "article__checksum", "article__publisher__slug",
+    "article__original_source__slug", "paragraph_id", "paragraph__position", "start", "end", "quote",
+    "label__slug", "reviewer__username", "note", "attributed_to", "created_at", "updated_at",
+)  # fmt: skip
 _VOCABULARY = """the council said forces offensive city region report according officials claimed sources
 government army
 attack talks ceasefire harbour lease vote mayor protest water river board province minister spokesman
@@ -167,21 +173,21 @@ def _analyze() -> None:
 def bare_read() -> tuple[float, int]:
     """Read the export's rows as one joined query with the bare driver; return seconds and rows.
 
-    The query is `rows.joined_values()`: each live span with its article's title, url, checksum,
+    The query (JOINED_COLUMNS): each live span with its article's title, url, checksum,
     publisher and original source slugs, its paragraph's position, its label's slug and its reviewer's
     username, 18 columns in export order. SQLite: the query names the span table first with CROSS JOIN,
     which makes SQLite walk the spans in paragraph order as the export does (as Django writes it, the
     planner starts from the articles and sorts the whole join first, which is slower than the export),
     read by a plain `sqlite3` connection without Django's converters (timestamps stay text).
-    PostgreSQL: Django's server-side cursor, binary results, timestamps by psycopg's C loaders, as the
-    export reads them. BARE_FETCH rows per fetch.
+    PostgreSQL: Django's server-side cursor, binary results, timestamps by psycopg's C loaders (the
+    export reads text results, its timestamps by psycopg's C loader too). BARE_FETCH rows per fetch.
     """
     from django.db import connection, transaction
 
     from annotator.formats import rows
-    from annotator.models import Annotation
 
-    sql, params = rows.joined_values(Annotation.objects.all()).query.sql_with_params()
+    joined = rows.exportable().order_by("paragraph_id", "id").values_list(*JOINED_COLUMNS)
+    sql, params = joined.query.sql_with_params()
     count = 0
     if connection.vendor == "sqlite":
         import sqlite3
@@ -197,9 +203,12 @@ def bare_read() -> tuple[float, int]:
             return time.perf_counter() - started, count
         finally:
             bare.close()
+    from psycopg.types.datetime import TimestamptzBinaryLoader, TimestamptzLoader
+
     started = time.perf_counter()
     with transaction.atomic(), connection.chunked_cursor() as cursor:
-        rows._native_timestamps(cursor.cursor)
+        cursor.cursor.adapters.register_loader("timestamptz", TimestamptzLoader)
+        cursor.cursor.adapters.register_loader("timestamptz", TimestamptzBinaryLoader)
         cursor.cursor.execute(sql, params, binary=True)
         while chunk := cursor.fetchmany(BARE_FETCH):
             count += len(chunk)
@@ -207,7 +216,8 @@ def bare_read() -> tuple[float, int]:
 
 
 def same_bytes_as_the_writer() -> bool:
-    """Whether the served jsonl (`rows.stream`) is byte for byte what `jsonl.write` makes of `iter_rows`."""
+    """Whether the served jsonl (`rows.stream`, i.e. `fast_jsonl`) is byte for byte what `jsonl.write`
+    makes of the reference path's `iter_rows`."""
     from annotator import formats
     from annotator.formats import jsonl, rows
     from annotator.models import Annotation
@@ -220,15 +230,22 @@ def same_bytes_as_the_writer() -> bool:
     return served.digest() == written.digest()
 
 
-def in_process_export() -> tuple[float, int]:
-    """Produce the JSONL export in this process without HTTP; return seconds and lines."""
+def in_process_export(*, reference: bool = False) -> tuple[float, int]:
+    """Produce the JSONL export in this process without HTTP, as served (`fast_jsonl`) or by the reference
+    path; return seconds and lines."""
     from annotator import formats
-    from annotator.formats import rows
+    from annotator.formats import jsonl, rows
     from annotator.models import Annotation
 
+    spans = Annotation.objects.all()
+    chunks = (
+        formats.buffered(jsonl.write(rows.iter_rows(spans)))
+        if reference
+        else rows.stream(spans, formats.get("jsonl"))
+    )
     lines = 0
     started = time.perf_counter()
-    for chunk in rows.stream(Annotation.objects.all(), formats.get("jsonl")):
+    for chunk in chunks:
         lines += chunk.count(b"\n")
     return time.perf_counter() - started, lines
 
@@ -294,6 +311,8 @@ def _measure_size(size: int, token: str) -> dict:
     reads = [bare_read() for _ in range(REPETITIONS[size])]
     assert all(count == size for _, count in reads), reads
     local = in_process_export()
+    reference = in_process_export(reference=True)
+    assert reference[1] == size
     assert local[1] == size
     connection.close()  # the server runs in another process; leave it the database to itself
     with Server() as server:
@@ -305,6 +324,7 @@ def _measure_size(size: int, token: str) -> dict:
     return {
         "bare": [seconds for seconds, _ in reads],
         "in_process": local[0],
+        "reference": reference[0],
         "http_last": [e["last"] for e in exports],
         "http_first": [e["first"] for e in exports],
         "megabytes": exports[0]["bytes"] / 1e6,
@@ -319,13 +339,13 @@ def child() -> dict:
     django.setup()
     from django.contrib.auth import get_user_model
     from django.db import connection
-    from rest_framework.authtoken.models import Token
+    from knox.models import AuthToken
 
     _fresh_database()
     results = {"vendor": connection.vendor, "sizes": {}}
     try:
         staff = get_user_model().objects.create(username="bench-staff", is_staff=True)
-        token = Token.objects.create(user=staff).key
+        token = AuthToken.objects.create(staff)[1]
         for size in SIZES:
             started = time.perf_counter()
             generate(size)
@@ -363,7 +383,8 @@ def _rows(label: str, figures: dict) -> list[str]:
         ]
         lines.append(
             f"| {label} | {size:,} | {last:.2f} s | {statistics.median(f['http_first']) * 1000:.0f} ms | "
-            f"{bare:.2f} s | {last / bare:.2f}× | {f['in_process']:.2f} s | {f['peak_rss']:.0f} MB "
+            f"{bare:.2f} s | {last / bare:.2f}× | {f['in_process']:.2f} s | {f['reference']:.2f} s | "
+            f"{f['peak_rss']:.0f} MB "
             f"({f['idle_rss']:.0f} idle) | {f['megabytes']:.0f} MB | {'; '.join(verdicts)} |"
         )
     return lines
@@ -394,11 +415,15 @@ def run() -> str:
         "converters: timestamps stay text), with the span table first in a CROSS JOIN so SQLite walks "
         "the spans in paragraph order as the export does (written as Django writes it, SQLite starts from "
         "the articles and sorts the whole join, which is slower than the export itself); on PostgreSQL a "
-        "server-side cursor with binary results, timestamps by psycopg's C loaders, as the export reads "
-        "them. The export reads the span table alone plus, per chunk of 10,000 spans, its articles, "
-        "paragraphs and new reviewers. `in process`: the same export generator consumed without HTTP. "
-        "Before timing, the 100,000-span jsonl is checked byte for byte against the format's writer fed "
-        "with `iter_rows()`. Medians of "
+        "server-side cursor with binary results, timestamps by psycopg's C loaders (the export reads text "
+        "results, its timestamps by psycopg's C loader too). The jsonl export "
+        "(`annotator/formats/fast_jsonl.py`) reads the span table alone plus, per "
+        "chunk of 10,000 spans, its articles, paragraphs and new reviewers. `in process`: the same export "
+        "generator consumed without HTTP; `reference path`: the same bytes from `jsonl.write` fed with "
+        "`rows.iter_rows()` (one joined `values()` query through Django's converters, a dict per span), "
+        "consumed the same way, which is why jsonl is served by `fast_jsonl`. "
+        "Before timing, the 100,000-span jsonl is checked byte for byte "
+        "against the reference path (`jsonl.write` fed with `rows.iter_rows()`). Medians of "
         f"{REPETITIONS[100_000]} (100k) and {REPETITIONS[1_000_000]} (1M) runs; "
         f"{SPANS_PER_PARAGRAPH} spans per paragraph, {PARAGRAPHS_PER_ARTICLE} paragraphs per article, "
         f"{REVIEWERS} reviewers. Load average (1 min) when each database's run started: "
@@ -406,8 +431,9 @@ def run() -> str:
         f"{os.cpu_count()} cores.",
         "",
         "| database | spans | HTTP, last byte | first byte | bare read | export / bare read | in process | "
+        "reference path, in process | "
         "worker peak RSS | body | targets |",
-        "|---|---|---|---|---|---|---|---|---|---|",
+        "|---|---|---|---|---|---|---|---|---|---|---|",
     ]
     for label, figures in results.items():
         if figures.get("pg"):

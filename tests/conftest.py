@@ -34,6 +34,14 @@ def fast_password_hashing(settings) -> None:
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
+@pytest.fixture(autouse=True)
+def fresh_throttles() -> None:
+    """The token endpoint's throttles count in the process's cache; each test starts with none counted."""
+    from django.core.cache import cache
+
+    cache.clear()
+
+
 SHARED_MISSING = f"the shared material is not at {SHARED} (set SHARED_DIR to point at it)"
 
 

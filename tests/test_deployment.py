@@ -64,6 +64,19 @@ def test_it_names_the_database_web_and_worker_services(config):
     assert "db_worker" in " ".join(config["services"]["worker"]["command"])
 
 
+def test_the_web_service_is_healthy_only_when_healthz_says_so(config):
+    healthcheck = config["services"]["web"]["healthcheck"]
+    command = healthcheck["test"]
+    assert command[:3] == ["CMD", "python", "-c"]
+    assert "http://127.0.0.1:8000/healthz" in command[3]
+    # urlopen raises on the 503 of an unhealthy app, so the check's exit status follows /healthz.
+    assert "urlopen" in command[3]
+
+
+def test_the_healthcheck_command_is_valid_python(config):
+    compile(config["services"]["web"]["healthcheck"]["test"][3], "healthcheck", "exec")
+
+
 @pytest.mark.parametrize("service", ["web", "worker"])
 def test_it_passes_the_environment_the_settings_read(config, service):
     settings_source = (REPO / "annotator" / "settings.py").read_text()

@@ -53,6 +53,18 @@ class ApiPagination(PageNumberPagination):
     page_size_query_param = "page_size"
     max_page_size = 500
 
+    def get_page_size(self, request):
+        # DRF falls back to the default page size for a page_size that is no number; the schema says integer.
+        requested = request.query_params.get(self.page_size_query_param)
+        if requested is not None:
+            try:
+                int(requested)
+            except ValueError:
+                raise exceptions.ValidationError(
+                    {self.page_size_query_param: [f"{requested!r} is not a whole number."]}
+                ) from None
+        return super().get_page_size(request)
+
 
 class StrictFilterBackend(DjangoFilterBackend):
     """django-filter, plus a 400 for query parameters that are no filter (a typo would silently match all)."""
@@ -72,5 +84,12 @@ class StrictFilterBackend(DjangoFilterBackend):
                     name: [f"Unknown query parameter {name!r}. Accepted: {', '.join(accepted)}."]
                     for name in unknown
                 }
+            )
+        # django-filter ignores an empty value, so `published_before=` would match everything although no
+        # date is empty; leaving the parameter out is how to ask for no filter.
+        empty = sorted(name for name in filters if "" in request.query_params.getlist(name))
+        if empty:
+            raise exceptions.ValidationError(
+                {name: ["This parameter is empty: give a value or leave it out."] for name in empty}
             )
         return super().filter_queryset(request, queryset, view)

@@ -213,10 +213,6 @@ class SpanDeleteQuerySerializer(RefuseUnknownFields, serializers.Serializer):
     )
 
 
-class TokenSerializer(serializers.Serializer):
-    token = serializers.CharField()
-
-
 class ImportUploadSerializer(serializers.Serializer):
     file = serializers.FileField(
         help_text="Our JSONL export or a W3C Web Annotation file (JSON or JSON lines)."

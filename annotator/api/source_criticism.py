@@ -9,7 +9,7 @@ from rest_framework import mixins, serializers
 from annotator import suggestions
 from annotator.api import schema
 from annotator.api.base import ApiViewSet
-from annotator.api.filters import unknown_value_messages
+from annotator.api.filters import ArticleIdFilter, unknown_value_messages
 from annotator.api.views import READ_ERRORS
 from articles.models import Article, BoilerplateSuggestion, ReuseLink
 
@@ -57,13 +57,13 @@ class ReuseLinkSerializer(serializers.ModelSerializer):
 
 
 class ReuseLinkFilter(django_filters.FilterSet):
-    article = django_filters.ModelChoiceFilter(
+    article = ArticleIdFilter(
         queryset=Article.objects.visible(),
         method="involving",
         error_messages=unknown_value_messages("article"),
         help_text="Only links with this article on either side.",
     )
-    other = django_filters.ModelChoiceFilter(
+    other = ArticleIdFilter(
         queryset=Article.objects.visible(),
         method="involving",
         error_messages=unknown_value_messages("article"),

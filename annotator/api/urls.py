@@ -13,7 +13,8 @@ from rest_framework.routers import DefaultRouter
 
 from annotator.api.exchange import SpanExportView, SpanImportView
 from annotator.api.source_criticism import BoilerplateSuggestionViewSet, ReuseLinkViewSet
-from annotator.api.views import AnnotationViewSet, ArticleViewSet, LabelViewSet, TokenView
+from annotator.api.tokens import IssuedTokenViewSet, TokenView
+from annotator.api.views import AnnotationViewSet, ArticleViewSet, LabelViewSet
 
 app_name = "api"
 
@@ -22,6 +23,7 @@ router.register("articles", ArticleViewSet, basename="article")
 router.register("labels", LabelViewSet, basename="label")
 router.register("annotations", AnnotationViewSet, basename="annotation")
 router.register("reuse-links", ReuseLinkViewSet, basename="reuse-link")
+router.register("auth/tokens", IssuedTokenViewSet, basename="auth-token")
 router.register("boilerplate-suggestions", BoilerplateSuggestionViewSet, basename="boilerplate-suggestion")
 
 urlpatterns = [

@@ -4,22 +4,16 @@ from __future__ import annotations
 
 import json
 
-from django.contrib.auth.decorators import login_not_required
 from django.db.models import Prefetch
 from django.utils import timezone
-from django.utils.decorators import method_decorator
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import exceptions, mixins, status
-from rest_framework.authtoken.serializers import AuthTokenSerializer
-from rest_framework.authtoken.views import ObtainAuthToken
-from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 
 from annotator import spans
 from annotator.api import schema
 from annotator.api.base import ApiViewSet, domain_errors
-from annotator.api.defaults import StrictJSONParser
 from annotator.api.filters import AnnotationFilter, ArticleFilter
 from annotator.api.permissions import CanEditSpan, StaffWrites
 from annotator.api.serializers import (
@@ -31,7 +25,6 @@ from annotator.api.serializers import (
     ArticleSerializer,
     LabelSerializer,
     SpanDeleteQuerySerializer,
-    TokenSerializer,
 )
 from annotator.models import Annotation, Label
 from articles import importers
@@ -54,7 +47,6 @@ AnnotationWriteError = schema.field_errors(
 # The importer's checks apply and its messages name the field, all under non_field_errors.
 ArticleCreateError = schema.field_errors("ArticleCreateErrorSerializer", [])
 LabelQueryError = schema.field_errors("LabelQueryErrorSerializer", ["format"])
-TokenError = schema.field_errors("TokenErrorSerializer", ["username", "password"])
 ARTICLE_ID = OpenApiParameter("id", int, OpenApiParameter.PATH, description="Article id.")
 SPAN_ID = OpenApiParameter("id", int, OpenApiParameter.PATH, description="Span (annotation) id.")
 SPAN_UPDATE_RESPONSES = {
@@ -65,19 +57,6 @@ SPAN_UPDATE_RESPONSES = {
     404: NOT_FOUND,
     409: OpenApiResponse(schema.ConflictSerializer, description="Stale version."),
 }
-
-
-@method_decorator(login_not_required, name="dispatch")
-class TokenView(ObtainAuthToken):
-    """Exchange a username and password for the token to send as `Authorization: Token <token>`."""
-
-    parser_classes = [FormParser, MultiPartParser, StrictJSONParser]
-
-    @extend_schema(
-        request=AuthTokenSerializer, responses={200: TokenSerializer, 400: TokenError}, auth=[], tags=["auth"]
-    )
-    def post(self, request, *args, **kwargs):
-        return super().post(request, *args, **kwargs)
 
 
 @extend_schema_view(

@@ -1,6 +1,7 @@
 """Export and import formats: one module per format, each a generator of bytes from span rows.
 
-`rows.iter_rows()` reads the spans; `FORMATS[name].write(rows)` turns them into the file, chunk by chunk.
+`rows.iter_rows()` reads the spans (the reference path); `FORMATS[name].write(rows)` turns them into the file,
+chunk by chunk; `rows.stream()` does both, and serves jsonl through `fast_jsonl`, which yields the same bytes.
 """
 
 from __future__ import annotations

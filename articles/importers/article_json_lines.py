@@ -101,6 +101,19 @@ def _tags(obj: dict) -> list[tuple[str, str]]:
     return list(dict.fromkeys(found))
 
 
+def _refuse_lone_surrogates(obj: dict) -> None:
+    """JSON may escape half of a UTF-16 pair (`\\ud800`) on its own, which is no character: no database
+    stores it, and it would fail the whole batch's transaction."""
+    try:
+        json.dumps(obj, ensure_ascii=False).encode("utf-8")
+    except UnicodeEncodeError as error:
+        half = ord(error.object[error.start])
+        raise _BadLine(
+            f"\\u{half:04x} is half of a UTF-16 surrogate pair, not a character; "
+            "write the character itself or both halves of its pair"
+        ) from None
+
+
 def _record(line: str, number: int) -> ArticleRecord:
     try:
         obj = json.loads(line)
@@ -110,6 +123,7 @@ def _record(line: str, number: int) -> ArticleRecord:
         raise _BadLine("not valid JSON (nested too deeply)") from None
     if not isinstance(obj, dict):
         raise _BadLine(f"expected one JSON object per line, found {type(obj).__name__}")
+    _refuse_lone_surrogates(obj)
     unknown = sorted(set(obj) - set(FIELDS))
     if unknown:
         raise _BadLine(f"unknown field {unknown[0]!r} (the fields are: {', '.join(FIELDS)})")

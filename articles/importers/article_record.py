@@ -3,9 +3,19 @@
 from __future__ import annotations
 
 import datetime
+import re
 from dataclasses import dataclass, field
 
 TAG_KINDS = ("region", "theme", "in_depth_report")
+# An absolute URI by RFC 3986: a scheme, then only the characters a URI may hold, "%" only before two hex
+# digits. Browsers and the API's schema (format "uri") both refuse anything else.
+URI_CHARACTER = r"[A-Za-z0-9\-._~:/?#\[\]@!$&'()*+,;=]|%[0-9A-Fa-f]{2}"
+ABSOLUTE_URI = re.compile(rf"[A-Za-z][A-Za-z0-9+.-]*:(?:{URI_CHARACTER})*")
+
+
+def is_absolute_uri(value: str) -> bool:
+    """Return whether `value` is an absolute URI (RFC 3986), such as https://example.org/a?b=c."""
+    return ABSOLUTE_URI.fullmatch(value) is not None
 
 
 class ImportFailed(Exception):
@@ -71,6 +81,11 @@ def check(record: ArticleRecord) -> list[str]:
     ]:
         if len(value) > max_length:
             problems.append(f"{where}: {label} is {len(value)} characters long; the limit is {max_length}")
+    if record.url and not is_absolute_uri(record.url):
+        problems.append(
+            f"{where}: the URL {record.url!r} is not a valid absolute URI (RFC 3986); "
+            "write it like https://example.org/story, with spaces and other special characters %-encoded"
+        )
     if "\x00" in record.title or any("\x00" in paragraph for paragraph in record.paragraphs):
         problems.append(f"{where}: the text contains a NUL character, which cannot be stored")
     if len(record.links) != len(record.paragraphs):

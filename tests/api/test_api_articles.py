@@ -141,6 +141,12 @@ def test_staff_create_an_article_from_json(client_for, staff):
     assert Article.objects.count() == 1
 
 
+NOT_A_URI = (
+    "is not a valid absolute URI (RFC 3986); write it like https://example.org/story, "
+    "with spaces and other special characters %-encoded"
+)
+
+
 @pytest.mark.parametrize(
     ("payload", "message"),
     [
@@ -154,6 +160,10 @@ def test_staff_create_an_article_from_json(client_for, staff):
          "original_published_on, url, tags, language)"),
         ({"title": "T" * 501, "paragraphs": ["P."]},
          "line 1: the title is 501 characters long; the limit is 500"),
+        ({"title": "T", "paragraphs": ["P."], "url": "https://example.org/über"},
+         f"line 1: the URL 'https://example.org/über' {NOT_A_URI}"),
+        ({"title": "T", "paragraphs": ["P."], "url": "https://example.org/100%"},
+         f"line 1: the URL 'https://example.org/100%' {NOT_A_URI}"),
     ],
 )  # fmt: skip
 def test_a_bad_article_is_refused_with_the_importers_message(client_for, staff, payload, message):
@@ -174,3 +184,26 @@ def test_staff_soft_delete_an_article(client_for, staff, corpus):
     assert response.status_code == 204
     corpus["other"].refresh_from_db()
     assert corpus["other"].deleted_at is not None
+
+
+def test_an_encoded_url_is_accepted_and_served_as_sent(client_for, staff):
+    url = "https://example.org/a%20story?x=%C3%BC&y=(1)#part"
+    response = client_for(staff).post(URL, {"title": "T", "paragraphs": ["P."], "url": url}, format="json")
+    assert response.status_code == 201
+    assert response.json()["url"] == url
+
+
+@pytest.mark.parametrize("page_size", ["null", "ten", ""])
+def test_a_page_size_that_is_no_number_is_a_400(client_for, analyst, corpus, page_size):
+    response = client_for(analyst).get(f"{URL}?page_size={page_size}")
+    assert response.status_code == 400
+    assert response.json() == {"page_size": [f"{page_size!r} is not a whole number."]}
+
+
+def test_an_empty_filter_is_a_400_not_every_article(client_for, analyst, corpus):
+    response = client_for(analyst).get(f"{URL}?published_before=&publisher=")
+    assert response.status_code == 400
+    assert response.json() == {
+        "published_before": ["This parameter is empty: give a value or leave it out."],
+        "publisher": ["This parameter is empty: give a value or leave it out."],
+    }

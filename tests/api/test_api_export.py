@@ -9,7 +9,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from annotator import spans
-from annotator.formats import rows
+from annotator.formats import fast_jsonl, rows
 from annotator.models import Annotation
 from articles.models import Article
 from tests.factories import ArticleFactory, SourceFactory
@@ -178,8 +178,8 @@ def test_the_export_reads_paragraphs_once_per_chunk_not_per_span(analyst, labels
         for quote in ["council", "town hall"]:
             annotate(article.paragraphs.get(position=0), quote, reviewer=analyst)
     with CaptureQueriesContext(connection) as queries:
-        exported = list(rows.iter_rows(Annotation.objects.all(), chunk_size=4))
-    assert len(exported) == 10
+        exported = b"".join(fast_jsonl.write(Annotation.objects.all(), chunk_size=4))
+    assert len(exported.splitlines()) == 10
     # One span query (a server-side cursor on PostgreSQL), the labels, then per chunk of 4 spans: its
     # articles and their paragraphs (and its reviewers, the first time only).
     assert len([q for q in queries if 'FROM "annotator_annotation"' in q["sql"]]) == 1
@@ -187,6 +187,20 @@ def test_the_export_reads_paragraphs_once_per_chunk_not_per_span(analyst, labels
     assert len([q for q in queries if 'FROM "articles_article"' in q["sql"]]) == 3
     assert len([q for q in queries if 'FROM "articles_paragraph"' in q["sql"]]) == 3
     assert len([q for q in queries if 'FROM "auth_user"' in q["sql"]]) == 1
+
+
+def test_the_reference_export_reads_paragraphs_once_per_chunk_not_per_span(analyst, labels, annotate):
+    for _ in range(5):
+        article = ArticleFactory()
+        for quote in ["council", "town hall"]:
+            annotate(article.paragraphs.get(position=0), quote, reviewer=analyst)
+    with CaptureQueriesContext(connection) as queries:
+        exported = list(rows.iter_rows(Annotation.objects.all(), chunk_size=4))
+    assert len(exported) == 10
+    # One span query joined with its article, paragraph, label and reviewer, then per chunk of 4 spans
+    # the paragraphs of its articles.
+    assert len([q for q in queries if "SELECT" in q["sql"]]) == 1 + 3
+    assert len([q for q in queries if 'FROM "articles_paragraph"' in q["sql"]]) == 3
 
 
 def test_the_export_refuses_paging_parameters_it_would_ignore(client_for, analyst, tagged):

@@ -10,23 +10,22 @@ import schemathesis
 from django.contrib.staticfiles import finders
 from drf_spectacular.generators import SchemaGenerator
 from hypothesis import HealthCheck, settings
-from rest_framework.authtoken.models import Token
-from schemathesis.checks import (
-    content_type_conformance,
-    not_a_server_error,
-    response_headers_conformance,
-    response_schema_conformance,
-    status_code_conformance,
-)
+from knox.models import AuthToken
+from schemathesis.config import SchemathesisConfig
 
 from annotator import spans
 from annotator.formats import rows
 from tests.factories import ArticleFactory, UserFactory
 
-CHECKS = [
-    not_a_server_error, status_code_conformance, content_type_conformance, response_schema_conformance,
-    response_headers_conformance,
-]  # fmt: skip
+# Every check, on valid and invalid requests. A schema-valid request may still get a 400 when it names
+# something that does not exist (an article id, a label) or breaks a rule about meaning (a quote that is not
+# the text between the offsets): every such 400 is documented with its messages, and no schema can tell.
+ST_CONFIG = {
+    "generation": {"mode": "all"},
+    "checks": {
+        "positive_data_acceptance": {"expected-statuses": ["2xx", "400", "401", "403", "404", "409", "429"]}
+    },
+}
 
 
 @pytest.fixture
@@ -102,7 +101,7 @@ def token(transactional_db) -> str:
     spans.create(
         paragraph=article.paragraphs.get(position=1), label="speculation", start=4, end=9, reviewer=staff
     )
-    return Token.objects.create(user=staff).key
+    return AuthToken.objects.create(staff)[1]
 
 
 def _generated_schema() -> dict:
@@ -113,16 +112,14 @@ def _generated_schema() -> dict:
 
 # The schema is loaded at collection time: the lazy `from_fixture` loader of schemathesis 4.32 reads a pytest
 # node attribute that pytest 9 removed.
-schema = schemathesis.openapi.from_dict(_generated_schema())
+schema = schemathesis.openapi.from_dict(_generated_schema(), config=SchemathesisConfig.from_dict(ST_CONFIG))
 
 
 @schema.parametrize()
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)  # keeps the labels the migrations made
 @settings(max_examples=40, deadline=None, suppress_health_check=list(HealthCheck), derandomize=True)
 def test_the_api_keeps_to_its_schema_and_never_fails(case, live_server, token):
-    case.call_and_validate(
-        base_url=live_server.url, headers={"Authorization": f"Token {token}"}, checks=CHECKS
-    )
+    case.call_and_validate(base_url=live_server.url, headers={"Authorization": f"Token {token}"})
 
 
 def test_one_span_record_schema_documents_the_export_line_and_the_api_body(openapi):

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from django.urls import include, path
 from drf_spectacular.generators import SchemaGenerator
-from rest_framework.authtoken.models import Token
+from knox.models import AuthToken
 from rest_framework.routers import SimpleRouter
 
 from annotator import suggestions
@@ -41,7 +41,7 @@ def corpus(db, settings):
 
 
 def _token(user) -> dict:
-    return {"HTTP_AUTHORIZATION": f"Token {Token.objects.get_or_create(user=user)[0].key}"}
+    return {"HTTP_AUTHORIZATION": f"Token {AuthToken.objects.create(user)[1]}"}
 
 
 def test_links_per_article_and_per_pair(client, analyst, corpus, django_assert_max_num_queries):

@@ -66,9 +66,10 @@ INSTALLED_APPS = [
     "knox",
     "drf_spectacular",
     "drf_spectacular_sidecar",
+    # Before django_tasks_db, so that its db_worker command is the corpus app's (recovery, then the worker).
+    "articles",
     "django_tasks_db",
     "axes",
-    "articles",
     "annotator",
 ]
 
@@ -125,7 +126,7 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         {
             "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
             "transaction_mode": "IMMEDIATE",
-            "timeout": 20,
+            "timeout": envint("SQLITE_TIMEOUT", 20),
         }
     )
 
@@ -240,6 +241,9 @@ TASKS = {"default": {"BACKEND": os.environ.get("TASKS_BACKEND", "django_tasks_db
 # /healthz reports the worker as gone when it has started no task for this long; it keeps a heartbeat
 # task queued, so a live worker starts one every few seconds.
 WORKER_STALE_SECONDS = envint("WORKER_STALE_SECONDS", 120)
+# A starting worker fails a task still RUNNING on a worker process gone from its host; one claimed by a
+# worker it cannot see (another host or container) only once it has run this long.
+TASK_STUCK_SECONDS = envint("TASK_STUCK_SECONDS", 6 * 3600)
 
 # Importer limits: a file larger than this is refused before it is read.
 IMPORT_MAX_BYTES = envint("IMPORT_MAX_BYTES", 20 * 1024 * 1024)

@@ -340,10 +340,24 @@ def refresh(publisher_id: int, articles: Iterable[int] | None = None) -> list[tu
     `articles`, only the blocks holding them are recomputed. Unchanged suggestions keep their rows (and
     ids), so a page showing them stays valid.
     """
+    with transaction.atomic():
+        return store(plan(publisher_id, articles))
+
+
+@dataclass(frozen=True)
+class Plan:
+    """The suggestions a refresh wants for `scope` (all the publisher's when `scope` is None)."""
+
+    publisher_id: int
+    wanted: dict[tuple[int, int, int], tuple[int, int]]
+    scope: list[int] | None
+
+
+def plan(publisher_id: int, articles: Iterable[int] | None = None) -> Plan:
+    """Return the suggestions `refresh` would store, reading only, so no write lock is held meanwhile."""
     if Source.objects.filter(pk=publisher_id, name=UNKNOWN_PUBLISHER).exists():
         # Articles without a publisher share no frame: closing text they have in common is reuse.
-        BoilerplateSuggestion.objects.filter(article__publisher_id=publisher_id).delete()
-        return []
+        return Plan(publisher_id, {}, None)
     order = _chronological(publisher_id)
     blocks = [order[i : i + WINDOW] for i in range(0, len(order), WINDOW)]
     chosen = set(order if articles is None else articles)
@@ -356,10 +370,17 @@ def refresh(publisher_id: int, articles: Iterable[int] | None = None) -> list[tu
         found = find(_texts(context), settings.BOILERPLATE_MIN_ARTICLES)
         wanted |= {(s.paragraph, s.start, s.end): (aid, s.occurrences) for aid in block for s in found[aid]}
         scope += block
-    existing = BoilerplateSuggestion.objects.filter(article_id__in=scope)
-    if articles is None:
-        # A full refresh also forgets the suggestions of articles deleted since.
-        existing = BoilerplateSuggestion.objects.filter(article__publisher_id=publisher_id)
+    # A full refresh also forgets the suggestions of articles deleted since.
+    return Plan(publisher_id, wanted, None if articles is None else scope)
+
+
+def store(planned: Plan) -> list[tuple[int, int, int]]:
+    """Write planned suggestions; return the new ones as (paragraph, start, end). Call it in a transaction."""
+    if planned.scope is None:
+        existing = BoilerplateSuggestion.objects.filter(article__publisher_id=planned.publisher_id)
+    else:
+        existing = BoilerplateSuggestion.objects.filter(article_id__in=planned.scope)
+    wanted = dict(planned.wanted)
     stale, changed = [], []
     for suggestion in existing:
         key = (suggestion.paragraph_id, suggestion.start, suggestion.end)

@@ -152,22 +152,32 @@ def _insert_fingerprints(rows: Iterable[tuple[int, int]]) -> int:
     return len(params)
 
 
-@transaction.atomic
-def scan(article: Article) -> int:
+def scan(article: Article, *, skip_scanned: bool = False) -> int:
     """Link one article to the indexed corpus and add it to the index; return how many links it has.
 
-    Running it again gives the same result: the article's links and fingerprints are replaced.
+    The reading and aligning happen outside any transaction and the writes in one short one, so the write
+    lock (SQLite's is database-wide) is held for milliseconds per article, not for the alignment. Running
+    it again gives the same result: the article's links and fingerprints are replaced. With
+    `skip_scanned`, an article scanned meanwhile (by another worker) is left as it is and counts no links.
     """
-    ReuseLink.objects.involving(article).delete()
-    ReuseFingerprint.objects.filter(article=article).delete()
     mine = _paragraphs([article.pk])[article.pk]
     document = Document(article_text([text for _, text in mine]))
     keys = document.index_keys
-    postings = _postings(keys)
-    links = ReuseLink.objects.bulk_create(_links(article, mine, document, candidates(article.pk, postings)))
+    # The article's own rows from an earlier scan are about to be replaced, so they neither count as a
+    # candidate nor fill a key's postings.
+    postings = [(h, aid) for h, aid in _postings(keys) if aid != article.pk]
+    links = _links(article, mine, document, candidates(article.pk, postings))
     held = Counter(h for h, _ in postings)
-    added = _insert_fingerprints((h, article.pk) for h in keys if held[h] < MAX_POSTINGS)
-    ReuseScan.objects.update_or_create(article=article, defaults={"fingerprints": added})
+    with transaction.atomic():
+        # Locking the article's row makes a second worker on the same article wait here, then skip it.
+        list(Article.objects.select_for_update().filter(pk=article.pk).values_list("pk", flat=True))
+        if skip_scanned and ReuseScan.objects.filter(article=article).exists():
+            return 0
+        ReuseLink.objects.involving(article).delete()
+        ReuseFingerprint.objects.filter(article=article).delete()
+        ReuseLink.objects.bulk_create(links)
+        added = _insert_fingerprints((h, article.pk) for h in keys if held[h] < MAX_POSTINGS)
+        ReuseScan.objects.update_or_create(article=article, defaults={"fingerprints": added})
     return len(links)
 
 
@@ -211,19 +221,28 @@ def drop_links_on(ranges: Iterable[tuple[int, int, int]]) -> int:
     return ReuseLink.objects.filter(pk__in=doomed).delete()[0]
 
 
-def detect(article_ids: Iterable[int], progress: Callable[[Article], None] | None = None) -> int:
+def detect(
+    article_ids: Iterable[int],
+    progress: Callable[[Article], None] | None = None,
+    *,
+    skip_scanned: bool = False,
+) -> int:
     """Refresh the boilerplate of the articles' publishers, then scan each article, oldest first.
 
-    Return the number of links the scanned articles have.
+    Return the number of links the scanned articles have. With `skip_scanned`, articles that have a
+    `ReuseScan` are left alone, so a task run again after its worker died only does what is left.
     """
-    articles = sorted(Article.objects.visible().filter(pk__in=list(article_ids)), key=age_key)
+    articles = Article.objects.visible().filter(pk__in=list(article_ids))
+    if skip_scanned:
+        articles = articles.exclude(pk__in=ReuseScan.objects.values("article_id"))
+    articles = sorted(articles, key=age_key)
     for publisher_id in sorted({a.publisher_id for a in articles}):
+        wanted = boilerplate.plan(publisher_id, [a.pk for a in articles if a.publisher_id == publisher_id])
         with transaction.atomic():
-            mine = [a.pk for a in articles if a.publisher_id == publisher_id]
-            drop_links_on(boilerplate.refresh(publisher_id, mine))
+            drop_links_on(boilerplate.store(wanted))
     total = 0
     for article in articles:
-        total += scan(article)
+        total += scan(article, skip_scanned=skip_scanned)
         if progress is not None:
             progress(article)
     return total

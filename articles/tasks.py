@@ -12,8 +12,12 @@ from articles import detection
 
 @task
 def detect_reuse(article_ids: list[int]) -> int:
-    """Link newly imported articles to the corpus and refresh their publishers' boilerplate."""
-    return detection.detect(article_ids)
+    """Link newly imported articles to the corpus and refresh their publishers' boilerplate.
+
+    Articles scanned already are skipped, so running the task again (after its worker died) only does the
+    rest.
+    """
+    return detection.detect(article_ids, skip_scanned=True)
 
 
 def schedule_reuse_detection(article_ids: Iterable[int]) -> None:

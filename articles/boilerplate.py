@@ -92,14 +92,17 @@ class _Postings:
         self.first: dict[int, int] = {}
         self.more: dict[int, set[int]] = {}
 
-    def add(self, shingle: int, place: int) -> None:
-        first = self.first.setdefault(shingle, place)
-        if first != place:
-            places = self.more.get(shingle)
-            if places is None:
-                self.more[shingle] = {first, place}
-            else:
-                places.add(place)
+    def add(self, shingles: Iterable[int], place: int) -> None:
+        """Note that these shingles occur at this place (one call per sentence: calls cost, too)."""
+        first, more = self.first, self.more
+        for shingle in shingles:
+            earlier = first.setdefault(shingle, place)
+            if earlier != place:
+                places = more.get(shingle)
+                if places is None:
+                    more[shingle] = {earlier, place}
+                else:
+                    places.add(place)
 
     def __getitem__(self, shingle: int) -> set[int]:
         """Return the places of a shingle (not to be changed by the caller)."""
@@ -138,11 +141,9 @@ class _Publisher:
                     self.by_norm[sentence.norm].add(aid)
                     hashes = self.shingles_of_sentence(sentence)
                     self.shingles_of[aid].update(hashes)
-                    for h in hashes:
-                        self.by_shingle.add(h, aid)
+                    self.by_shingle.add(hashes, aid)
                     if len(sentence.keys) >= CONTAINED_MIN_WORDS:
-                        for h in hashes:
-                            self.piece_postings.add(h, len(self.pieces))
+                        self.piece_postings.add(hashes, len(self.pieces))
                         self.pieces.append((aid, hashes))
 
     def shingles_of_sentence(self, sentence: Sentence) -> frozenset[int]:

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import math
 from collections import defaultdict
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Collection, Iterable
 from dataclasses import dataclass, field
 
 from django.conf import settings
@@ -81,6 +81,43 @@ class _Evidence:
         return not self.independent_only or self.independent(holders)
 
 
+class _Postings:
+    """Where each shingle occurs: {shingle: set of places}.
+
+    Most shingles of a publisher occur in one place only, so a lone place is kept bare and a set is made
+    only for the second: a container per shingle made up most of an index's cost (and its garbage
+    collection)."""
+
+    def __init__(self) -> None:
+        self.first: dict[int, int] = {}
+        self.more: dict[int, set[int]] = {}
+
+    def add(self, shingles: Iterable[int], place: int) -> None:
+        """Note that these shingles occur at this place (one call per sentence: calls cost, too)."""
+        first, more = self.first, self.more
+        for shingle in shingles:
+            earlier = first.setdefault(shingle, place)
+            if earlier != place:
+                places = more.get(shingle)
+                if places is None:
+                    more[shingle] = {earlier, place}
+                else:
+                    places.add(place)
+
+    def __getitem__(self, shingle: int) -> set[int]:
+        """Return the places of a shingle (not to be changed by the caller)."""
+        places = self.more.get(shingle)
+        if places is not None:
+            return places
+        return {self.first[shingle]} if shingle in self.first else set()
+
+    def count(self, shingle: int) -> int:
+        places = self.more.get(shingle)
+        if places is not None:
+            return len(places)
+        return 1 if shingle in self.first else 0
+
+
 class _Publisher:
     """Where every sentence and shingle of one publisher's articles occurs."""
 
@@ -92,11 +129,11 @@ class _Publisher:
         """Index the sentences; `shingles` caches each sentence's shingles across the indexes of one run."""
         self.sentences = sentences
         self.by_norm: dict[str, set[int]] = defaultdict(set)
-        self.by_shingle: dict[int, set[int]] = defaultdict(set)
+        self.by_shingle = _Postings()
         self.shingles_of: dict[int, set[int]] = defaultdict(set)
         # Sentences long enough to be a cut-off copy: (article, shingles), and where each shingle occurs.
         self.pieces: list[tuple[int, frozenset[int]]] = []
-        self.piece_postings: dict[int, list[int]] = defaultdict(list)
+        self.piece_postings = _Postings()
         self.shingles = shingles
         for aid, paragraphs in self.sentences.items():
             for _pid, sentences in paragraphs:
@@ -104,11 +141,9 @@ class _Publisher:
                     self.by_norm[sentence.norm].add(aid)
                     hashes = self.shingles_of_sentence(sentence)
                     self.shingles_of[aid].update(hashes)
-                    for h in hashes:
-                        self.by_shingle[h].add(aid)
+                    self.by_shingle.add(hashes, aid)
                     if len(sentence.keys) >= CONTAINED_MIN_WORDS:
-                        for h in hashes:
-                            self.piece_postings[h].append(len(self.pieces))
+                        self.piece_postings.add(hashes, len(self.pieces))
                         self.pieces.append((aid, hashes))
 
     def shingles_of_sentence(self, sentence: Sentence) -> frozenset[int]:
@@ -118,7 +153,7 @@ class _Publisher:
 
     def _containing(self, article: int, hashes: list[int]) -> set[int]:
         """Return the other articles holding nearly all of these shingles (maybe inside a longer text)."""
-        hashes = sorted(hashes, key=lambda h: len(self.by_shingle[h]))
+        hashes = sorted(hashes, key=self.by_shingle.count)
         needed = math.ceil(CONTAINED_SHARE * len(hashes))
         # An article holding `needed` of the hashes holds at least one of any len - needed + 1 of them.
         candidates = set().union(*(self.by_shingle[h] for h in hashes[: len(hashes) - needed + 1]))
@@ -132,7 +167,7 @@ class _Publisher:
         """Return the other articles holding a cut-off copy of this sentence: a sentence nearly all inside it,
         covering at least half of it."""
         needed = math.ceil(CUT_COPY_SHARE * len(hashes))
-        rarest = sorted(hashes, key=lambda h: len(self.piece_postings[h]))[: len(hashes) - needed + 1]
+        rarest = sorted(hashes, key=self.piece_postings.count)[: len(hashes) - needed + 1]
         found = set()
         # A piece sharing `needed` shingles with the sentence holds one of any len - needed + 1 of them.
         for index in {i for h in rarest for i in self.piece_postings[h]}:
@@ -283,11 +318,22 @@ def find(articles: dict[int, ArticleTexts], min_articles: int) -> dict[int, list
     are paired up: if some closing text recurs in unrelated articles, the publisher's frame is known, and
     closing text found only within one such group of versions is not suggested.
     """
-    kept = {
-        aid: [(pid, sentences) for pid, text in paragraphs if (sentences := split_sentences(text, pid))]
-        for aid, paragraphs in articles.items()
-    }
-    shingles: dict[Sentence, frozenset[int]] = {}
+    return _find({aid: _split(paragraphs) for aid, paragraphs in articles.items()}, min_articles, {})
+
+
+def _split(paragraphs: ArticleTexts) -> Paragraphs:
+    return [(pid, sentences) for pid, text in paragraphs if (sentences := split_sentences(text, pid))]
+
+
+def _find(
+    kept: dict[int, Paragraphs],
+    min_articles: int,
+    shingles: dict[Sentence, frozenset[int]],
+    only: Collection[int] | None = None,
+) -> dict[int, list[Suggestion]]:
+    """`find` on articles already cut into sentences, returning the suggestions of the articles in `only`
+    (all by default; the others still count as evidence); `shingles` caches each sentence's shingles, also
+    across calls on the same sentences."""
     publisher = _Publisher(kept, shingles)
     anywhere = _Evidence(min_articles)
     first = {aid: _Holders(lambda _pid: publisher, aid, dict(paras), anywhere) for aid, paras in kept.items()}
@@ -312,7 +358,9 @@ def find(articles: dict[int, ArticleTexts], min_articles: int) -> dict[int, list
     )
     evidence = independent if frame_known else anywhere
     return {
-        aid: _closing_suggestions(paras, final[aid], evidence) if paras else [] for aid, paras in kept.items()
+        aid: _closing_suggestions(paras, final[aid], evidence) if paras else []
+        for aid, paras in kept.items()
+        if only is None or aid in only
     }
 
 
@@ -363,13 +411,20 @@ def plan(publisher_id: int, articles: Iterable[int] | None = None) -> Plan:
     chosen = set(order if articles is None else articles)
     wanted: dict[tuple[int, int, int], tuple[int, int]] = {}
     scope: list[int] = []
+    # Each block is also the context of the next one: cut it into sentences (and shingles) once.
+    kept: dict[int, Paragraphs] = {}
+    shingles: dict[Sentence, frozenset[int]] = {}
     for i, block in enumerate(blocks):
         if chosen.isdisjoint(block):
             continue
         context = (blocks[i - 1] if i else []) + block
-        found = find(_texts(context), settings.BOILERPLATE_MIN_ARTICLES)
+        fresh = _texts([aid for aid in context if aid not in kept])
+        kept = {aid: kept[aid] if aid in kept else _split(fresh[aid]) for aid in context}
+        found = _find(kept, settings.BOILERPLATE_MIN_ARTICLES, shingles, block)
         wanted |= {(s.paragraph, s.start, s.end): (aid, s.occurrences) for aid in block for s in found[aid]}
         scope += block
+        # Every sentence of the context has its shingles now; only this block's are needed again.
+        shingles = {s: shingles[s] for aid in block for _pid, sentences in kept[aid] for s in sentences}
     # A full refresh also forgets the suggestions of articles deleted since.
     return Plan(publisher_id, wanted, None if articles is None else scope)
 

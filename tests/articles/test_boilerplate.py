@@ -10,7 +10,7 @@ import pytest
 import articles
 from articles import boilerplate, detection
 from articles.importers import import_file, import_files
-from articles.models import Article, BoilerplateSuggestion, ReuseLink, Source
+from articles.models import Article, BoilerplateSuggestion, Paragraph, ReuseLink, Source
 from tests.factories import ArticleFactory, SourceFactory
 
 FOOTER = "Copyright © Example News, 2016."
@@ -243,3 +243,35 @@ def test_the_demo_repost_pairs_closing_question_is_not_suggested(demo):
     assert "For media inquiries: desk@meridianreview.example" in threat
     assert len(threat) == 8
     assert not any("waterfront" in text for texts in suggested.values() for text in texts)
+
+
+def test_a_full_refresh_finds_in_each_block_what_it_finds_with_the_block_before(db, monkeypatch, settings):
+    # refresh reuses each block's sentences as the next block's context: it must not change what is found.
+    monkeypatch.setattr(boilerplate, "WINDOW", 3)
+    settings.BOILERPLATE_MIN_ARTICLES = 2
+    outlet = SourceFactory(name="Example News")
+    # The copyright line of the first block is back in the last article, too far away to count.
+    closing = [[FOOTER]] * 3 + [[DISCLAIMER]] * 3 + [[DISCLAIMER.split(". ")[0] + "."], [DISCLAIMER, FOOTER]]
+    stored = [
+        ArticleFactory(
+            publisher=outlet,
+            published_on=datetime.date(2020, 1, day),
+            paragraphs=[f"Story {day}: the council argued about the budget of school number {day}.", *ending],
+        )
+        for day, ending in enumerate(closing, 1)
+    ]
+    boilerplate.refresh(outlet.pk)
+    ids = [a.pk for a in stored]
+    expected = set()
+    for start in range(0, len(ids), 3):
+        context = ids[max(0, start - 3) : start + 3]
+        texts = {
+            aid: list(Paragraph.objects.filter(article_id=aid).values_list("pk", "text")) for aid in context
+        }
+        found = boilerplate.find(texts, min_articles=2)
+        expected |= {(aid, s.paragraph, s.start, s.end) for aid in ids[start : start + 3] for s in found[aid]}
+    stored_rows = BoilerplateSuggestion.objects.values_list("article_id", "paragraph_id", "start", "end")
+    assert set(stored_rows) == expected
+    assert [s.text for s in BoilerplateSuggestion.objects.filter(article=stored[-1])] == [DISCLAIMER]
+    cut_copy = DISCLAIMER.split(". ")[0] + "."
+    assert {s.text for s in BoilerplateSuggestion.objects.all()} == {FOOTER, DISCLAIMER, cut_copy}

@@ -45,6 +45,8 @@ from bench.databases import admin_sql, remove_sqlite
 REPO = Path(__file__).resolve().parents[1]
 HOST = "127.0.0.1"
 SECONDS, POSTGRES_ANALYSTS, SQLITE_ANALYSTS = 60, 25, 5
+# On SQLite the task worker scans this many new synthetic articles while the analysts write.
+SQLITE_WORKER_ARTICLES = 400
 WORKERS, THREADS = 4, 8
 ARTICLES, PARAGRAPHS, WORDS = 4, 20, 50
 MAX_CYCLES, REQUEST_TIMEOUT, STARTUP_SECONDS, LOGIN_SECONDS = 5_000, 30, 60, 180
@@ -56,8 +58,11 @@ LABELS = ["reported_fact", "attributed_claim", "speculation", "boilerplate"]
 # ---- child processes: prepare and reconcile one database ------------------------------------------------
 
 
-def prepare(analysts: int) -> dict:
-    """Migrate, create the users and the shared articles; return their ids."""
+def prepare(analysts: int, corpus: int = 0) -> dict:
+    """Migrate, create the users and the shared articles; return their ids.
+
+    With `corpus`, also store that many synthetic articles and queue their reuse detection, as an import
+    leaves them, for the task worker to do during the load."""
     import django
     from django.core.management import call_command
 
@@ -80,6 +85,12 @@ def prepare(analysts: int) -> dict:
     lines = [json.dumps(article) for article in articles]
     report = importers.import_bytes("\n".join(lines).encode(), name="load.jsonl")
     assert report.error is None, report.error
+    if corpus:
+        from articles.tasks import detect_reuse
+        from bench.reuse_corpus import generate, store
+
+        synthetic, _ = generate(corpus, seed=2016)
+        detect_reuse.enqueue(store(synthetic))
     return {
         "articles": [
             {"id": article.pk, "paragraphs": [p.pk for p in article.paragraphs.order_by("position")]}
@@ -119,6 +130,9 @@ def reconcile(expected: dict) -> dict:
     known = {int(pk) for pk in expected["spans"]} | set(expected["uncertain"])
     counts["phantom"] = len(set(stored) - known)
     counts["checked"] = len(expected["spans"])
+    from articles.models import ReuseScan
+
+    counts["scanned"] = ReuseScan.objects.count()
     return dict(counts)
 
 
@@ -332,9 +346,11 @@ def _child(step: str, url: str, payload: dict) -> dict:
     return json.loads(result.stdout.splitlines()[-1])
 
 
-def measure(url: str, analysts: int, seconds: float, fault: str | None = None) -> dict:
-    """Serve `url` with gunicorn, drive the load for `seconds`, then reconcile; return the figures."""
-    setup = _child("prepare", url, {"analysts": analysts})
+def measure(url: str, analysts: int, seconds: float, fault: str | None = None, corpus: int = 0) -> dict:
+    """Serve `url` with gunicorn, drive the load for `seconds`, then reconcile; return the figures.
+
+    With `corpus`, a real task worker (`manage.py db_worker`) scans that many new articles meanwhile."""
+    setup = _child("prepare", url, {"analysts": analysts, "corpus": corpus})
     port = _free_port()
     environment = {
         **os.environ,
@@ -347,6 +363,13 @@ def measure(url: str, analysts: int, seconds: float, fault: str | None = None) -
                "--workers", str(WORKERS), "--worker-class", "gthread", "--threads", str(THREADS),
                "--timeout", "60", "--log-level", "warning"]  # fmt: skip
     server = subprocess.Popen(command, cwd=REPO, env=environment, start_new_session=True)
+    worker = None
+    if corpus:
+        worker_command = [sys.executable, "manage.py", "db_worker", "--queue-name", "*", "--no-reload",
+                          "--no-startup-delay", "--interval", "0.2"]  # fmt: skip
+        worker = subprocess.Popen(
+            worker_command, cwd=REPO, env=environment, start_new_session=True, stdout=subprocess.DEVNULL
+        )
     tally, faults = Tally(), []
     try:
         _wait_until_serving(port, server)
@@ -372,6 +395,9 @@ def measure(url: str, analysts: int, seconds: float, fault: str | None = None) -
     finally:
         os.killpg(server.pid, signal.SIGTERM)
         server.wait(timeout=30)
+        if worker is not None:
+            os.killpg(worker.pid, signal.SIGTERM)
+            worker.wait(timeout=60)
     spans = {str(pk): state for pk, state in tally.spans.items()}
     checked = _child("reconcile", url, {"spans": spans, "uncertain": tally.uncertain})
     return {
@@ -386,6 +412,9 @@ def measure(url: str, analysts: int, seconds: float, fault: str | None = None) -
         "exports": len(tally.timings.get(EXPORT, [])),
         "reconciled": checked,
         "faults": faults,
+        "worker": f"task worker running: it scanned {checked['scanned']} of {corpus} new articles meanwhile"
+        if corpus
+        else "",
         "load": os.getloadavg(),
     }
 
@@ -405,11 +434,13 @@ def postgres(bench_url: str, analysts: int, seconds: float, fault: str | None = 
         admin_sql(settings, f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
 
 
-def sqlite(analysts: int, seconds: float, fault: str | None = None) -> dict:
+def sqlite(
+    analysts: int, seconds: float, fault: str | None = None, corpus: int = SQLITE_WORKER_ARTICLES
+) -> dict:
     path = REPO / "var" / "bench_load.sqlite3"
     remove_sqlite(path)
     try:
-        return measure(f"sqlite:///{path}", analysts, seconds, fault)
+        return measure(f"sqlite:///{path}", analysts, seconds, fault, corpus)
     finally:
         remove_sqlite(path)
 
@@ -446,6 +477,8 @@ def section(results: dict[str, dict]) -> str:
         if figures["faults"]:
             faults = "; ".join(figures["faults"])
             lines.append(f"|  | faults: {faults}, {figures['uncertain']} spans uncertain |")
+        if figures.get("worker"):
+            lines.append(f"|  | {figures['worker']} |")
     return "\n".join(lines)
 
 
@@ -471,7 +504,7 @@ def main() -> None:
     if arguments.child:
         step, payload = arguments.child
         data = json.loads(Path(payload).read_text())
-        result = prepare(data["analysts"]) if step == "prepare" else reconcile(data)
+        result = prepare(data["analysts"], data.get("corpus", 0)) if step == "prepare" else reconcile(data)
         print(json.dumps(result))
         return
     print(run(arguments.seconds, arguments.fault, arguments.database))

@@ -25,14 +25,12 @@ from __future__ import annotations
 import json
 import os
 import statistics
-import subprocess
-import sys
 import time
 from collections.abc import Callable
 from pathlib import Path
 
 from bench import pan13
-from bench.databases import remove_sqlite
+from bench.databases import run_child_on_scratch_sqlite
 from bench.pan13 import Alignment, Pair
 
 REPO = Path(__file__).resolve().parents[1]
@@ -137,25 +135,7 @@ def child() -> dict:
 
 def product_run() -> dict:
     """Run `child` in a process of its own on a scratch SQLite file."""
-    path = REPO / "var" / "bench-pan13.sqlite3"
-    remove_sqlite(path)
-    env = {
-        **os.environ,
-        "BENCH_DATABASE_URL": f"sqlite:///{path}",
-        "DJANGO_SETTINGS_MODULE": "bench.settings",
-    }
-    result = subprocess.run(
-        [sys.executable, "-m", "bench.bench_pan13"],
-        cwd=REPO,
-        env=env,
-        capture_output=True,
-        text=True,
-        check=False,
-    )
-    remove_sqlite(path)
-    if result.returncode != 0:
-        raise RuntimeError(f"bench child failed:\n{result.stderr}")
-    return json.loads(result.stdout.strip().splitlines()[-1])
+    return run_child_on_scratch_sqlite("bench.bench_pan13", "bench-pan13")
 
 
 def baseline_aligner() -> Callable[[Pair], list[Alignment]]:

@@ -11,12 +11,10 @@ from __future__ import annotations
 
 import json
 import os
-import subprocess
-import sys
 import time
 from pathlib import Path
 
-from bench.databases import remove_sqlite
+from bench.databases import run_child_on_scratch_sqlite
 
 REPO = Path(__file__).resolve().parents[1]
 # Smaller sizes for a quick try: BENCH_REUSE_SIZES=200,1000
@@ -194,25 +192,7 @@ def _section(f: dict) -> str:
 
 
 def run() -> str:
-    path = REPO / "var" / "bench-reuse.sqlite3"
-    remove_sqlite(path)
-    env = {
-        **os.environ,
-        "BENCH_DATABASE_URL": f"sqlite:///{path}",
-        "DJANGO_SETTINGS_MODULE": "bench.settings",
-    }
-    result = subprocess.run(
-        [sys.executable, "-m", "bench.bench_reuse"],
-        cwd=REPO,
-        env=env,
-        capture_output=True,
-        text=True,
-        check=False,
-    )
-    remove_sqlite(path)
-    if result.returncode != 0:
-        raise RuntimeError(f"bench child failed:\n{result.stderr}")
-    return _section(json.loads(result.stdout.strip().splitlines()[-1]))
+    return _section(run_child_on_scratch_sqlite("bench.bench_reuse", "bench-reuse"))
 
 
 if __name__ == "__main__":

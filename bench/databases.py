@@ -2,7 +2,13 @@
 
 from __future__ import annotations
 
+import json
+import os
+import subprocess
+import sys
 from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[1]
 
 
 def remove_sqlite(path: Path | str) -> None:
@@ -25,3 +31,24 @@ def admin_sql(settings_dict: dict, *statements: str) -> None:
     ) as admin:
         for statement in statements:
             admin.execute(statement)
+
+
+def run_child_on_scratch_sqlite(module: str, name: str) -> dict:
+    """Run `python -m module` on a scratch SQLite file `var/<name>.sqlite3`; return its last output line
+    as JSON."""
+    path = REPO / "var" / f"{name}.sqlite3"
+    remove_sqlite(path)
+    env = {
+        **os.environ,
+        "BENCH_DATABASE_URL": f"sqlite:///{path}",
+        "DJANGO_SETTINGS_MODULE": "bench.settings",
+    }
+    try:
+        result = subprocess.run(
+            [sys.executable, "-m", module], cwd=REPO, env=env, capture_output=True, text=True, check=False
+        )
+    finally:
+        remove_sqlite(path)
+    if result.returncode != 0:
+        raise RuntimeError(f"bench child failed:\n{result.stderr}")
+    return json.loads(result.stdout.strip().splitlines()[-1])

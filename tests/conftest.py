@@ -15,17 +15,35 @@ SHARED = Path(os.environ.get("SHARED_DIR", REPO.parent / "shared"))
 
 
 @pytest.fixture(scope="session", autouse=True)
-def one_request_at_a_time_on_in_memory_sqlite() -> Iterator[None]:
-    """See tests/live_server.py: concurrent requests must not share the in-memory database's connection."""
+def guarded_live_server() -> Iterator[None]:
+    """See tests/live_server.py: nothing reaches Django between tests, nor two at once on in-memory SQLite."""
     from django.conf import settings
     from django.test.testcases import LiveServerThread
 
-    from tests.live_server import OneRequestAtATimeServer
+    from tests.live_server import GatedServer, OneRequestAtATimeServer
 
+    sqlite = settings.DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3"
     with pytest.MonkeyPatch.context() as patch:
-        if settings.DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
-            patch.setattr(LiveServerThread, "server_class", OneRequestAtATimeServer)
+        patch.setattr(LiveServerThread, "server_class", OneRequestAtATimeServer if sqlite else GatedServer)
         yield
+
+
+@pytest.fixture(autouse=True)
+def live_server_quiet_before_flush(request: pytest.FixtureRequest) -> Iterator[None]:
+    """Open the live server's gate for the test; at its end wait for requests still inside, before the flush.
+
+    Set up after `transactional_db`, so it is torn down (and the gate closed) before that fixture flushes.
+    """
+    if "live_server" not in request.fixturenames:
+        yield
+        return
+    request.getfixturevalue("transactional_db")
+    gate = request.getfixturevalue("live_server").thread.httpd.gate
+    gate.open()
+    try:
+        yield
+    finally:
+        gate.close()
 
 
 @pytest.fixture(autouse=True)

@@ -6,10 +6,12 @@ from collections import defaultdict
 from dataclasses import dataclass
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 from django.db import models
-from django.db.models import F, Q, Sum
+from django.db.models import Exists, F, OuterRef, Q, Sum
+from django.urls import reverse
 
 from annotator import colours
 from annotator.colours import WCAG_AA, best_contrast
@@ -130,6 +132,40 @@ class AnnotationQuerySet(models.QuerySet):
             return spans.by_username(reviewer)
         return spans if everyone else spans.by(user)
 
+    def gold(self) -> AnnotationQuerySet:
+        """Return the spans of gold layers (any project's gold reviewer)."""
+        return self.filter(reviewer__gold_project__isnull=False)
+
+    def not_gold(self) -> AnnotationQuerySet:
+        return self.filter(reviewer__gold_project__isnull=True)
+
+    def gold_of(self, project: Project) -> AnnotationQuerySet:
+        """Return a project's gold spans on its articles."""
+        return self.filter(reviewer_id=project.gold_reviewer_id, article__project_entries__project=project)
+
+    def by_assigned_analysts(self, project: Project) -> AnnotationQuerySet:
+        """Return the spans each analyst of the project wrote on the articles assigned to them in it."""
+        assigned = Assignment.objects.filter(
+            project=project, article_id=OuterRef("article_id"), analyst_id=OuterRef("reviewer_id")
+        )
+        return self.filter(Exists(assigned))
+
+    def visible_to(self, user) -> AnnotationQuerySet:
+        """Leave out what blind projects hide from `user`.
+
+        On an article of a blind project that is not curated yet, the spans of that project's analysts are
+        hidden, unless they are the user's own or the user is staff or one of the project's curators.
+        """
+        if user.is_staff:
+            return self
+        hidden = ProjectArticle.objects.filter(
+            article_id=OuterRef("article_id"),
+            curated_at__isnull=True,
+            project__blind=True,
+            project__analysts=OuterRef("reviewer_id"),
+        ).exclude(project__curators=user)
+        return self.filter(~Exists(hidden) | Q(reviewer_id=user.pk))
+
     def with_labels(self) -> AnnotationQuerySet:
         """Join what rendering a span needs: its label and its reviewer."""
         return self.select_related("label", "reviewer")
@@ -248,3 +284,193 @@ class AnnotationChange(models.Model):
 
     def __str__(self) -> str:
         return f"{self.actor_id} {self.action} {self.annotation_id}"
+
+
+# Projects: a team labels a set of articles, each by a few analysts, and curators settle a gold layer.
+
+GOLD_USERNAME_PREFIX = "gold:"
+
+
+class Project(models.Model):
+    """A named set of articles, the analysts who label them, and the curators who settle their gold layer.
+
+    The gold layer is the spans of `gold_reviewer`, a user made for the project that cannot log in: gold spans
+    are ordinary spans, so the span rules, the history, undo, the layers, every export and the statistics take
+    them as they take any reviewer's. Its username starts with "gold:", which no sign-up form accepts.
+    """
+
+    name = models.CharField(max_length=200)
+    slug = models.SlugField(max_length=100, unique=True)
+    description = models.TextField(blank=True)
+    articles = models.ManyToManyField(Article, through="ProjectArticle", related_name="projects", blank=True)
+    analysts = models.ManyToManyField(settings.AUTH_USER_MODEL, related_name="analyst_projects", blank=True)
+    curators = models.ManyToManyField(
+        settings.AUTH_USER_MODEL,
+        related_name="curated_projects",
+        blank=True,
+        help_text="Besides staff, who may settle the gold layer of this project.",
+    )
+    analysts_per_article = models.PositiveSmallIntegerField(
+        default=2, help_text="How many analysts label each article."
+    )
+    blind = models.BooleanField(
+        default=False, help_text="Analysts do not see each other's spans until the article is curated."
+    )
+    gold_reviewer = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="gold_project", editable=False
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["name", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(analysts_per_article__gte=1), name="project_analysts_per_article_gte_1"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def save(self, *args, **kwargs) -> None:
+        if self.gold_reviewer_id is None:
+            user = get_user_model()(
+                username=f"{GOLD_USERNAME_PREFIX}{self.slug}"[:150],
+                first_name="Gold",
+                last_name=self.name[:150],
+                is_active=False,
+            )
+            user.set_unusable_password()
+            user.save()
+            self.gold_reviewer = user
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self) -> str:
+        return reverse("annotator:project", args=[self.slug])
+
+    def can_curate(self, user) -> bool:
+        """Return True when the user may settle this project's gold layer: staff or one of its curators."""
+        if not user.is_authenticated:
+            return False
+        return bool(user.is_staff or self.curators.filter(pk=user.pk).exists())
+
+
+class ProjectArticle(models.Model):
+    """An article of a project, in the project's order, and whether its gold layer is settled."""
+
+    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="entries")
+    article = models.ForeignKey(Article, on_delete=models.PROTECT, related_name="project_entries")
+    position = models.PositiveIntegerField(default=0)
+    curated_at = models.DateTimeField(null=True, blank=True)
+    curated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["project", "position", "id"]
+        constraints = [models.UniqueConstraint(fields=["project", "article"], name="project_article_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.project_id}:{self.article_id}"
+
+    @property
+    def is_curated(self) -> bool:
+        return self.curated_at is not None
+
+
+class Guideline(models.Model):
+    """What a label means in one project: a definition and examples, shown in the workbench's legend."""
+
+    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="guidelines")
+    label = models.ForeignKey(Label, on_delete=models.CASCADE, related_name="guidelines")
+    definition = models.TextField(blank=True)
+    examples = models.TextField(blank=True, help_text="One example per line.")
+
+    class Meta:
+        ordering = ["project", "label__order", "label__name"]
+        constraints = [
+            models.UniqueConstraint(fields=["project", "label"], name="guideline_project_label_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.project_id}:{self.label_id}"
+
+    @property
+    def example_list(self) -> list[str]:
+        return [line.strip() for line in self.examples.splitlines() if line.strip()]
+
+
+class AssignmentQuerySet(models.QuerySet):
+    def with_done(self) -> AssignmentQuerySet:
+        """Annotate `is_done`: the analyst has marked the article done (done is per article and analyst,
+        since an analyst has one layer per article whatever the project)."""
+        done = Completion.objects.done().filter(
+            article_id=models.OuterRef("article_id"), analyst_id=models.OuterRef("analyst_id")
+        )
+        return self.annotate(is_done=models.Exists(done))
+
+    def done(self) -> AssignmentQuerySet:
+        return self.with_done().filter(is_done=True)
+
+    def open(self) -> AssignmentQuerySet:
+        return self.with_done().filter(is_done=False)
+
+
+class Assignment(models.Model):
+    """One analyst asked to label one article of a project."""
+
+    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="assignments")
+    article = models.ForeignKey(Article, on_delete=models.PROTECT, related_name="assignments")
+    analyst = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="assignments"
+    )
+    # The article's position in the project, copied so that a queue is read from this table alone.
+    position = models.PositiveIntegerField(default=0)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = AssignmentQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["project", "position", "article_id", "analyst_id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["project", "article", "analyst"], name="assignment_project_article_analyst_unique"
+            )
+        ]
+        indexes = [models.Index(fields=["analyst", "project", "position"], name="assignment_queue")]
+
+    def __str__(self) -> str:
+        return f"{self.project_id}:{self.article_id}:{self.analyst_id}"
+
+
+class CompletionQuerySet(models.QuerySet):
+    def done(self) -> CompletionQuerySet:
+        return self.filter(done_at__isnull=False)
+
+
+class Completion(models.Model):
+    """An analyst's explicit "done" on an article; reopening clears `done_at` and keeps when."""
+
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="completions")
+    analyst = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="completions"
+    )
+    done_at = models.DateTimeField(null=True, blank=True)
+    reopened_at = models.DateTimeField(null=True, blank=True)
+
+    objects = CompletionQuerySet.as_manager()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["article", "analyst"], name="completion_article_analyst_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.analyst_id}:{self.article_id}:{'done' if self.done_at else 'open'}"
+
+    @property
+    def is_done(self) -> bool:
+        return self.done_at is not None

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from annotator.views import articles, compare, labels, provenance, sources, tagging, workbench
+from annotator.views import agreement, articles, compare, labels, provenance, sources, tagging, workbench
 
 app_name = "annotator"
 
@@ -20,4 +20,20 @@ urlpatterns = [
     path("corpus/compare/<int:a>/<int:b>/", compare.compare, name="compare"),
     path("corpus/articles/<int:pk>/provenance/", provenance.provenance, name="provenance"),
     path("corpus/sources/", sources.sources, name="sources"),
+    path("projects/<slug:slug>/agreement/", agreement.project_agreement, name="project-agreement"),
+    path(
+        "projects/<slug:slug>/agreement/<str:table>.csv",
+        agreement.agreement_csv,
+        name="project-agreement-csv",
+    ),
+    path(
+        "projects/<slug:slug>/agreement/articles/<int:pk>/",
+        agreement.article_agreement,
+        name="article-agreement",
+    ),
+    path(
+        "projects/<slug:slug>/agreement/articles/<int:pk>/<str:table>.csv",
+        agreement.agreement_csv,
+        name="article-agreement-csv",
+    ),
 ]

@@ -18,19 +18,11 @@ LEVEL = 0.95
 
 
 def resample_weights(blocks: int, replicates: int = REPLICATES, seed: int = SEED) -> np.ndarray:
-    """Return (1 + replicates, blocks) draw counts; row 0 is the data itself (every block once)."""
-    rng = np.random.default_rng(seed)
-    draws = rng.multinomial(blocks, np.full(blocks, 1 / blocks), size=replicates) if blocks else None
+    """Return (1 + replicates, blocks) draw counts; row 0 is the data itself (every block once). With fewer
+    than two blocks there is nothing to resample: row 0 alone, and the figures get no interval."""
     ones = np.ones((1, blocks))
-    return ones if draws is None else np.vstack([ones, draws.astype(float)])
-
-
-def interval(replicates: np.ndarray) -> tuple[float | None, float | None]:
-    """Return the percentile interval of one figure's replicates, or (None, None) when the figure is undefined
-    in more than half of them (the interval would describe a different population of resamples)."""
-    defined = replicates[np.isfinite(replicates)]
-    if len(replicates) == 0 or len(defined) * 2 < len(replicates):
-        return None, None
-    tail = (1 - LEVEL) / 2 * 100
-    low, high = np.percentile(defined, [tail, 100 - tail])
-    return float(low), float(high)
+    if blocks < 2:
+        return ones
+    rng = np.random.default_rng(seed)
+    draws = rng.multinomial(blocks, np.full(blocks, 1 / blocks), size=replicates)
+    return np.vstack([ones, draws.astype(float)])

@@ -10,7 +10,7 @@ articles), so a resample is a weighted sum of per-block counts.
 
 Per block and per coding scheme (one label's binary coding, or all labels as label sets), with K categories:
 
-- `confusion[p, k, l]`: tokens that analyst pair p coded k (first analyst) and l (second), for pairs both read;
+- `confusion[p, k, l]`: tokens that analyst pair p coded k (first analyst) and l (second), if both read them;
 - `agreeing`: sum over tokens of sum_k n_k (n_k - 1) / (m (m - 1)), m the analysts reading the block;
 - `items`: tokens read by two analysts or more; `totals[k]`: their values of category k;
 - `disagreeing`: sum over those tokens of (m^2 - sum_k n_k^2) / (m - 1), Krippendorff's coincidences off the
@@ -44,7 +44,9 @@ def scheme_sums(codes: np.ndarray, block_of_token: np.ndarray, blocks: int, k: i
     out = {"confusion": confusion}
     if m < 2 or tokens == 0:
         out.update(
-            agreeing=np.zeros(blocks), items=np.zeros(blocks), totals=np.zeros((blocks, k)),
+            agreeing=np.zeros(blocks),
+            items=np.zeros(blocks),
+            totals=np.zeros((blocks, k)),
             disagreeing=np.zeros(blocks),
         )
         return out

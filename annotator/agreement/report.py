@@ -145,21 +145,27 @@ class _Sums:
             for p, text in enumerate(doc.paragraphs):
                 starts, ends = token_bounds(text)
                 self.token_counts[self.doc_first[d] + p] = len(starts)
-                rows.append(
-                    [label_masks(starts, ends, by_paragraph[p][a], self.bits) for a in doc.analysts]
-                )
+                rows.append([label_masks(starts, ends, by_paragraph[p][a], self.bits) for a in doc.analysts])
                 blocks.append(np.full(len(starts), p, dtype=np.int64))
             m = len(doc.analysts)
             mask = (
-                np.hstack([np.vstack(r) if m else np.zeros((0, len(b)), dtype=np.int64) for r, b in zip(rows, blocks)])
-                if rows else np.zeros((m, 0), dtype=np.int64)
+                np.hstack(
+                    [
+                        np.vstack(r) if m else np.zeros((0, len(b)), dtype=np.int64)
+                        for r, b in zip(rows, blocks, strict=True)
+                    ]
+                )
+                if rows
+                else np.zeros((m, 0), dtype=np.int64)
             )
             self.masks.append(mask.reshape(m, -1))
             self.token_block.append(np.concatenate(blocks) if blocks else np.zeros(0, dtype=np.int64))
 
     def _coding(self):
         all_masks = np.concatenate([m.ravel() for m in self.masks] + [np.zeros(1, dtype=np.int64)])
-        self.set_codes = np.unique(all_masks)  # category k of the all-labels scheme is the label set set_codes[k]
+        self.set_codes = np.unique(
+            all_masks
+        )  # category k of the all-labels scheme is the label set set_codes[k]
         self.schemes = {}
         for scheme in [*self.slugs, ALL]:
             parts = []
@@ -171,7 +177,8 @@ class _Sums:
                     codes, k = (mask >> self.bits[scheme]) & 1, 2
                 rows = [self.index[a] for a in doc.analysts]
                 pairs = [
-                    (self.pair_index[(min(rows[a], rows[b]), max(rows[a], rows[b]))],) + ((a, b) if rows[a] < rows[b] else (b, a))
+                    (self.pair_index[(min(rows[a], rows[b]), max(rows[a], rows[b]))],)
+                    + ((a, b) if rows[a] < rows[b] else (b, a))
                     for a, b in combinations(range(len(rows)), 2)
                 ]
                 part = coding.scheme_sums(codes, self.token_block[d], len(doc.paragraphs), k, pairs)
@@ -231,8 +238,10 @@ class _Sums:
         position = {c: i for i, c in enumerate(categories)}
         blocks, k = len(self.paragraph_doc), max(len(categories), 1)
         self.att = {
-            "disagreeing": np.zeros(blocks), "totals": np.zeros((blocks, k)),
-            "same": np.zeros((blocks, len(self.pairs))), "both": np.zeros((blocks, len(self.pairs))),
+            "disagreeing": np.zeros(blocks),
+            "totals": np.zeros((blocks, k)),
+            "same": np.zeros((blocks, len(self.pairs))),
+            "both": np.zeros((blocks, len(self.pairs))),
             "claims": np.zeros(blocks),
         }
         for name, array in self.att.items():
@@ -252,8 +261,8 @@ class _Sums:
 
 
 class _Figures:
-    """Collects each figure's replicates (row 0: the data itself) and turns them into Figures at once, with one
-    percentile computation for the whole scope."""
+    """Collects each figure's replicates (row 0: the data itself) and turns them into Figures at once, with
+    one percentile computation for the whole scope."""
 
     def __init__(self):
         self.columns: list[np.ndarray] = []
@@ -301,8 +310,8 @@ def _percentiles(resamples: np.ndarray, defined: np.ndarray) -> tuple[np.ndarray
 
 
 def _scope_figures(sums: _Sums, scope: Scope, rows: np.ndarray, group: np.ndarray, groups: int, seed: int):
-    """Fill `scope` with every figure over the paragraphs `rows`, resampling `groups` blocks (`group` maps each
-    paragraph to its block)."""
+    """Fill `scope` with every figure over the paragraphs `rows`, resampling `groups` blocks (`group` maps
+    each paragraph to its block)."""
     onehot = np.zeros((len(rows), groups))
     onehot[np.arange(len(rows)), group] = 1
     weights = bootstrap.resample_weights(groups, seed=seed)  # (1 + R, groups)
@@ -320,7 +329,9 @@ def _scope_figures(sums: _Sums, scope: Scope, rows: np.ndarray, group: np.ndarra
         first, second = summed(f"{scheme}:first")[:, chosen], summed(f"{scheme}:second")[:, chosen]
         kappas = coding.cohen_from_margins(summed(f"{scheme}:equal")[:, chosen], first, second)
         for column, (_, a, b) in enumerate(pairs):
-            row = PairRow(scheme, sums.analysts[a], sums.analysts[b], Figure(None), int(first[0, column].sum()))
+            row = PairRow(
+                scheme, sums.analysts[a], sums.analysts[b], Figure(None), int(first[0, column].sum())
+            )
             scope.pairs.append(row)
             figures.add(kappas[:, column], lambda f, row=row: setattr(row, "figure", f))
         with np.errstate(invalid="ignore"), warnings.catch_warnings():
@@ -383,7 +394,9 @@ def _diagnose(scope: Scope, labels: list[tuple[str, str]], spans_by_label: dict[
             f"the intervals rest on too few articles to mean much (aim for {MIN_ARTICLES} or more)."
         )
     if not project and scope.blocks < 2:
-        notes.append("This article has one paragraph: its intervals cannot be estimated by resampling paragraphs.")
+        notes.append(
+            "This article has one paragraph: its intervals cannot be estimated by resampling paragraphs."
+        )
     for analyst in scope.analysts:
         if scope.spans.get(analyst, 0) == 0:
             notes.append(
@@ -400,18 +413,24 @@ def _diagnose(scope: Scope, labels: list[tuple[str, str]], spans_by_label: dict[
             notes.append(f"No analyst used {name} here: its figures are undefined.")
         elif count < MIN_SPANS:
             notes.append(
-                f"Only {count} span{'s' if count != 1 else ''} of {name}: too few for its figures to mean much."
+                f"Only {count} span{'s' if count != 1 else ''} of {name}: "
+                "too few for its figures to mean much."
             )
-    rows = [r for r in scope.rows if r.figure.low is not None and r.figure.high - r.figure.low > WIDE_INTERVAL]
+    rows = [
+        r for r in scope.rows if r.figure.low is not None and r.figure.high - r.figure.low > WIDE_INTERVAL
+    ]
     if rows:
         notes.append(
-            f"{len(rows)} figure{'s' if len(rows) != 1 else ''} {'have' if len(rows) != 1 else 'has'} an interval "
+            f"{len(rows)} figure{'s' if len(rows) != 1 else ''} {'have' if len(rows) != 1 else 'has'} "
+            "an interval "
             f"wider than {WIDE_INTERVAL}: more {'articles' if project else 'text'} would narrow it."
         )
 
 
 def build(
-    documents: list[Document], labels: list[tuple[str, str]], claim_label: str = "attributed_claim",
+    documents: list[Document],
+    labels: list[tuple[str, str]],
+    claim_label: str = "attributed_claim",
     seed: int = bootstrap.SEED,
 ) -> Report:
     """Compute every figure of a project and of each of its articles, with intervals and diagnostics."""
@@ -424,7 +443,11 @@ def build(
         [np.full(len(documents[d].paragraphs), i) for i, d in enumerate(readable)] or [np.zeros(0, dtype=int)]
     ).astype(int)
     project = Scope(
-        None, "Project", list(sums.analysts), len(readable), int(sums.token_counts[rows].sum()),
+        None,
+        "Project",
+        list(sums.analysts),
+        len(readable),
+        int(sums.token_counts[rows].sum()),
         spans={a: sum(1 for d in documents for s in d.spans if s.analyst == a) for a in sums.analysts},
     )
     if len(readable) and len(sums.analysts) >= 2:
@@ -443,13 +466,18 @@ def build(
     articles = []
     for d, doc in enumerate(documents):
         scope = Scope(
-            doc.key, doc.title, list(doc.analysts), len(doc.paragraphs),
-            int(sums.token_counts[sums.doc_first[d]: sums.doc_first[d + 1]].sum()),
+            doc.key,
+            doc.title,
+            list(doc.analysts),
+            len(doc.paragraphs),
+            int(sums.token_counts[sums.doc_first[d] : sums.doc_first[d + 1]].sum()),
             spans={a: sum(1 for s in doc.spans if s.analyst == a) for a in doc.analysts},
         )
         if len(doc.analysts) >= 2 and doc.paragraphs:
             paragraph_rows = np.arange(sums.doc_first[d], sums.doc_first[d + 1])
-            _scope_figures(sums, scope, paragraph_rows, np.arange(len(paragraph_rows)), len(paragraph_rows), seed)
+            _scope_figures(
+                sums, scope, paragraph_rows, np.arange(len(paragraph_rows)), len(paragraph_rows), seed
+            )
         by_label = defaultdict(int)
         for s in doc.spans:
             by_label[s.label] += 1

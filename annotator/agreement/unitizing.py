@@ -4,7 +4,8 @@ Written here because no maintained Python library computes it; checked against t
 (1995: 57) with the per-category values DKPro Statistics tests against (A 0.553, B -0.926, C 0.679, D 0.066).
 
 For one label (category c), each analyst's continuum is cut into units (the analyst's spans of c, overlapping
-ones merged) and gaps (everything else). With m analysts and a continuum of length L (Krippendorff 1995, 2004):
+ones merged) and gaps (everything else). With m analysts and a continuum of length L (Krippendorff 1995,
+2004):
 
     D_o = sum over ordered analyst pairs, over their overlapping segments g, h, of delta(g, h) / (m (m-1) L^2)
 

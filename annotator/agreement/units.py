@@ -2,15 +2,16 @@
 
 Pure: no Django. A paragraph's text and the spans on it in, arrays out.
 
-- Tokens are words and single punctuation marks (`\\w+|[^\\w\\s]`), as code-point ranges. A token carries a label
-  when a span of that label overlaps it (the workbench snaps spans to whole words, so in practice a span covers
-  whole tokens).
-- One analyst may put several labels on one token (nested or overlapping spans). Per label, the coding is binary
-  (the token carries the label or not), so two labels of one analyst never collide. For the all-labels figure a
-  token's category is the set of labels the analyst put on it (for example "attributed claim + speculation"),
-  as one nominal category.
-- For the unitizing measure, one analyst's spans of one label that overlap are merged into their union: alpha_U
-  requires that one coder's units of one category do not overlap. Spans that only touch stay separate units.
+- Tokens are words and single punctuation marks (`\\w+|[^\\w\\s]`), as code-point ranges. A token carries a
+  label when a span of that label overlaps it (the workbench snaps spans to whole words, so in practice a span
+  covers whole tokens).
+- One analyst may put several labels on one token (nested or overlapping spans). Per label, the coding is
+  binary (the token carries the label or not), so two labels of one analyst never collide. For the all-labels
+  figure a token's category is the set of labels the analyst put on it (for example "attributed claim +
+  speculation"), as one nominal category.
+- For the unitizing measure, one analyst's spans of one label that overlap are merged into their union:
+  alpha_U requires that one coder's units of one category do not overlap. Spans that only touch stay separate
+  units.
 """
 
 from __future__ import annotations
@@ -75,7 +76,8 @@ def merged_units(ranges: Iterable[tuple[int, int]]) -> list[tuple[int, int]]:
 
 
 def segments(units: list[tuple[int, int]], length: int) -> list[tuple[int, int, bool]]:
-    """Cut a continuum of `length` into the analyst's units and the gaps between them: (start, end, is_unit)."""
+    """Cut a continuum of `length` into the analyst's units and the gaps between them:
+    (start, end, is_unit)."""
     out: list[tuple[int, int, bool]] = []
     position = 0
     for start, end in units:

@@ -11,6 +11,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitVie
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.routers import DefaultRouter
 
+from annotator.api.agreement import AgreementTableView, ProjectAgreementView
 from annotator.api.exchange import SpanExportView, SpanImportView
 from annotator.api.source_criticism import BoilerplateSuggestionViewSet, ReuseLinkViewSet
 from annotator.api.tokens import IssuedTokenViewSet, TokenView
@@ -30,6 +31,10 @@ urlpatterns = [
     path("v1/auth/token/", TokenView.as_view(), name="token"),
     path("v1/export/spans", SpanExportView.as_view(), name="export-spans"),
     path("v1/import/", SpanImportView.as_view(), name="import-spans"),
+    path("v1/projects/<slug:slug>/agreement/", ProjectAgreementView.as_view(), name="project-agreement"),
+    path(
+        "v1/projects/<slug:slug>/agreement/<str:table>/", AgreementTableView.as_view(), name="agreement-table"
+    ),
     path("v1/", include(router.urls)),
     path("schema/", SpectacularAPIView.as_view(permission_classes=[IsAuthenticated]), name="schema"),
     path(

@@ -12,8 +12,8 @@ from nltk.metrics.agreement import AnnotationTask
 
 from annotator.agreement import coding, report
 from annotator.agreement.report import Document, build
-from annotator.agreement.units import SpanRecord, merged_units
 from annotator.agreement.unitizing import alpha_u, block_sums
+from annotator.agreement.units import SpanRecord, merged_units
 
 # Krippendorff (1995: 57), as DKPro Statistics' Krippendorff1995Test lays it out: per category, each analyst's
 # units as (offset, length) on a continuum of 24.
@@ -120,7 +120,9 @@ def test_token_figures_of_a_document_hand_computed():
     # Fact, binary: Ann 1 1 0 0 0, Bob 1 0 0 0 0 -> P_o = 4/5; P_e = (2/5)(1/5) + (3/5)(4/5) = 14/25;
     # kappa = (20/25 - 14/25) / (11/25) = 6/11.
     doc = _document(
-        1, ["one two three four ."], ["ann", "bob"],
+        1,
+        ["one two three four ."],
+        ["ann", "bob"],
         [("ann", "fact", 0, 0, 7), ("bob", "fact", 0, 0, 3)],
     )
     result = build([doc], LABELS)
@@ -138,7 +140,9 @@ def test_two_labels_on_one_token_are_one_label_set_in_the_all_labels_figure():
     # Ann marks "one" as fact and as claim (nested spans); Bob marks it fact only. Per label: fact agrees on
     # every token (kappa 1), claim differs on "one". All labels: Ann's {fact, claim} is not Bob's {fact}.
     doc = _document(
-        1, ["one two three"], ["ann", "bob"],
+        1,
+        ["one two three"],
+        ["ann", "bob"],
         [("ann", "fact", 0, 0, 3), ("ann", "claim", 0, 0, 3), ("bob", "fact", 0, 0, 3)],
     )
     article = build([doc], LABELS).articles[0]
@@ -153,10 +157,14 @@ def test_attribution_agreement_on_matching_claims():
     # aside), so each pair agrees on 1 of 2 matched claims.
     text = "The mayor said the port is sold. Critics said it is not."
     doc = _document(
-        1, [text], ["ann", "bob"],
+        1,
+        [text],
+        ["ann", "bob"],
         [
-            ("ann", "claim", 0, 0, 32, "The Mayor"), ("bob", "claim", 0, 4, 32, "the  mayor"),
-            ("ann", "claim", 0, 33, 56, "critics"), ("bob", "claim", 0, 33, 56, "unnamed"),
+            ("ann", "claim", 0, 0, 32, "The Mayor"),
+            ("bob", "claim", 0, 4, 32, "the  mayor"),
+            ("ann", "claim", 0, 33, 56, "critics"),
+            ("bob", "claim", 0, 33, 56, "unnamed"),
         ],
     )
     article = build([doc], LABELS, claim_label="claim").articles[0]
@@ -167,7 +175,7 @@ def test_attribution_agreement_on_matching_claims():
 
 def test_intervals_are_seeded_and_hold_the_figure():
     rng = random.Random(3)
-    words = "the minister said the lease would be signed soon".split()
+    words = ["the", "minister", "said", "the", "lease", "would", "be", "signed", "soon"]
     docs = []
     for key in range(8):
         paragraphs = [" ".join(rng.choice(words) for _ in range(12)) for _ in range(3)]
@@ -188,11 +196,17 @@ def test_diagnostics_name_what_makes_a_figure_mean_little():
     doc = _document(1, ["one two three four"], ["ann", "bob"], [("ann", "fact", 0, 0, 3)])
     result = build([doc, _document(2, ["solo text"], ["ann"], [])], LABELS)
     notes = result.project.diagnostics
-    assert "Only 1 article read by two analysts or more: the intervals rest on too few articles to mean " \
+    assert (
+        "Only 1 article read by two analysts or more: the intervals rest on too few articles to mean "
         "much (aim for 5 or more)." in notes
-    assert "bob has no spans here: every figure counts their text as unlabelled, so each pair with bob " \
+    )
+    assert (
+        "bob has no spans here: every figure counts their text as unlabelled, so each pair with bob "
         "disagrees wherever the other analyst labelled." in notes
-    assert "Only one label is in use (Reported fact): the all-labels figures are that label's figures." in notes
+    )
+    assert (
+        "Only one label is in use (Reported fact): the all-labels figures are that label's figures." in notes
+    )
     assert "Only 1 span of Reported fact: too few for its figures to mean much." in notes
     assert result.articles[1].diagnostics == [
         "Agreement needs two analysts on the same text; this article has 1, so there is no figure."

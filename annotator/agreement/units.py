@@ -51,13 +51,14 @@ def label_masks(
 ) -> np.ndarray:
     """Return per token the bit mask of the labels the spans put on it (bit i for label_bits' label i)."""
     mask = np.zeros(len(starts), dtype=np.int64)
-    for span in spans:
-        bit = label_bits.get(span.label)
-        if bit is None:
-            continue
-        # Tokens overlapping [start, end): their end is after the span's start and their start before its end.
-        first = int(np.searchsorted(ends, span.start, side="right"))
-        last = int(np.searchsorted(starts, span.end, side="left"))
+    chosen = [(span.start, span.end, label_bits[span.label]) for span in spans if span.label in label_bits]
+    if not chosen or not len(starts):
+        return mask
+    bounds = np.array(chosen, dtype=np.int64)
+    # Tokens overlapping [start, end): their end is after the span's start and their start before its end.
+    firsts = np.searchsorted(ends, bounds[:, 0], side="right")
+    lasts = np.searchsorted(starts, bounds[:, 1], side="left")
+    for first, last, bit in zip(firsts.tolist(), lasts.tolist(), bounds[:, 2].tolist(), strict=True):
         if first < last:
             mask[first:last] |= 1 << bit
     return mask

@@ -27,6 +27,7 @@ MEASURES = {
 MIN_ARTICLES = 5  # fewer articles read by two analysts, and a project's interval rests on too little
 MIN_SPANS = 10  # fewer spans of a label across the analysts, and its figures mean little
 WIDE_INTERVAL = 0.4
+SEPARATOR = 2  # the blank line between two paragraphs of an article's continuum
 
 
 @dataclass
@@ -197,15 +198,45 @@ class _Sums:
 
     # --- characters ---------------------------------------------------------------------------------------
     def _unitizing(self):
+        """Per paragraph and label, alpha_U's sums. An article's continuum is its paragraphs joined by a
+        blank line (SEPARATOR characters, counted with the paragraph before it), so an analyst's gap runs on
+        from one paragraph into the next; each gap is counted with the paragraph it starts in, which is what
+        a resample of paragraphs draws. A project's articles are separate continua: a gap ends with its
+        article."""
         blocks_by_label = {slug: [] for slug in self.slugs}
         for doc in self.documents:
             ranges = defaultdict(list)
             for span in doc.spans:
                 ranges[(span.paragraph, span.label, span.analyst)].append((span.start, span.end))
-            for p, text in enumerate(doc.paragraphs):
-                for slug in self.slugs:
-                    units = [merged_units(ranges.get((p, slug, a), ())) for a in doc.analysts]
-                    blocks_by_label[slug].append(unitizing.block_sums(len(text), units))
+            lengths = [
+                len(t) + (SEPARATOR if p < len(doc.paragraphs) - 1 else 0)
+                for p, t in enumerate(doc.paragraphs)
+            ]
+            offsets = np.concatenate([[0], np.cumsum(lengths)]).astype(int)
+            for slug in self.slugs:
+                units = {
+                    (p, a): merged_units(ranges.get((p, slug, a), ()))
+                    for p in range(len(doc.paragraphs))
+                    for a in doc.analysts
+                }
+                gaps = [[] for _ in doc.paragraphs]
+                for a in doc.analysts:
+                    position = 0
+                    for p in range(len(doc.paragraphs)):
+                        for start, end in units[(p, a)]:
+                            if offsets[p] + start > position:
+                                gaps[int(np.searchsorted(offsets, position, side="right")) - 1].append(
+                                    offsets[p] + start - position
+                                )
+                            position = offsets[p] + end
+                    if position < offsets[-1]:
+                        gaps[int(np.searchsorted(offsets, position, side="right")) - 1].append(
+                            offsets[-1] - position
+                        )
+                for p in range(len(doc.paragraphs)):
+                    blocks_by_label[slug].append(
+                        unitizing.block_sums(lengths[p], [units[(p, a)] for a in doc.analysts], gaps[p])
+                    )
         self.unit_blocks = blocks_by_label
         for slug, blocks in blocks_by_label.items():
             for name in unitizing.SCALARS:
@@ -420,6 +451,11 @@ def _diagnose(scope: Scope, labels: list[tuple[str, str]], spans_by_label: dict[
                 f"Only {count} span{'s' if count != 1 else ''} of {name}: "
                 "too few for its figures to mean much."
             )
+    if scope.claims and scope.attribution.value is None:
+        notes.append(
+            "Every matched claim has the same attribution, so Krippendorff's alpha on attributions is "
+            "undefined (nothing varies); the shares per pair say how often analysts agree."
+        )
     rows = [
         r for r in scope.rows if r.figure.low is not None and r.figure.high - r.figure.low > WIDE_INTERVAL
     ]

@@ -74,8 +74,11 @@ class BlockSums:
     gap_lengths: np.ndarray = field(default_factory=lambda: np.zeros(0))
 
 
-def block_sums(length: int, units_by_analyst: list[list[tuple[int, int]]]) -> BlockSums:
-    """Return one block's sums for one label; `units_by_analyst` holds each analyst's merged units."""
+def block_sums(
+    length: int, units_by_analyst: list[list[tuple[int, int]]], gaps: list[int] | None = None
+) -> BlockSums:
+    """Return one block's sums for one label; `units_by_analyst` holds each analyst's merged units. `gaps`
+    gives the gap lengths counted with this block when gaps run on beyond it (by default the block's own)."""
     m = len(units_by_analyst)
     if m < 2 or length <= 0:
         return BlockSums()
@@ -85,7 +88,9 @@ def block_sums(length: int, units_by_analyst: list[list[tuple[int, int]]]) -> Bl
         for b in range(a + 1, m):
             observed += 2 * pair_disagreement(cut[a], cut[b])
     lengths = np.array([e - s for units in units_by_analyst for s, e in units], dtype=float)
-    gaps = np.array([e - s for seg in cut for s, e, unit in seg if not unit], dtype=float)
+    if gaps is None:
+        gaps = [e - s for seg in cut for s, e, unit in seg if not unit]
+    gaps = np.array(gaps, dtype=float)
     return BlockSums(
         observed=observed,
         pairable=float(m * (m - 1) * length),

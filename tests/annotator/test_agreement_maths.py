@@ -211,3 +211,33 @@ def test_diagnostics_name_what_makes_a_figure_mean_little():
     assert result.articles[1].diagnostics == [
         "Agreement needs two analysts on the same text; this article has 1, so there is no figure."
     ]
+
+
+def test_an_articles_continuum_runs_across_its_paragraphs():
+    # Paragraphs "aaaa" and "bbbb" joined by a blank line: a continuum of 4 + 2 + 4 = 10. Ann marks the first
+    # paragraph, Bob the second: Ann [0, 4), Bob [6, 10), each the other's unit lying inside their own gap of
+    # 6 (Bob's [0, 6) runs on across the blank line).
+    # D_o = 2 * (4^2 + 4^2) / (2 * 1 * 10^2) = 0.32
+    # D_e = (2/10) * (2 * (2*64 - 3*16 + 4)/3 + 2 * 16 * (3 + 3)) / (20 * 19 - 2 * 12) = 49.6 / 356
+    # alpha_U = 1 - 0.32 * 356 / 49.6 = -1.296774
+    doc = _document(1, ["aaaa", "bbbb"], ["ann", "bob"], [("ann", "fact", 0, 0, 4), ("bob", "fact", 1, 0, 4)])
+    article = build([doc], LABELS).articles[0]
+    assert article.figure("fact", "alpha_u").value == pytest.approx(1 - 0.32 * 356 / 49.6)
+    assert alpha_u(10, [[(0, 4)], [(6, 10)]]) == pytest.approx(1 - 0.32 * 356 / 49.6)
+
+
+def test_the_gold_layer_is_not_special_to_the_maths():
+    # A reviewer named "gold" is one more analyst: with a gold layer equal to Ann's, Ann and gold agree.
+    doc = _document(
+        1,
+        ["one two three four five six"],
+        ["ann", "bob", "gold"],
+        [("ann", "fact", 0, 0, 7), ("bob", "fact", 0, 4, 13), ("gold", "fact", 0, 0, 7)],
+    )
+    pairs = {
+        (p.first, p.second): p.figure.value
+        for p in build([doc], LABELS).articles[0].pairs
+        if p.label == "fact"
+    }
+    assert pairs[("ann", "gold")] == pytest.approx(1.0)
+    assert pairs[("ann", "bob")] == pytest.approx(pairs[("bob", "gold")])

@@ -217,3 +217,17 @@ def test_the_schema_lists_the_agreement_endpoints(analyst):
     schema = _api(analyst).get("/api/schema/", HTTP_ACCEPT="application/json").content.decode()
     assert "/api/v1/projects/{slug}/agreement/" in schema
     assert "/api/v1/projects/{slug}/agreement/{table}/" in schema
+
+
+def test_the_gold_layer_counts_as_a_reviewer_on_request(project, analyst, annotate):
+    article = project.entries.first().article
+    annotate(
+        article.paragraphs.get(), "The mayor said the port lease is signed.", "attributed_claim",
+        reviewer=project.gold_reviewer, attributed_to="The mayor",
+    )  # fmt: skip
+    client = _api(analyst)
+    assert client.get("/api/v1/projects/harbour/agreement/").json()["overall"]["analysts"] == ["alice", "bob"]
+    body = client.get("/api/v1/projects/harbour/agreement/?gold=1").json()
+    assert body["overall"]["analysts"] == ["alice", "bob", "gold"]
+    assert body["articles"][0]["analysts"] == "alice bob gold"
+    assert body["articles"][1]["analysts"] == "alice bob"  # no gold spans there yet

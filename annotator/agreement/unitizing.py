@@ -21,12 +21,13 @@ ones merged) and gaps (everything else). With m analysts and a continuum of leng
     alpha_U = 1 - D_o / D_e
 
 N_c counts the units of c of all analysts, and the gaps are those of all analysts. A project or an article is
-made of blocks (paragraphs, or whole articles), each read by its own analysts: a span never crosses a
-paragraph, so a gap ends where its paragraph ends, and the continuum is the blocks laid end to end. Every sum
-above is then a sum over blocks, with m (m-1) L^2 becoming L * sum_b m_b (m_b - 1) L_b and m L becoming
-sum_b m_b L_b, which is the formula above whenever every block has the same m analysts. Blocks read by fewer
-than two analysts are left out, as Krippendorff's alpha leaves out units with fewer than two values. Kept
-per block, these sums let the bootstrap resample blocks without recomputing a single distance.
+made of blocks (paragraphs, or whole articles), each read by its own analysts. Every sum above is then a sum
+over blocks, with m (m-1) L^2 becoming L * sum_b m_b (m_b - 1) L_b and m L becoming sum_b m_b L_b, which is
+the formula above whenever every block has the same m analysts. A gap may run on past its block (an article's
+paragraphs form one continuum): it is counted with the block it starts in. Observed disagreement is the same
+either way, since a unit lies inside a gap exactly when it lies inside the gap's part in the unit's block.
+Blocks read by fewer than two analysts are left out, as Krippendorff's alpha leaves out units with fewer than
+two values. Kept per block, these sums let the bootstrap resample blocks without recomputing a distance.
 """
 
 from __future__ import annotations

@@ -1,5 +1,6 @@
 from django.urls import path
 
+from annotator.project_urls import urlpatterns as project_urlpatterns
 from annotator.views import articles, compare, labels, provenance, sources, tagging, workbench
 
 app_name = "annotator"
@@ -21,3 +22,5 @@ urlpatterns = [
     path("corpus/articles/<int:pk>/provenance/", provenance.provenance, name="provenance"),
     path("corpus/sources/", sources.sources, name="sources"),
 ]
+
+urlpatterns += project_urlpatterns

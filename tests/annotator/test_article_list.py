@@ -108,7 +108,7 @@ def test_done_is_what_I_mark_not_paragraph_coverage(client, analyst, corpus):
     projects.mark_done(corpus["aleppo"], analyst)  # nothing in it needed a tag
     response = client.get("/?progress=done")
     assert titles(response) == ["Ceasefire in Aleppo"]
-    assert 'Done by you:</span> <strong>1</strong> of 1 article' in response.content.decode()
+    assert "Done by you:</span> <strong>1</strong> of 1 article" in response.content.decode()
     assert '<span class="status done">Done</span>' in response.content.decode()
     projects.reopen(corpus["aleppo"], analyst)
     assert titles(client.get("/?progress=done")) == []

@@ -1,4 +1,4 @@
-"""Blind mode: other analysts' spans stay hidden on uncurated articles, in the workbench, the API and exports."""
+"""Blind mode: other analysts' spans stay hidden on uncurated articles: workbench, API, exports."""
 
 from __future__ import annotations
 

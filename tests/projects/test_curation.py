@@ -9,8 +9,8 @@ import pytest
 from django.urls import reverse
 
 from annotator import curation, spans
-from annotator.models import Annotation, AnnotationChange
 from annotator.formats import FORMATS
+from annotator.models import Annotation, AnnotationChange
 
 
 def tag(article, position, quote, label, user, **kwargs):

@@ -67,6 +67,7 @@ def test_two_analysts_disagree_the_curator_settles_the_gold_export_holds_it(
     as_user(page, live_server, bob)
     page.goto(f"{live_server.url}/projects/")
     page.get_by_role("link", name="Next article in my queue").click()
+    expect(page.locator("#article-title")).to_have_text(article.title)
     page.goto(f"{live_server.url}{article.get_absolute_url()}?layer=all")
     expect(page.locator("#paragraphs mark")).to_have_count(0)
     page.goto(f"{live_server.url}{article.get_absolute_url()}")

@@ -128,12 +128,9 @@ def article_detail(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     layer = Layer.from_request(request)
     context = panel_context(request, article, layer)
     paragraphs = page_paragraphs(article.paragraphs.all(), layer, request.user, rows=context["layer_spans"])
-    reviewers = (
-        get_user_model()
-        .objects.filter(annotations__article=article, annotations__deleted_at__isnull=True)
-        .distinct()
-        .order_by("username")
-    )
+    # Only reviewers whose spans this user may see: a blind project does not even tell who has tagged.
+    shown = Annotation.objects.live().for_article(article).visible_to(request.user).values("reviewer_id")
+    reviewers = get_user_model().objects.filter(pk__in=shown).order_by("username")
     context.update(
         paragraphs=paragraphs,
         reviewers=list(reviewers),

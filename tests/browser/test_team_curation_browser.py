@@ -92,7 +92,9 @@ def test_two_analysts_disagree_the_curator_settles_the_gold_export_holds_it(
 
     # The gold export holds the settled layer, and blind mode has lifted for bob.
     body = page.request.get(f"{live_server.url}/api/v1/export/spans?layer=gold&project=palmyra-check").text()
-    spans = sorted((row["label"], row["quote"], row["reviewer"]) for row in map(json.loads, body.splitlines()))
+    spans = sorted(
+        (row["label"], row["quote"], row["reviewer"]) for row in map(json.loads, body.splitlines())
+    )
     assert spans == [
         ("attributed_claim", CLAIM, "gold:palmyra-check"),
         ("reported_fact", FACT, "gold:palmyra-check"),

@@ -18,7 +18,7 @@ from django.http import HttpRequest
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString
 
-from annotator import spans
+from annotator import project_admin, spans  # noqa: F401 (project_admin registers the project models)
 from annotator.models import Annotation, AnnotationChange, Label
 from articles import admin as articles_admin
 from articles.admin import DeletedFilter

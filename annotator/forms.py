@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from django import forms
 
+from annotator.models import Project
 from articles.models import Source
 
 
@@ -21,6 +22,10 @@ class ArticleFilterForm(forms.Form):
         Source.objects.all(), required=False, empty_label="All publishers", to_field_name="slug"
     )
     progress = forms.ChoiceField(choices=PROGRESS_CHOICES, required=False)
+    # The view narrows the choice to the projects the user may see.
+    project = forms.ModelChoiceField(
+        Project.objects.none(), required=False, empty_label="All projects", to_field_name="slug"
+    )
 
 
 class SpanCreateForm(forms.Form):

@@ -26,6 +26,8 @@ RESERVED_KEYS = {
     "j": "next paragraph",
     "k": "previous paragraph",
     "u": "undo",
+    "n": "next article",
+    "d": "mark done",
     "?": "the shortcut list",
     " ": "scrolling",
 }
@@ -127,7 +129,7 @@ class AnnotationQuerySet(models.QuerySet):
 
     def for_layer(self, user, *, reviewer: str = "", everyone: bool = False) -> AnnotationQuerySet:
         """Return the live spans a layer shows `user`: one reviewer's, everyone's, else the user's own."""
-        spans = self.live()
+        spans = self.live().visible_to(user)
         if reviewer:
             return spans.by_username(reviewer)
         return spans if everyone else spans.by(user)

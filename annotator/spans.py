@@ -17,6 +17,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Exists, OuterRef
 from django.utils import timezone
 
+from annotator import projects
 from annotator.models import (
     ATTRIBUTION_MAX_LENGTH,
     NOTE_MAX_LENGTH,
@@ -54,8 +55,9 @@ class SpanConflict(Exception):
 
 
 def can_edit(user, annotation: Annotation) -> bool:
-    """Return True when the user may change this span: its reviewer, or staff."""
-    return bool(user.is_staff or annotation.reviewer_id == user.pk)
+    """Return True when the user may change this span: its reviewer, staff, or for a project's gold layer
+    the project's curators."""
+    return projects.may_write_layer_of(user, annotation.reviewer_id)
 
 
 def resolve_label(label: Label | str) -> Label:
@@ -162,6 +164,7 @@ def create(
     attributed_to: str = "",
     transferred_from: Annotation | None = None,
     imported_by=None,
+    actor=None,
     created_at: datetime | None = None,
     updated_at: datetime | None = None,
 ) -> Annotation:
@@ -170,6 +173,8 @@ def create(
 
     An import names who ran it (`imported_by`, recorded in the history as an import) and may keep the
     span's own timestamps from the file, so that an export imported elsewhere comes back unchanged.
+    A curator writing a project's gold layer is the `actor` (the history's who) and the gold reviewer the
+    `reviewer`; the caller checks that the actor may write that layer (`projects.may_write_layer_of`).
     """
     label = resolve_label(label)
     start, end, quote = anchor(paragraph=paragraph, start=start, end=end, quote=quote)
@@ -201,7 +206,8 @@ def create(
     if imported_by is not None:
         action, actor = Action.IMPORT, imported_by
     else:
-        action, actor = (Action.TRANSFER if transferred_from is not None else Action.CREATE), reviewer
+        action = Action.TRANSFER if transferred_from is not None else Action.CREATE
+        actor = actor or reviewer
     annotation.last_change = _record(annotation, actor=actor, action=action, before=None)
     return annotation
 

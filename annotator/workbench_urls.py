@@ -1,5 +1,6 @@
 from django.urls import path
 
+from annotator.project_urls import urlpatterns as project_urlpatterns
 from annotator.views import agreement, articles, compare, labels, provenance, sources, tagging, workbench
 
 app_name = "annotator"
@@ -37,3 +38,5 @@ urlpatterns = [
         name="article-agreement-csv",
     ),
 ]
+
+urlpatterns += project_urlpatterns

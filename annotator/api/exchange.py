@@ -31,7 +31,8 @@ class SpanExportView(ApiView):
     pagination_class = None
 
     def get_queryset(self):
-        return Annotation.objects.all()
+        # What a blind project hides from this user in the workbench stays hidden in the export.
+        return Annotation.objects.visible_to(self.request.user)
 
     def perform_content_negotiation(self, request, force=False):
         # `format` names the export file format here, not a DRF renderer; errors are always JSON.

@@ -10,7 +10,7 @@ from django.contrib.auth import get_user_model
 from django.db.models import Exists, OuterRef, QuerySet
 from drf_spectacular.utils import extend_schema_field
 
-from annotator.models import Annotation, Label
+from annotator.models import Annotation, Label, Project, ProjectArticle
 from articles.models import Article, Paragraph, Source, Tag
 
 
@@ -156,6 +156,20 @@ class AnnotationFilter(django_filters.FilterSet):
         noun="reviewer",
         help_text="Reviewer's username.",
     )
+    layer = django_filters.ChoiceFilter(
+        method="filter_layer",
+        choices=[("gold", "gold"), ("analysts", "analysts")],
+        help_text="`gold`: only the gold layers settled by curators (with `project`, that project's); "
+        "`analysts`: every layer but the gold ones.",
+        error_messages={"invalid_choice": "Unknown layer %(value)s. Choose one of: gold, analysts."},
+    )
+    project = KnownValueFilter(
+        method="filter_project",
+        queryset=Project.objects.all(),
+        column="slug",
+        noun="project",
+        help_text="A project's slug: only spans on its articles.",
+    )
     updated_since = UtcDateTimeFilter(
         field_name="updated_at",
         lookup_expr="gte",
@@ -166,6 +180,18 @@ class AnnotationFilter(django_filters.FilterSet):
     class Meta:
         model = Annotation
         fields: list[str] = []
+
+    def filter_layer(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
+        if value == "analysts":
+            return queryset.not_gold()
+        slug = self.form.cleaned_data.get("project")
+        if slug:
+            return queryset.filter(reviewer__gold_project__slug=slug)
+        return queryset.gold()
+
+    def filter_project(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
+        entries = ProjectArticle.objects.filter(project__slug=value, article_id=OuterRef("article_id"))
+        return queryset.filter(Exists(entries))
 
 
 class ExportFilter(AnnotationFilter, article_filters("article_id")):

@@ -198,6 +198,7 @@ class AnnotationViewSet(
     def get_queryset(self):
         return (
             Annotation.objects.live()
+            .visible_to(self.request.user)
             .filter(article__deleted_at__isnull=True)
             .select_related("label", "reviewer")
             .order_by("article_id", "paragraph_id", "start", "end", "id")

@@ -13,6 +13,7 @@ from django.shortcuts import get_object_or_404
 from django.template.loader import render_to_string
 from django_htmx.middleware import HtmxDetails
 
+from annotator import projects
 from annotator.models import Annotation, AnnotationQuerySet, Label
 from articles.models import Article, Paragraph
 
@@ -65,7 +66,14 @@ class Layer:
 
     def shows_own_spans(self, user) -> bool:
         """Return True when spans the user creates appear in this layer, so tagging is offered."""
-        return self.kind in {"mine", "all"} or self.username == user.get_username()
+        return self.writer(user) is not None
+
+    def writer(self, user):
+        """Return whose span a tag made in this layer becomes: the user's own, or, for a project's gold layer,
+        the gold reviewer when the user curates the project; None when the user may not tag here."""
+        if self.kind in {"mine", "all"} or self.username == user.get_username():
+            return user
+        return projects.gold_reviewer_for(user, self.username)
 
 
 @dataclass(slots=True)

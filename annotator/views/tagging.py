@@ -116,7 +116,8 @@ def span_create(request: HtmxHttpRequest, pk: int) -> HttpResponse:
         start=data["start"],
         end=data["end"],
         quote=data["quote"] or None,
-        reviewer=request.user,
+        reviewer=layer.writer(request.user),
+        actor=request.user,
         note=data["note"],
         attributed_to=data["attributed_to"],
     )

@@ -68,11 +68,13 @@ def history_items(entries, user, labels: list[Label]) -> list[HistoryItem]:
     return [_describe(entry, user, by_slug) for entry in entries]
 
 
-def history_queryset(article: Article):
-    return (
-        AnnotationChange.objects.filter(article=article)
-        .select_related("actor", "annotation__transferred_from__article", "undone_by")
-        .annotate(superseded=span_ops.superseded())
+def history_queryset(article: Article, user=None):
+    """Return the article's history; given the viewer, without the changes a blind project hides from them."""
+    changes = AnnotationChange.objects.filter(article=article)
+    if user is not None and not user.is_staff:
+        changes = changes.filter(annotation__in=Annotation.objects.for_article(article).visible_to(user))
+    return changes.select_related("actor", "annotation__transferred_from__article", "undone_by").annotate(
+        superseded=span_ops.superseded()
     )
 
 
@@ -95,10 +97,11 @@ def panel_context(request: HtmxHttpRequest, article: Article, layer: Layer) -> d
     grouped = defaultdict(list)
     for span in layer_spans:
         grouped[span.label.pk].append(span)
-    entries = list(history_queryset(article)[: HISTORY_IN_PANEL + 1])
+    entries = list(history_queryset(article, user)[: HISTORY_IN_PANEL + 1])
     attributions = (
         Annotation.objects.live()
         .for_article(article)
+        .visible_to(user)
         .exclude(attributed_to="")
         .order_by("attributed_to")
         .values_list("attributed_to", flat=True)
@@ -125,12 +128,9 @@ def article_detail(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     layer = Layer.from_request(request)
     context = panel_context(request, article, layer)
     paragraphs = page_paragraphs(article.paragraphs.all(), layer, request.user, rows=context["layer_spans"])
-    reviewers = (
-        get_user_model()
-        .objects.filter(annotations__article=article, annotations__deleted_at__isnull=True)
-        .distinct()
-        .order_by("username")
-    )
+    # Only reviewers whose spans this user may see: a blind project does not even tell who has tagged.
+    shown = Annotation.objects.live().for_article(article).visible_to(request.user).values("reviewer_id")
+    reviewers = get_user_model().objects.filter(pk__in=shown).order_by("username")
     context.update(
         paragraphs=paragraphs,
         reviewers=list(reviewers),
@@ -163,7 +163,11 @@ def span_popover(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     ids = list(dict.fromkeys(_span_ids(request.GET.get("ids", ""))))[:POPOVER_MAX_SPANS]
     found = {
         span.pk: span
-        for span in Annotation.objects.live().for_article(article).filter(pk__in=ids).with_labels()
+        for span in Annotation.objects.live()
+        .for_article(article)
+        .visible_to(request.user)
+        .filter(pk__in=ids)
+        .with_labels()
     }
     items = [found[pk] for pk in ids if pk in found]
     for span in items:
@@ -181,7 +185,9 @@ def span_popover(request: HtmxHttpRequest, pk: int) -> HttpResponse:
 @require_GET
 def article_history(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     article = get_article(pk)
-    page = Paginator(history_queryset(article), HISTORY_PER_PAGE).get_page(request.GET.get("page"))
+    page = Paginator(history_queryset(article, request.user), HISTORY_PER_PAGE).get_page(
+        request.GET.get("page")
+    )
     labels = list(Label.objects.all())
     context = {
         "article": article,

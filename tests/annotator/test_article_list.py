@@ -5,7 +5,7 @@ import re
 
 import pytest
 
-from annotator import spans
+from annotator import projects, spans
 from articles.models import Article, Source
 from tests.factories import ArticleFactory
 
@@ -65,7 +65,7 @@ def test_it_lists_articles_with_my_counts_and_progress(client, analyst, colleagu
     assert "<td>Global Research</td>" in row
     assert '<time datetime="2016-12-10">10 Dec 2016</time>' in row
     assert re.findall(r'<td class="num">(\d+)</td>', row) == ["3", "2"]
-    assert '<progress max="100" value="33"' in row
+    assert '<span class="status in-progress">In progress</span>' in row
     assert 'aria-label="Reported fact 1, Speculation 1"' in row
     fact, speculation = labels["reported_fact"].pk, labels["speculation"].pk
     assert f'<rect class="l{fact}" x="0.0" y="0" width="50.0" height="10">' in row
@@ -80,13 +80,13 @@ def test_search_looks_in_titles_and_text(client, analyst, corpus):
 
 
 def test_filters_by_publisher_and_progress(client, analyst, corpus):
-    tag_all(corpus["deir"], analyst)
+    projects.mark_done(corpus["deir"], analyst)
     spans.create(
         paragraph=corpus["palmyra"].paragraphs.first(), label="boilerplate", start=0, end=7, reviewer=analyst
     )
     client.force_login(analyst)
     assert titles(client.get("/?publisher=south-front")) == ["Ceasefire in Aleppo"]
-    assert titles(client.get("/?progress=untouched")) == ["Ceasefire in Aleppo"]
+    assert "Ceasefire in Aleppo" in titles(client.get("/?progress=untouched"))
     assert titles(client.get("/?progress=in_progress")) == ["ISIS Advancing on Palmyra"]
     assert titles(client.get("/?progress=done")) == ["Deir Ezzor airport"]
     assert titles(client.get("/?publisher=global-research&progress=done")) == ["Deir Ezzor airport"]
@@ -94,8 +94,25 @@ def test_filters_by_publisher_and_progress(client, analyst, corpus):
 
 def test_progress_is_mine_alone(client, analyst, colleague, corpus):
     tag_all(corpus["deir"], colleague)
+    projects.mark_done(corpus["deir"], colleague)
     client.force_login(analyst)
     assert "Deir Ezzor airport" in titles(client.get("/?progress=untouched"))
+
+
+def test_done_is_what_I_mark_not_paragraph_coverage(client, analyst, corpus):
+    """A real article has paragraphs that need no tag: covering them all was the old, unreachable "done"."""
+    tag_all(corpus["deir"], analyst)
+    client.force_login(analyst)
+    assert titles(client.get("/?progress=done")) == []
+    assert titles(client.get("/?progress=in_progress")) == ["Deir Ezzor airport"]
+    projects.mark_done(corpus["aleppo"], analyst)  # nothing in it needed a tag
+    response = client.get("/?progress=done")
+    assert titles(response) == ["Ceasefire in Aleppo"]
+    assert "Done by you:</span> <strong>1</strong> of 1 article" in response.content.decode()
+    assert '<span class="status done">Done</span>' in response.content.decode()
+    projects.reopen(corpus["aleppo"], analyst)
+    assert titles(client.get("/?progress=done")) == []
+    assert "Ceasefire in Aleppo" in titles(client.get("/?progress=untouched"))
 
 
 def test_an_htmx_request_gets_only_the_results(client, analyst, corpus):

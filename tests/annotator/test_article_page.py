@@ -191,7 +191,8 @@ def test_the_page_runs_a_fixed_number_of_queries(
     with django_assert_max_num_queries(len(few)):
         response = client.get(big.get_absolute_url() + "?layer=all")
     assert response.content.decode().count("<mark ") >= 1000
-    assert len(few) <= 12
+    # 12 for the page, 2 for the queue bar: the article's projects and my "done" on it.
+    assert len(few) <= 14
 
 
 def test_the_popover_ignores_ids_no_span_can_have(client, analyst, paragraph, annotate):

@@ -249,8 +249,8 @@ def test_list_filters_by_article_label_reviewer_and_time(client_for, analyst, co
             "9999-12-31T23:59:59-23:00 is out of range once moved to UTC."]}),
         ("format=xml", {"format": ["Unknown format 'xml'. This endpoint answers JSON only: format=json."]}),
         ("lable=speculation", {"lable": [
-            "Unknown query parameter 'lable'. Accepted: article, format, label, page, page_size, paragraph, "
-            "reviewer, updated_since."]}),
+            "Unknown query parameter 'lable'. Accepted: article, format, label, layer, page, page_size, "
+            "paragraph, project, reviewer, updated_since."]}),
     ],
 )  # fmt: skip
 def test_unknown_filter_values_are_a_400_naming_them(client_for, analyst, labels, query, errors):

@@ -13,6 +13,7 @@ from django.db.models import Count, Max, Q
 from annotator.agreement import report
 from annotator.agreement.units import SpanRecord
 from annotator.models import Annotation, AnnotationChange, Assignment, Label, Project
+from annotator.projects import projects_for
 from articles.models import Paragraph
 
 GOLD = "gold"
@@ -20,10 +21,8 @@ CACHE_SECONDS = 24 * 3600
 
 
 def visible_projects(user):
-    """Staff see every project; anyone else the projects they analyse or curate."""
-    if user.is_staff:
-        return Project.objects.all()
-    return Project.objects.filter(Q(analysts=user) | Q(curators=user)).distinct()
+    """The projects whose agreement the user may see: those they may see at all."""
+    return projects_for(user)
 
 
 def _signature(project: Project, gold: bool) -> str:

@@ -108,12 +108,16 @@ def _build(seed: int = 15):
     return project, users
 
 
-def _seconds(call, runs: int) -> list[float]:
+def _seconds(call, runs: int, cpu: list[float] | None = None) -> list[float]:
+    """Return the wall-clock seconds of each run; append each run's CPU seconds to `cpu` when given (on a
+    shared machine the CPU time says what the work costs, the wall clock what a user waits)."""
     out = []
     for _ in range(runs):
-        started = time.perf_counter()
+        started, started_cpu = time.perf_counter(), time.process_time()
         call()
         out.append(time.perf_counter() - started)
+        if cpu is not None:
+            cpu.append(time.process_time() - started_cpu)
     return out
 
 
@@ -121,7 +125,6 @@ def child() -> dict:
     import django
 
     django.setup()
-    from django.core.cache import cache
     from django.core.management import call_command
     from django.db import connection
 
@@ -134,7 +137,7 @@ def child() -> dict:
     assert Annotation.objects.filter(article__projects=project).count() == ANALYSTS * ARTICLES * SPANS_EACH
 
     def cold():
-        cache.clear()
+        data.forget_reports()
         return data.project_report(project)
 
     cold()  # warm-up: imports, the database's caches
@@ -148,7 +151,8 @@ def child() -> dict:
         for f in [r.figure for r in s.rows] + [p.figure for p in s.pairs]
         if f.low is not None
     )
-    cold_times = _seconds(cold, COLD_RUNS)
+    cold_cpu: list[float] = []
+    cold_times = _seconds(cold, COLD_RUNS, cold_cpu)
     read_times = _seconds(lambda: data.documents(project), COLD_RUNS)
     docs, labels = data.documents(project)
     compute_times = _seconds(lambda: report.build(docs, labels), COLD_RUNS)
@@ -169,6 +173,7 @@ def child() -> dict:
         "vendor": connection.vendor,
         "pg": version,
         "cold": cold_times,
+        "cold_cpu": cold_cpu,
         "read": read_times,
         "compute": compute_times,
         "baseline": baseline,
@@ -235,22 +240,26 @@ def run() -> str:
         f"to {first['alpha']:.3f}, its alpha_U to {first['alpha_u']:.3f}. Baseline, same run: reading the "
         f"project's spans alone. Milliseconds, median / worst of {COLD_RUNS} runs ({WARM_RUNS} warm).",
         "",
-        "| database | baseline: read the spans | cold report (read + compute) | read | compute | "
-        "warm (unchanged spans) | after one new span | load average |",
-        "|---|---|---|---|---|---|---|---|",
+        "| database | baseline: read the spans | cold report (read + compute) | its CPU time | read "
+        "| compute | warm (unchanged spans) | after one new span | load average |",
+        "|---|---|---|---|---|---|---|---|---|",
     ]
     for name, f in results.items():
         lines.append(
-            f"| {name} | {_ms(f['baseline'])} | {_ms(f['cold'])} | {_ms(f['read'])} | {_ms(f['compute'])} | "
+            f"| {name} | {_ms(f['baseline'])} | {_ms(f['cold'])} | {_ms(f['cold_cpu'])} | {_ms(f['read'])} | "
+            f"{_ms(f['compute'])} | "
             f"{_ms(f['warm'])} | {f['after_change'] * 1000:.0f} | {f['load']:.1f} |"
         )
     if len(results) == 1:
         lines += ["", "PostgreSQL was not measured: set BENCH_DATABASE_URL=postgres://... to include it."]
     worst = max(max(f["cold"]) for f in results.values())
+    worst_cpu = max(max(f["cold_cpu"]) for f in results.values())
     lines += [
         "",
-        f"Target: the cold report in under {TARGET_SECONDS:g} s: worst cold run {worst:.2f} s, "
-        f"{'met' if worst < TARGET_SECONDS else 'missed'}. The report is cached under a key made of the "
+        f"Target: the cold report in under {TARGET_SECONDS:g} s: worst cold run {worst:.2f} s of wall clock "
+        f"({'met' if worst < TARGET_SECONDS else 'missed'}), {worst_cpu:.2f} s of CPU "
+        f"({'met' if worst_cpu < TARGET_SECONDS else 'missed'}). The report is cached under a key made of "
+        "the "
         "count and newest change of the project's spans, its newest history entry, its assignments and the "
         "labels, "
         "so it is recomputed only when one of them changes (the last column). The machine is shared with "

@@ -5,9 +5,9 @@ from __future__ import annotations
 import csv
 import hashlib
 import io
-from collections import defaultdict
+import threading
+from collections import OrderedDict, defaultdict
 
-from django.core.cache import cache
 from django.db.models import Count, Max, Q
 
 from annotator.agreement import report
@@ -17,7 +17,7 @@ from annotator.projects import projects_for
 from articles.models import Paragraph
 
 GOLD = "gold"
-CACHE_SECONDS = 24 * 3600
+_lock = threading.Lock()
 
 
 def visible_projects(user):
@@ -112,15 +112,36 @@ def documents(project: Project, gold: bool = False) -> tuple[list[report.Documen
     return docs, labels
 
 
+_reports: OrderedDict[str, report.Report] = OrderedDict()
+KEPT_REPORTS = 16
+
+
 def project_report(project: Project, gold: bool = False) -> report.Report:
-    """Return the project's report, recomputed only when its spans, assignments or labels changed."""
-    key = "agreement:" + hashlib.sha256(_signature(project, gold).encode()).hexdigest()
-    cached = cache.get(key)
-    if cached is None:
-        docs, labels = documents(project, gold)
-        cached = report.build(docs, labels)
-        cache.set(key, cached, CACHE_SECONDS)
-    return cached
+    """Return the project's report, recomputed only when its spans, assignments or labels changed.
+
+    Kept in this process's memory (the last KEPT_REPORTS of them) rather than in Django's cache: a cache
+    backend would pickle and unpickle thousands of figures on every page load, which costs more than the
+    queries that tell whether anything changed.
+    """
+    key = hashlib.sha256(_signature(project, gold).encode()).hexdigest()
+    with _lock:
+        cached = _reports.get(key)
+        if cached is not None:
+            _reports.move_to_end(key)
+            return cached
+    docs, labels = documents(project, gold)
+    result = report.build(docs, labels)
+    with _lock:
+        _reports[key] = result
+        while len(_reports) > KEPT_REPORTS:
+            _reports.popitem(last=False)
+    return result
+
+
+def forget_reports() -> None:
+    """Drop every kept report (tests start from nothing)."""
+    with _lock:
+        _reports.clear()
 
 
 # --- tables (the page, the CSV downloads and the API share them) -------------------------------------------

@@ -6,11 +6,11 @@ import csv
 import io
 
 import pytest
-from django.core.cache import cache
 from django.urls import reverse
 from rest_framework.test import APIClient
 
 from annotator import spans
+from annotator.agreement import data
 from annotator.models import Assignment, Project, ProjectArticle
 from tests.factories import ArticleFactory, UserFactory
 
@@ -18,8 +18,8 @@ TEXT = "The mayor said the port lease is signed. Critics said it is not."
 
 
 @pytest.fixture(autouse=True)
-def empty_cache():
-    cache.clear()
+def no_kept_reports():
+    data.forget_reports()
 
 
 @pytest.fixture

@@ -25,6 +25,18 @@ def visible_projects(user):
     return projects_for(user)
 
 
+BLIND_MESSAGE = (
+    "This project is blind: its agreement is shown to staff and its curators only, so that no analyst can "
+    "read another's labelling from the figures."
+)
+
+
+def may_see_agreement(user, project: Project) -> bool:
+    """In a blind project, the figures would let an analyst read another's labelling (a kappa of 1 on a short
+    article says their spans are the same), so only staff and curators see them."""
+    return not project.blind or project.can_curate(user)
+
+
 def _signature(project: Project, gold: bool) -> str:
     """What the report depends on: the spans of the project's articles (count, newest write, newest history
     entry), its assignments and the labels. Any span written, deleted or undone changes it."""

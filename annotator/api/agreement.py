@@ -10,7 +10,7 @@ from rest_framework.response import Response
 
 from annotator.agreement import data, report
 from annotator.api.base import ApiView
-from annotator.api.views import READ_ERRORS
+from annotator.api.views import FORBIDDEN, READ_ERRORS
 
 GOLD = OpenApiParameter(
     "gold",
@@ -90,6 +90,8 @@ def _project(request, slug):
     project = data.visible_projects(request.user).filter(slug=slug).first()
     if project is None:
         raise Http404("No such project, or you are not on it.")
+    if not data.may_see_agreement(request.user, project):
+        raise exceptions.PermissionDenied(data.BLIND_MESSAGE)
     return project
 
 
@@ -124,7 +126,7 @@ class ProjectAgreementView(ApiView):
             "diagnostics. Analysts see only the projects they are on."
         ),
         parameters=[GOLD],
-        responses={200: ReportSerializer, **READ_ERRORS},
+        responses={200: ReportSerializer, 403: FORBIDDEN, **READ_ERRORS},
     )
     def get(self, request, slug):
         project = _project(request, slug)
@@ -158,6 +160,7 @@ class AgreementTableView(ApiView):
                 description="Rows of the table (`figures`, `pairs`, `attribution` or `articles`); "
                 "text/csv with `format=csv`."
             ),
+            403: FORBIDDEN,
             **READ_ERRORS,
         },
     )

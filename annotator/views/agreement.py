@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, render
 
@@ -9,7 +10,10 @@ from annotator.agreement import data, report, svg
 
 
 def _project(request, slug):
-    return get_object_or_404(data.visible_projects(request.user), slug=slug)
+    project = get_object_or_404(data.visible_projects(request.user), slug=slug)
+    if not data.may_see_agreement(request.user, project):
+        raise PermissionDenied(data.BLIND_MESSAGE)
+    return project
 
 
 def _context(request, project, result, scope):

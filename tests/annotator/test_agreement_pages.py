@@ -231,3 +231,23 @@ def test_the_gold_layer_counts_as_a_reviewer_on_request(project, analyst, annota
     assert body["overall"]["analysts"] == ["alice", "bob", "gold"]
     assert body["articles"][0]["analysts"] == "alice bob gold"
     assert body["articles"][1]["analysts"] == "alice bob"  # no gold spans there yet
+
+
+def test_a_blind_projects_agreement_is_for_staff_and_curators(client, project, analyst, staff):
+    """In blind mode the figures would tell an analyst how the other labelled (403 for analysts)."""
+    project.blind = True
+    project.save()
+    curator = UserFactory(username="cora")
+    project.curators.add(curator)
+    assert _page(client, analyst).status_code == 403
+    assert (
+        _page(client, analyst, "annotator:project-agreement-csv", ("harbour", "figures")).status_code == 403
+    )
+    response = _api(analyst).get("/api/v1/projects/harbour/agreement/")
+    assert response.status_code == 403
+    assert response.json() == {
+        "detail": "This project is blind: its agreement is shown to staff and its curators only, so that no "
+        "analyst can read another's labelling from the figures."
+    }
+    assert _page(client, curator).status_code == 200
+    assert _api(staff).get("/api/v1/projects/harbour/agreement/figures/").status_code == 200

@@ -506,11 +506,16 @@ def _build(documents, labels, claim_label, seed) -> Report:
         for s in d.spans:
             project_labels[s.label] += 1
     _diagnose(project, labels, project_labels, project=True)
-    counts = [{len(documents[d].analysts) for d in readable}]
-    if len(counts[0]) > 1:
+    counts = {len(documents[d].analysts) for d in readable}
+    if len(counts) > 1:
         project.diagnostics.append(
-            f"Articles are read by {min(counts[0])} to {max(counts[0])} analysts: Fleiss' kappa assumes the "
+            f"Articles are read by {min(counts)} to {max(counts)} analysts: Fleiss' kappa assumes the "
             "same number on every text, so read it with care (Krippendorff's alpha does not assume it)."
+        )
+    apart = [p for p in project.pairs if p.label == ALL and p.tokens == 0]
+    for pair in apart:
+        project.diagnostics.append(
+            f"{pair.first} and {pair.second} read no article in common: their pair has no figure."
         )
     articles = []
     for d, doc in enumerate(documents):

@@ -11,7 +11,7 @@ import pytest
 from nltk.metrics.agreement import AnnotationTask
 
 from annotator.agreement import coding, report
-from annotator.agreement.report import Document, build
+from annotator.agreement.report import ALL, Document, build
 from annotator.agreement.unitizing import alpha_u, block_sums
 from annotator.agreement.units import SpanRecord, merged_units
 
@@ -241,3 +241,22 @@ def test_the_gold_layer_is_not_special_to_the_maths():
     }
     assert pairs[("ann", "gold")] == pytest.approx(1.0)
     assert pairs[("ann", "bob")] == pytest.approx(pairs[("bob", "gold")])
+
+
+def test_analysts_who_share_no_article_are_named_and_fleiss_is_flagged():
+    text = ["one two three four"]
+    docs = [
+        _document(1, text, ["ann", "bob"], [("ann", "fact", 0, 0, 3), ("bob", "fact", 0, 0, 3)]),
+        _document(2, text, ["ann", "bob", "cy"], [("cy", "fact", 0, 0, 3), ("ann", "claim", 0, 4, 7)]),
+        _document(3, text, ["bob", "dee"], [("dee", "fact", 0, 0, 3)]),
+    ]
+    result = build(docs, LABELS)
+    notes = result.project.diagnostics
+    assert "ann and dee read no article in common: their pair has no figure." in notes
+    assert "cy and dee read no article in common: their pair has no figure." in notes
+    assert (
+        "Articles are read by 2 to 3 analysts: Fleiss' kappa assumes the same number on every text, so read "
+        "it with care (Krippendorff's alpha does not assume it)." in notes
+    )
+    pair = next(p for p in result.project.pairs if (p.first, p.second, p.label) == ("ann", "dee", ALL))
+    assert (pair.tokens, pair.figure.value) == (0, None)

@@ -103,4 +103,5 @@ def krippendorff(disagreeing: np.ndarray, totals: np.ndarray) -> np.ndarray:
 
 def _chance_corrected(observed: np.ndarray, expected: np.ndarray) -> np.ndarray:
     value = (observed - expected) / (1 - expected)
-    return np.where(np.isclose(expected, 1.0) | ~np.isfinite(expected), np.nan, value)
+    # Chance agreement of 1 (one category only, up to rounding): undefined.
+    return np.where(~(np.abs(1 - expected) > 1e-12), np.nan, value)

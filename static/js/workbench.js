@@ -682,8 +682,24 @@
 
   // ---- Server answers ------------------------------------------------------------------------------
 
+  // A keyboard user tagging or editing goes on in the same paragraph once it is redrawn.
+  let refocus = null;
+  document.body.addEventListener("htmx:afterSettle", () => {
+    if (!refocus) return;
+    const active = document.activeElement;
+    const paragraph = document.getElementById(`para-${refocus}`);
+    refocus = null;
+    if (paragraph && (!active || active === document.body || !active.isConnected)) {
+      paragraph.focus({ preventScroll: true });
+    }
+  });
+
   document.body.addEventListener("annotationChanged", (event) => {
     const detail = event.detail || {};
+    const active = document.activeElement;
+    if (detail.paragraph && active && (toolbar.contains(active) || popover.contains(active) || active.closest(".para"))) {
+      refocus = detail.paragraph;
+    }
     hideToolbar();
     hidePopover();
     window.getSelection().removeAllRanges();

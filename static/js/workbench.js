@@ -564,6 +564,19 @@
     };
   }
 
+  // Only what the analyst changed in a span's form: applied after a conflict, it must not undo the other
+  // tab's change to a field the analyst left alone.
+  function changedValuesOf(form) {
+    const values = {};
+    const checked = form.querySelector("input[name=label]:checked");
+    if (checked && !checked.defaultChecked) values.label = checked.value;
+    for (const name of ["attributed_to", "note"]) {
+      const field = form.elements[name];
+      if (field && field.value !== field.defaultValue) values[name] = field.value;
+    }
+    return values;
+  }
+
   function labelName(slug) {
     const button = toolbar.querySelector(`button[data-label="${CSS.escape(slug)}"]`);
     return button ? button.dataset.name : slug;
@@ -585,7 +598,7 @@
       };
     } else if (form.matches && form.matches("form.span-edit")) {
       const card = form.closest("[data-card-for]");
-      unsaved = { kind: "change", span: card.dataset.cardFor, values: valuesOf(form) };
+      unsaved = { kind: "change", span: card.dataset.cardFor, values: changedValuesOf(form) };
     } else {
       return;
     }
@@ -607,9 +620,15 @@
   function ownValuesBox(saved, title, applyText, onApply) {
     const box = ownTemplate.content.firstElementChild.cloneNode(true);
     box.querySelector(".own-values-title").textContent = title;
-    box.querySelector('[data-own="label"]').textContent = saved.values.label ? labelName(saved.values.label) : "—";
-    box.querySelector('[data-own="attributed_to"]').textContent = saved.values.attributed_to || "—";
-    box.querySelector('[data-own="note"]').textContent = saved.values.note || "—";
+    for (const name of ["label", "attributed_to", "note"]) {
+      const cell = box.querySelector(`[data-own="${name}"]`);
+      if (!(name in saved.values)) {
+        cell.parentElement.remove(); // left as it was: nothing to offer
+        continue;
+      }
+      const value = saved.values[name];
+      cell.textContent = name === "label" ? labelName(value) : value || "— (emptied)";
+    }
     const apply = box.querySelector("[data-own-apply]");
     apply.textContent = applyText;
     // Removed after this click has reached the page's handler, which closes the popover on a click outside it.
@@ -629,7 +648,8 @@
   function offerOnSpan(saved, title) {
     const mark = document.querySelector(`mark[data-annotation-id="${CSS.escape(saved.span)}"]`);
     if (!mark) {
-      showNotice(`${title} The span is no longer in this layer; your values were: label ${labelName(saved.values.label)}, attributed to “${saved.values.attributed_to}”, note “${saved.values.note}”.`, { error: true });
+      const typed = Object.entries(saved.values).map(([name, value]) => `${name.replace("_", " ")}: ${name === "label" ? labelName(value) : `“${value}”`}`);
+      showNotice(`${title} The span is no longer in this layer; what you typed was ${typed.join(", ") || "nothing"}.`, { error: true });
       unsaved = null;
       writeUnsaved(null);
       return;
@@ -639,10 +659,10 @@
       const form = card && card.querySelector("form.span-edit");
       if (!form) return;
       const box = ownValuesBox(saved, title, "Apply my values", () => {
-        const radio = form.querySelector(`input[name=label][value="${CSS.escape(saved.values.label)}"]`);
+        const { label, ...texts } = saved.values;
+        const radio = label && form.querySelector(`input[name=label][value="${CSS.escape(label)}"]`);
         if (radio) radio.checked = true;
-        form.elements.attributed_to.value = saved.values.attributed_to;
-        form.elements.note.value = saved.values.note;
+        for (const [name, value] of Object.entries(texts)) form.elements[name].value = value;
         form.requestSubmit();
       });
       card.insertBefore(box, card.querySelector("blockquote").nextSibling);

@@ -183,7 +183,7 @@ def child() -> dict:
         def stacked_loaded(response) -> None:
             page_loaded(response)
             # Every span is drawn whole (nothing crosses) and the fact and the speculation contradict.
-            assert response.content.count(b" contra\" data-annotation-id") == 2 * PARAGRAPHS
+            assert response.content.count(b' contra" data-annotation-id') == 2 * PARAGRAPHS
 
         _timed(lambda i: client.get("/bench/noop/"), WARM_UP, ok)
         _timed(lambda i: client.get(page_url), WARM_UP, page_loaded)

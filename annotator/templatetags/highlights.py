@@ -35,7 +35,10 @@ SPAN_BUTTON = (
     "<q>{}</q>{}{}{}</button></li>"
 )
 NOTE_PART = ' <span class="note-text"><span class="note-mark" aria-hidden="true">✎</span> {}</span>'
-CONTRA_MARK = mark_safe(' <span class="contra-mark" title="Contradicts another span">⚠<span class="visually-hidden"> contradicts another span</span></span>')
+CONTRA_MARK = mark_safe(
+    ' <span class="contra-mark" title="Contradicts another span">⚠'
+    '<span class="visually-hidden"> contradicts another span</span></span>'
+)
 NOTE_IN_LIST = 160
 
 
@@ -107,7 +110,9 @@ def _open_mark(span, depth: int, is_head: bool, user_id: int | None, flagged: fr
     if not is_head:
         # Only a span's first piece carries its label tag, its note and the focus for Enter.
         classes += " cont"
-        return format_html('<mark class="{}" data-annotation-id="{}" data-label="{}">', classes, span.pk, label.slug)
+        return format_html(
+            '<mark class="{}" data-annotation-id="{}" data-label="{}">', classes, span.pk, label.slug
+        )
     note = getattr(span, "note", "")
     if note:
         classes += " noted"
@@ -116,7 +121,8 @@ def _open_mark(span, depth: int, is_head: bool, user_id: int | None, flagged: fr
     reviewer = span.reviewer_name
     title = f"{label.name} · {reviewer}" + (f" · Note: {note}" if note else "")
     return format_html(
-        '<mark class="{}" data-annotation-id="{}" data-label="{}" data-reviewer="{}"{} tabindex="-1" title="{}">',
+        '<mark class="{}" data-annotation-id="{}" data-label="{}" data-reviewer="{}"{} tabindex="-1" '
+        'title="{}">',
         classes,
         span.pk,
         label.slug,

@@ -20,7 +20,13 @@ def paragraph(article):
 
 def tag(client, paragraph, quote, label):
     start = paragraph.text.index(quote)
-    data = {"paragraph": paragraph.pk, "start": start, "end": start + len(quote), "quote": quote, "label": label}
+    data = {
+        "paragraph": paragraph.pk,
+        "start": start,
+        "end": start + len(quote),
+        "quote": quote,
+        "label": label,
+    }
     return client.post(reverse("annotator:span-create", args=[paragraph.article_id]), data, **HTMX)
 
 
@@ -47,7 +53,7 @@ def test_tagging_words_that_carry_an_excluding_label_saves_and_warns_naming_the_
     )
     assert Annotation.objects.live().count() == 2
     body = response.content.decode()
-    assert body.count(" contra\" data-annotation-id") == 2
+    assert body.count(' contra" data-annotation-id') == 2
 
 
 def test_no_warning_for_labels_that_do_not_exclude_or_for_someone_elses_span(
@@ -70,7 +76,8 @@ def test_relabelling_into_a_contradiction_warns_too(client, analyst, paragraph, 
     event = json.loads(response["HX-Trigger"])["annotationChanged"]
     assert event["message"] == "Span saved as Speculation."
     assert event["warning"] == (
-        "Contradiction: “mayor” is also tagged Reported fact, which excludes Speculation. Both spans are kept."
+        "Contradiction: “mayor” is also tagged Reported fact, which excludes Speculation. "
+        "Both spans are kept."
     )
 
 
@@ -100,7 +107,9 @@ def test_the_admin_sets_which_labels_exclude_each_other(client, staff, labels):
     assert list(Label.objects.get(pk=boilerplate.pk).excludes.all()) == [claim]
 
 
-def test_the_side_panel_lists_spans_in_reading_order_with_label_note_and_warning(client, analyst, article, labels):
+def test_the_side_panel_lists_spans_in_reading_order_with_label_note_and_warning(
+    client, analyst, article, labels
+):
     first, second = article.paragraphs.order_by("position")[:2]
     later = spans.create(paragraph=second, label="speculation", start=4, end=9, reviewer=analyst, note="why?")
     fact = spans.create(paragraph=second, label="reported_fact", start=0, end=9, reviewer=analyst)

@@ -143,12 +143,14 @@ def test_the_span_list_escapes_quotes_and_names():
     markup = span_buttons([item], True, {7})
     assert "<img" not in markup and "<i>" not in markup and "<b>" not in markup and "<s>" not in markup
     assert markup == (
-        '<li><button type="button" class="goto" data-goto="7"><span class="tag l3">&lt;u&gt;Spec&lt;/u&gt;</span>'
-        ' <span class="contra-mark" title="Contradicts another span">⚠<span class="visually-hidden"> contradicts'
-        ' another span</span></span> <q>&lt;img src=x onerror=alert(1)&gt;</q> '
+        '<li><button type="button" class="goto" data-goto="7">'
+        '<span class="tag l3">&lt;u&gt;Spec&lt;/u&gt;</span>'
+        ' <span class="contra-mark" title="Contradicts another span">⚠'
+        '<span class="visually-hidden"> contradicts another span</span></span>'
+        " <q>&lt;img src=x onerror=alert(1)&gt;</q> "
         '<span class="attr">— Bob &amp; &lt;i&gt;co&lt;/i&gt;</span> <span class="who">&lt;b&gt;</span>'
-        ' <span class="note-text"><span class="note-mark" aria-hidden="true">✎</span> &lt;s&gt;unsure&lt;/s&gt;'
-        "</span></button></li>"
+        ' <span class="note-text"><span class="note-mark" aria-hidden="true">✎</span>'
+        " &lt;s&gt;unsure&lt;/s&gt;</span></button></li>"
     )
 
 

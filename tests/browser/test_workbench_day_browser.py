@@ -225,9 +225,43 @@ def test_a_span_tagged_after_the_session_ended_is_offered_again_after_login(
     offer.get_by_role("button", name="Save this span").click()
     expect(page.locator("#notice")).to_contain_text("Tagged as Attributed claim.")
     span = Annotation.objects.get()
-    assert (span.quote, span.label.slug, span.note) == ("Pro-government sources", "attributed_claim", "which sources?")
+    assert (span.quote, span.label.slug, span.note) == (
+        "Pro-government sources",
+        "attributed_claim",
+        "which sources?",
+    )
     page.reload()
     expect(page.get_by_role("region", name="Your unsaved values")).to_have_count(0)
+    assert [problem for problem in problems if "401" not in problem] == []
+
+
+def test_a_change_sent_after_the_session_ended_is_offered_on_the_span_after_login(
+    page: Page, live_server, analyst, labels, seed_paths, annotate, width, problems
+):
+    article = second_seed(seed_paths)
+    claim = article.paragraphs.get(text__startswith=CLAIM_START)
+    span = annotate(claim, "Pro-government sources", "reported_fact", reviewer=analyst, note="old note")
+    open_article(page, live_server, analyst, article)
+    mark(page, span).click()
+    popover = page.locator("#popover")
+    popover.locator("textarea[name=note]").fill("denial, not a fact")
+    page.context.clear_cookies(name=settings.SESSION_COOKIE_NAME)
+    popover.get_by_role("button", name="Save").click()
+
+    page.wait_for_url(re.compile(r"/accounts/login/"))
+    page.fill("#id_username", "alice")
+    page.fill("#id_password", "correct horse battery staple")
+    page.click("button[type=submit]")
+    page.wait_for_url(f"{live_server.url}{article.get_absolute_url()}")
+
+    offer = popover.get_by_role("region", name="Your unsaved values")
+    expect(offer).to_contain_text("Not saved when your session ended.")
+    expect(offer).to_contain_text("denial, not a fact")
+    expect(offer).not_to_contain_text("Label")  # the label was left alone: nothing to offer for it
+    offer.get_by_role("button", name="Apply my values").click()
+    expect(page.locator("#notice")).to_contain_text("Span saved as Reported fact.")
+    span.refresh_from_db()
+    assert (span.note, span.version) == ("denial, not a fact", 2)
     assert [problem for problem in problems if "401" not in problem] == []
 
 
@@ -289,7 +323,11 @@ def test_keyboard_only_tagging_by_word_and_by_sentence(
     page.keyboard.press("Enter")
     expect(page.locator("#notice")).to_contain_text("Tagged as Attributed claim.")
     first = Annotation.objects.get()
-    assert (first.quote, first.label.slug, first.attributed_to) == ("The terrorist group", "attributed_claim", "ISIS")
+    assert (first.quote, first.label.slug, first.attributed_to) == (
+        "The terrorist group",
+        "attributed_claim",
+        "ISIS",
+    )
 
     # The paragraph was redrawn and keeps the focus: on to the fourth word, then to the end of the sentence.
     expect(page.locator(f"#para-{claim.pk}")).to_be_focused()

@@ -46,6 +46,15 @@ class LabelAdmin(admin.ModelAdmin):
             kwargs["widget"] = forms.TextInput(attrs={"size": 2})
         return super().formfield_for_dbfield(db_field, request, **kwargs)
 
+    def formfield_for_manytomany(self, db_field, request: HttpRequest, **kwargs):
+        if db_field.name == "excludes":
+            # A handful of labels: plain checkboxes read better than a two-box picker and need no script.
+            kwargs["widget"] = forms.CheckboxSelectMultiple
+            label_id = request.resolver_match.kwargs.get("object_id") if request.resolver_match else None
+            if label_id and label_id.isascii() and label_id.isdigit():
+                kwargs["queryset"] = Label.objects.exclude(pk=label_id)
+        return super().formfield_for_manytomany(db_field, request, **kwargs)
+
     @admin.display(description="")
     def swatch(self, label: Label) -> SafeString:
         # An image rather than a style attribute: the CSP allows data: images but no inline styles.

@@ -29,6 +29,7 @@ RESERVED_KEYS = {
     "n": "next article",
     "d": "mark done",
     "?": "the shortcut list",
+    "p": "showing the side panel",
     " ": "scrolling",
 }
 
@@ -40,6 +41,13 @@ class Label(models.Model):
     shortcut = models.CharField(max_length=1, unique=True, help_text="One key that applies this label.")
     description = models.TextField(blank=True)
     order = models.PositiveSmallIntegerField(default=0)
+    # Symmetrical: if a fact excludes speculation, speculation excludes the fact.
+    excludes = models.ManyToManyField(
+        "self",
+        blank=True,
+        help_text="Labels that contradict this one: tagging words that already carry one of them warns "
+        "the analyst (the span is still saved).",
+    )
 
     class Meta:
         ordering = ["order", "name"]

@@ -3,6 +3,8 @@
 - Baseline: an authenticated GET of a view that returns an empty response, through the full middleware stack.
 - Tag round trip: an htmx POST that creates a span and answers with the re-rendered paragraph (300 in a row).
 - Article page: 100 paragraphs holding 300 spans, rendered in one request (50 loads).
+- Stacked article page: the same, but the three spans of each paragraph are three labels on the same words
+  (each drawn with its own label tag and underline, two of them flagged as contradicting).
 
 Requests go through Django's test Client in process (the whole middleware stack, sessions, CSRF checks on,
 no network and no WSGI server), against a freshly migrated database of their own. Each database is measured
@@ -32,7 +34,7 @@ PEERS = {
     "span create": {"doccano": (9.8, 13.6), "Label Studio": (84, 112)},
     "open a document with 300 spans": {"doccano": (83, 102), "Label Studio": (417, 607)},
 }
-TARGETS = {"tag": ("p95", 15.0), "page": ("p50", 40.0)}
+TARGETS = {"tag": ("p95", 15.0), "page": ("p50", 40.0), "stacked": ("p50", 40.0)}
 
 _SENTENCES = [
     "On December 9, clashes continued in the area with troops repelling further attempts to advance.",
@@ -109,6 +111,15 @@ def _ranges(text: str) -> list[tuple[int, int, str]]:
     ]
 
 
+def _stacked_range(text: str) -> tuple[int, int]:
+    """The words that carry three labels in every paragraph of the stacked article."""
+    start = text.index("lost up to 100 fighters")
+    return start, start + len("lost up to 100 fighters")
+
+
+STACKED_LABELS = ("reported_fact", "attributed_claim", "speculation")
+
+
 def child() -> dict:
     import django
 
@@ -126,6 +137,11 @@ def child() -> dict:
     page_article, text = _article("Bench article with 300 spans")
     for paragraph in page_article.paragraphs.all():
         for start, end, label in _ranges(text):
+            spans.create(paragraph=paragraph, label=label, start=start, end=end, reviewer=user)
+    stacked_article, _ = _article("Bench article with three labels on the same words")
+    start, end = _stacked_range(text)
+    for paragraph in stacked_article.paragraphs.all():
+        for label in STACKED_LABELS:
             spans.create(paragraph=paragraph, label=label, start=start, end=end, reviewer=user)
     tag_article, _ = _article("Bench article to tag")
     tag_paragraphs = list(tag_article.paragraphs.all())
@@ -162,15 +178,25 @@ def child() -> dict:
             ok(response)
             assert response.content.count(b"<mark ") == SPANS_ON_PAGE
 
+        stacked_url = stacked_article.get_absolute_url()
+
+        def stacked_loaded(response) -> None:
+            page_loaded(response)
+            # Every span is drawn whole (nothing crosses) and the fact and the speculation contradict.
+            assert response.content.count(b' contra" data-annotation-id') == 2 * PARAGRAPHS
+
         _timed(lambda i: client.get("/bench/noop/"), WARM_UP, ok)
         _timed(lambda i: client.get(page_url), WARM_UP, page_loaded)
+        _timed(lambda i: client.get(stacked_url), WARM_UP, stacked_loaded)
         baseline = _timed(lambda i: client.get("/bench/noop/"), BASELINE_REQUESTS, ok)
         tags = _timed(tag, TAGS, tagged)
         pages = _timed(lambda i: client.get(page_url), PAGE_LOADS, page_loaded)
+        stacked = _timed(lambda i: client.get(stacked_url), PAGE_LOADS, stacked_loaded)
         queries = {}
         for name, request in {
             "baseline": lambda: client.get("/bench/noop/"),
             "page": lambda: client.get(page_url),
+            "stacked": lambda: client.get(stacked_url),
         }.items():
             with CaptureQueriesContext(connection) as captured:
                 request()
@@ -187,6 +213,7 @@ def child() -> dict:
         "baseline": _percentiles(baseline),
         "tag": _percentiles(tags),
         "page": _percentiles(pages),
+        "stacked": _percentiles(stacked),
         "queries": queries,
     }
 
@@ -250,23 +277,30 @@ def run() -> str:
         f"empty response. Tag round trip: {TAGS} sequential htmx POSTs, each creating a span through "
         "`annotator.spans` (validation, history row) and answering with the re-rendered paragraph. Article "
         f"page: {PARAGRAPHS} paragraphs holding {SPANS_ON_PAGE} spans (a fact, a claim and a speculation "
-        f"nested in the claim per paragraph), the full page with its side panel, {PAGE_LOADS} loads. "
-        "Times in milliseconds, p50 / p95.",
+        f"nested in the claim per paragraph), the full page with its side panel, {PAGE_LOADS} loads. Stacked "
+        f"page: the same size, but in every paragraph three labels ({', '.join(STACKED_LABELS)}) on the "
+        "same words, each drawn with its label tag and underline, the fact and the speculation flagged as "
+        f"contradicting, {PAGE_LOADS} loads. Times in milliseconds, p50 / p95.",
         "",
         f"| database | baseline: no-op view ({BASELINE_REQUESTS}) | tag round trip ({TAGS}) | "
-        f"article page, {SPANS_ON_PAGE} spans ({PAGE_LOADS}) | SQL queries: baseline / tag / page |",
-        "|---|---|---|---|---|",
+        f"article page, {SPANS_ON_PAGE} spans ({PAGE_LOADS}) | stacked page, {SPANS_ON_PAGE} spans "
+        f"({PAGE_LOADS}) | SQL queries: baseline / tag / page / stacked |",
+        "|---|---|---|---|---|---|",
     ]
     for label, figures in results.items():
         queries = figures["queries"]
-        cells = [_cell(figures["baseline"]), _cell(figures["tag"]), _cell(figures["page"])]
-        counts = f"{queries['baseline']} / {queries['tag']} / {queries['page']}"
+        cells = [_cell(figures[key]) for key in ("baseline", "tag", "page", "stacked")]
+        counts = " / ".join(str(queries[key]) for key in ("baseline", "tag", "page", "stacked"))
         lines.append(f"| {label} | {' | '.join(cells)} | {counts} |")
     if len(results) == 1:
         lines += ["", "PostgreSQL was not measured: set BENCH_DATABASE_URL=postgres://... to include it."]
     sqlite = next(iter(results.values()))
     verdicts = []
-    for key, name in (("tag", "tag round trip"), ("page", f"{SPANS_ON_PAGE}-span article page")):
+    for key, name in (
+        ("tag", "tag round trip"),
+        ("page", f"{SPANS_ON_PAGE}-span article page"),
+        ("stacked", f"{SPANS_ON_PAGE}-span stacked page"),
+    ):
         stat, limit = TARGETS[key]
         value = sqlite[key][stat]
         verdicts.append(

@@ -17,6 +17,7 @@ from django import template
 from django.utils import timezone
 from django.utils.html import escape, format_html, format_html_join
 from django.utils.safestring import SafeString, mark_safe
+from django.utils.text import Truncator
 from django.utils.timesince import timesince
 
 from annotator.colours import text_colour_for
@@ -29,7 +30,16 @@ BORDER_STYLES = ("solid", "double", "dashed", "dotted")
 MARK, LINK = 0, 1
 LINK_OPEN = '<a href="{}" rel="noopener noreferrer nofollow" target="_blank">'
 MARK_CLOSE, LINK_CLOSE = mark_safe("</mark>"), mark_safe("</a>")
-SPAN_BUTTON = '<li><button type="button" class="goto" data-goto="{}"><q>{}</q>{}{}</button></li>'
+SPAN_BUTTON = (
+    '<li><button type="button" class="goto" data-goto="{}"><span class="tag l{}">{}</span>{} '
+    "<q>{}</q>{}{}{}</button></li>"
+)
+NOTE_PART = ' <span class="note-text"><span class="note-mark" aria-hidden="true">✎</span> {}</span>'
+CONTRA_MARK = mark_safe(
+    ' <span class="contra-mark" title="Contradicts another span">⚠'
+    '<span class="visually-hidden"> contradicts another span</span></span>'
+)
+NOTE_IN_LIST = 160
 
 
 @dataclass(slots=True)
@@ -92,39 +102,50 @@ def _safe_url(url: object) -> str | None:
     return url if scheme in {"http", "https"} else None
 
 
-def _open_mark(span, depth: int, is_head: bool, user_id: int | None) -> SafeString:
+def _open_mark(span, depth: int, is_head: bool, user_id: int | None, flagged: frozenset) -> SafeString:
     label = span.label
     classes = f"hl l{label.pk} d{min(depth, 3)}"
     if user_id is not None and span.reviewer_id != user_id:
         classes += " theirs"
     if not is_head:
+        # Only a span's first piece carries its label tag, its note and the focus for Enter.
         classes += " cont"
+        return format_html(
+            '<mark class="{}" data-annotation-id="{}" data-label="{}">', classes, span.pk, label.slug
+        )
+    note = getattr(span, "note", "")
+    if note:
+        classes += " noted"
+    if span.pk in flagged:
+        classes += " contra"
     reviewer = span.reviewer_name
+    title = f"{label.name} · {reviewer}" + (f" · Note: {note}" if note else "")
     return format_html(
-        '<mark class="{}" data-annotation-id="{}" data-label="{}" data-reviewer="{}" title="{} · {}">',
+        '<mark class="{}" data-annotation-id="{}" data-label="{}" data-reviewer="{}"{} tabindex="-1" '
+        'title="{}">',
         classes,
         span.pk,
         label.slug,
         reviewer,
-        label.name,
-        reviewer,
+        format_html(' data-note="{}"', note) if note else "",
+        title,
     )
 
 
 def _render(
-    text: str, pieces: Sequence[Piece], start: int, end: int, depth: int, user_id
+    text: str, pieces: Sequence[Piece], start: int, end: int, depth: int, user_id, flagged: frozenset
 ) -> list[SafeString]:
     out: list[SafeString] = []
     pos = start
     for piece in pieces:
         out.append(_text(text[pos : piece.start]))
         if piece.kind == MARK:
-            out.append(_open_mark(piece.item, depth, piece.is_head, user_id))
-            out.extend(_render(text, piece.children, piece.start, piece.end, depth + 1, user_id))
+            out.append(_open_mark(piece.item, depth, piece.is_head, user_id, flagged))
+            out.extend(_render(text, piece.children, piece.start, piece.end, depth + 1, user_id, flagged))
             out.append(MARK_CLOSE)
         else:
             url = _safe_url(piece.item.get("url"))
-            inner = _render(text, piece.children, piece.start, piece.end, depth, user_id)
+            inner = _render(text, piece.children, piece.start, piece.end, depth, user_id, flagged)
             if url is None:
                 out.extend(inner)
             else:
@@ -136,11 +157,18 @@ def _render(
     return out
 
 
-def render_highlights(text: str, spans: Iterable, links: Iterable[dict] = (), user_id: int | None = None):
-    """Return the paragraph text as HTML, each span a `mark` (cut only where spans cross)."""
+def render_highlights(
+    text: str,
+    spans: Iterable,
+    links: Iterable[dict] = (),
+    user_id: int | None = None,
+    flagged: Iterable[int] = (),
+):
+    """Return the paragraph text as HTML, each span a `mark` (cut only where spans cross); spans whose id is
+    in `flagged` contradict another span and are marked so."""
     pieces = nest(len(text), spans, links or ())
     # Every part is already safe: escaped text or tags from format_html.
-    return mark_safe("".join(_render(text, pieces, 0, len(text), 0, user_id)))
+    return mark_safe("".join(_render(text, pieces, 0, len(text), 0, user_id, frozenset(flagged))))
 
 
 @register.simple_tag(takes_context=True)
@@ -148,24 +176,32 @@ def highlighted(context, paragraph) -> SafeString:
     """Render a paragraph's text with the spans the view attached as `paragraph.layer_spans`."""
     user = context.get("user")
     user_id = user.pk if user is not None and user.is_authenticated else None
-    return render_highlights(paragraph.text, paragraph.layer_spans, paragraph.links, user_id)
+    flagged = getattr(paragraph, "contradicting", ())
+    return render_highlights(paragraph.text, paragraph.layer_spans, paragraph.links, user_id, flagged)
 
 
 @register.simple_tag
-def span_buttons(spans: Iterable, show_reviewers: bool = False) -> SafeString:
-    """Return the side panel's list items: one button per span that scrolls to it and flashes it.
+def span_buttons(spans: Iterable, show_reviewers: bool = False, flagged: Iterable[int] = ()) -> SafeString:
+    """Return the side panel's list items in reading order: one button per span (its label, quote,
+    attribution, note, whether it contradicts another span) that scrolls to the span and flashes it.
 
     Built here rather than in a template loop: a 300-span panel is the biggest part of the page.
     """
-    return format_html_join("", SPAN_BUTTON, (_span_button_values(span, show_reviewers) for span in spans))
+    flagged = frozenset(flagged)
+    return format_html_join(
+        "", SPAN_BUTTON, (_span_button_values(span, show_reviewers, flagged) for span in spans)
+    )
 
 
-def _span_button_values(span, show_reviewers: bool) -> tuple:
+def _span_button_values(span, show_reviewers: bool, flagged: frozenset = frozenset()) -> tuple:
     attribution = (
         format_html(' <span class="attr">— {}</span>', span.attributed_to) if span.attributed_to else ""
     )
     reviewer = format_html(' <span class="who">{}</span>', span.reviewer_name) if show_reviewers else ""
-    return span.pk, span.excerpt, attribution, reviewer
+    contra = CONTRA_MARK if span.pk in flagged else ""
+    note = getattr(span, "note", "")
+    note_part = format_html(NOTE_PART, Truncator(note).chars(NOTE_IN_LIST)) if note else ""
+    return span.pk, span.label.pk, span.label.name, contra, span.excerpt, attribution, reviewer, note_part
 
 
 @register.filter
@@ -187,12 +223,22 @@ def _shade(hex_colour: str, factor: float) -> str:
     return "#" + "".join(f"{int(int(hex_colour[i : i + 2], 16) * factor):02x}" for i in (1, 3, 5))
 
 
+def _css_string(text: str) -> str:
+    """Return `text` as the inside of a CSS string: anything but letters, digits and spaces as a hex escape,
+    so no quote, backslash or `</style>` can come through."""
+    return "".join(ch if ch.isascii() and (ch.isalnum() or ch == " ") else f"\\{ord(ch):06x}" for ch in text)
+
+
 @register.simple_tag
 def label_styles(labels: Iterable) -> SafeString:
-    """Return CSS rules giving each label its colour, readable text and its own border style."""
+    """Return CSS rules giving each label its colour, readable text, its own border style and its name for
+    the tag drawn above each span (generated content: never part of the text the offsets count)."""
     rules = []
     for rank, label in enumerate(labels):
         colour = label.colour if _HEX.match(label.colour or "") else "#e5e7eb"
         style = BORDER_STYLES[rank % len(BORDER_STYLES)]
-        rules.append((label.pk, colour, text_colour_for(colour), _shade(colour, 0.45), style))
-    return format_html_join("\n", ".l{}{{--hl-bg:{};--hl-fg:{};--hl-line:{};--hl-style:{}}}", rules)
+        name = _css_string(getattr(label, "name", "") or "")
+        rules.append((label.pk, colour, text_colour_for(colour), _shade(colour, 0.45), style, name))
+    return format_html_join(
+        "\n", '.l{}{{--hl-bg:{};--hl-fg:{};--hl-line:{};--hl-style:{};--hl-tag:"{}"}}', rules
+    )

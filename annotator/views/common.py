@@ -13,7 +13,7 @@ from django.shortcuts import get_object_or_404
 from django.template.loader import render_to_string
 from django_htmx.middleware import HtmxDetails
 
-from annotator import projects
+from annotator import contradictions, projects
 from annotator.models import Annotation, AnnotationQuerySet, Label
 from articles.models import Article, Paragraph
 
@@ -93,6 +93,7 @@ class SpanRow:
     reviewer_id: int
     reviewer_name: str
     attributed_to: str
+    note: str
 
     @property
     def excerpt(self) -> str:
@@ -101,33 +102,44 @@ class SpanRow:
 
 
 def span_rows(spans: AnnotationQuerySet, labels: dict[int, Label]) -> list[SpanRow]:
-    """Return the spans of a queryset as rows for drawing, in paragraph and offset order."""
+    """Return the spans of a queryset as rows for drawing, in reading order (paragraph position, offsets)."""
     fields = ("pk", "paragraph_id", "start", "end", "quote", "label_id", "reviewer_id")
     username = f"reviewer__{get_user_model().USERNAME_FIELD}"
-    rows = spans.values_list(*fields, username, "attributed_to")
+    rows = spans.order_by("paragraph__position", "start", "end", "pk").values_list(
+        *fields, username, "attributed_to", "note"
+    )
     return [
-        SpanRow(pk, paragraph_id, start, end, quote, labels[label_id], reviewer_id, name, attributed_to)
-        for pk, paragraph_id, start, end, quote, label_id, reviewer_id, name, attributed_to in rows
+        SpanRow(pk, paragraph_id, start, end, quote, labels[label_id], reviewer_id, name, attributed_to, note)
+        for pk, paragraph_id, start, end, quote, label_id, reviewer_id, name, attributed_to, note in rows
     ]
 
 
 def page_paragraphs(
-    paragraphs: Iterable[Paragraph], layer: Layer, user, *, rows: list[SpanRow] | None = None
+    paragraphs: Iterable[Paragraph],
+    layer: Layer,
+    user,
+    *,
+    rows: list[SpanRow] | None = None,
+    flagged: set[int] | None = None,
 ) -> list[Paragraph]:
-    """Return paragraphs as the article page draws them: each with the layer's spans as `layer_spans`.
+    """Return paragraphs as the article page draws them: each with the layer's spans as `layer_spans` and the
+    ids of spans that contradict another as `contradicting`.
 
-    Pass `rows` when the layer's spans of these paragraphs are read already (the full page reads them for its
-    side panel); otherwise they are read here.
+    Pass `rows` (and `flagged`) when the layer's spans of these paragraphs are read already (the full page
+    reads them for its side panel); otherwise they are read here.
     """
     paragraphs = list(paragraphs)
     if rows is None:
         labels = {label.pk: label for label in Label.objects.all()}
         rows = span_rows(layer.filter(Annotation.objects.filter(paragraph__in=paragraphs), user), labels)
+    if flagged is None:
+        flagged = contradictions.contradicting_ids(rows)
     by_paragraph = defaultdict(list)
     for row in rows:
         by_paragraph[row.paragraph_id].append(row)
     for paragraph in paragraphs:
         paragraph.layer_spans = by_paragraph[paragraph.pk]
+        paragraph.contradicting = flagged
     return paragraphs
 
 

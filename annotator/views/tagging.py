@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from functools import wraps
 
+from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -20,7 +21,7 @@ from django.utils.text import Truncator
 from django.views.decorators.http import require_POST
 from django_htmx.http import reswap, retarget, trigger_client_event
 
-from annotator import spans
+from annotator import contradictions, spans
 from annotator.forms import SpanChangeForm, SpanCreateForm, SpanDeleteForm, error_message
 from annotator.models import Annotation, AnnotationChange
 from annotator.views.common import (
@@ -67,17 +68,27 @@ def _conflict_response(request: HtmxHttpRequest, conflict: spans.SpanConflict) -
     paragraphs = page_paragraphs([conflict.annotation.paragraph], Layer.from_request(request), request.user)
     response = HttpResponse(out_of_band_paragraphs(request, paragraphs), status=409)
     # workbench.js lets htmx swap this 409; the panel reloads itself for the new counts and history.
-    trigger_client_event(response, "spanConflict", {"message": str(conflict)}, after="swap")
+    # The span's id lets the page reopen it at its current version and offer what the analyst typed.
+    detail = {"message": str(conflict), "span": conflict.annotation.pk}
+    trigger_client_event(response, "spanConflict", detail, after="swap")
     return trigger_client_event(response, "panelStale", after="swap")
 
 
 def _paragraph_response(
-    request: HtmxHttpRequest, article: Article, paragraph: Paragraph, *, message: str, undo: int | None
+    request: HtmxHttpRequest,
+    article: Article,
+    paragraph: Paragraph,
+    *,
+    message: str,
+    undo: int | None,
+    warning: str = "",
 ) -> HttpResponse:
     """Return the changed paragraph for htmx to swap in, or send a browser without JavaScript back."""
     layer = Layer.from_request(request)
     next_url = request.POST.get("next", "")
     if not request.htmx:
+        if warning:
+            messages.warning(request, warning)
         if next_url and url_has_allowed_host_and_scheme(next_url, {request.get_host()}):
             return redirect(next_url)
         return redirect(f"{article.get_absolute_url()}{layer.suffix}#para-{paragraph.pk}")
@@ -86,9 +97,8 @@ def _paragraph_response(
     retarget(response, f"#para-{paragraph.pk}")
     reswap(response, "outerHTML")
     undo_url = reverse("annotator:change-undo", args=[undo]) + layer.suffix if undo else ""
-    return trigger_client_event(
-        response, "annotationChanged", {"message": message, "undo": undo_url, "paragraph": paragraph.pk}
-    )
+    detail = {"message": message, "undo": undo_url, "paragraph": paragraph.pk, "warning": warning}
+    return trigger_client_event(response, "annotationChanged", detail)
 
 
 def _undo_id(annotation: Annotation) -> int | None:
@@ -122,7 +132,14 @@ def span_create(request: HtmxHttpRequest, pk: int) -> HttpResponse:
         attributed_to=data["attributed_to"],
     )
     message = f"Tagged as {annotation.label.name}."
-    return _paragraph_response(request, article, paragraph, message=message, undo=_undo_id(annotation))
+    return _paragraph_response(
+        request,
+        article,
+        paragraph,
+        message=message,
+        undo=_undo_id(annotation),
+        warning=contradictions.warning(annotation),
+    )
 
 
 def _get_span(pk: int) -> Annotation:
@@ -160,6 +177,7 @@ def span_change(request: HtmxHttpRequest, pk: int) -> HttpResponse:
         annotation.paragraph,
         message=f"Span saved as {changed.label.name}.",
         undo=_undo_id(changed),
+        warning=contradictions.warning(changed),
     )
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections import Counter, defaultdict
+from collections import Counter
 from dataclasses import dataclass, field
 from urllib.parse import urlsplit
 
@@ -12,6 +12,7 @@ from django.http import HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
+from annotator import contradictions
 from annotator import spans as span_ops
 from annotator.models import Annotation, AnnotationChange, Label
 from annotator.views.common import HtmxHttpRequest, Layer, get_article, page_paragraphs, span_rows
@@ -94,9 +95,6 @@ def panel_context(request: HtmxHttpRequest, article: Article, layer: Layer) -> d
     labels = list(Label.objects.all())
     layer_spans = _layer_spans(article, layer, user, labels)
     counts = Counter(span.label.pk for span in layer_spans)
-    grouped = defaultdict(list)
-    for span in layer_spans:
-        grouped[span.label.pk].append(span)
     entries = list(history_queryset(article, user)[: HISTORY_IN_PANEL + 1])
     attributions = (
         Annotation.objects.live()
@@ -113,7 +111,7 @@ def panel_context(request: HtmxHttpRequest, article: Article, layer: Layer) -> d
         "labels": labels,
         "layer_spans": layer_spans,
         "legend": [(label, counts[label.pk]) for label in labels],
-        "span_groups": [(label, grouped[label.pk]) for label in labels if grouped[label.pk]],
+        "contradicting": contradictions.contradicting_ids(layer_spans),
         "history": history_items(entries[:HISTORY_IN_PANEL], user, labels),
         "history_has_more": len(entries) > HISTORY_IN_PANEL,
         "attributions": list(attributions),
@@ -127,7 +125,13 @@ def article_detail(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     article = get_article(pk, for_page=True)
     layer = Layer.from_request(request)
     context = panel_context(request, article, layer)
-    paragraphs = page_paragraphs(article.paragraphs.all(), layer, request.user, rows=context["layer_spans"])
+    paragraphs = page_paragraphs(
+        article.paragraphs.all(),
+        layer,
+        request.user,
+        rows=context["layer_spans"],
+        flagged=context["contradicting"],
+    )
     # Only reviewers whose spans this user may see: a blind project does not even tell who has tagged.
     shown = Annotation.objects.live().for_article(article).visible_to(request.user).values("reviewer_id")
     reviewers = get_user_model().objects.filter(pk__in=shown).order_by("username")

@@ -108,16 +108,17 @@
 
   let noticeTimer = null;
 
-  function showNotice(message, { error = false, undoUrl = "" } = {}) {
+  function showNotice(message, { error = false, warning = false, undoUrl = "" } = {}) {
     clearTimeout(noticeTimer);
     noticeText.textContent = message;
     notice.classList.toggle("is-error", error);
-    notice.setAttribute("role", error ? "alert" : "status");
+    notice.classList.toggle("is-warning", warning && !error);
+    notice.setAttribute("role", error || warning ? "alert" : "status");
     noticeUndo.hidden = !undoUrl;
     noticeUndo.dataset.url = undoUrl;
     notice.hidden = false;
-    // Errors stay until dismissed; an undo offer stays long enough to change one's mind.
-    if (!error) noticeTimer = setTimeout(hideNotice, undoUrl ? 15000 : 5000);
+    // Errors and warnings stay until dismissed; an undo offer stays long enough to change one's mind.
+    if (!error && !warning) noticeTimer = setTimeout(hideNotice, undoUrl ? 15000 : 5000);
   }
 
   function hideNotice() {
@@ -228,7 +229,7 @@
     }
     const url = new URL(bench.dataset.popoverUrl, window.location.href);
     url.searchParams.set("ids", ids.join(","));
-    htmx.ajax("GET", url.pathname + url.search, { target: popover, swap: "innerHTML" }).then(() => {
+    return htmx.ajax("GET", url.pathname + url.search, { target: popover, swap: "innerHTML" }).then(() => {
       popover.hidden = false;
       placeBelow(popover, mark.getBoundingClientRect());
       const first = popover.querySelector("input[type=radio]:checked") || popover;
@@ -272,9 +273,16 @@
     }
     const goto = event.target.closest("[data-goto]");
     if (goto) {
-      // From the list (mouse or keyboard): bring the span into view, flash it, open its details.
+      // From the list (mouse or keyboard): bring the span into view, flash it and focus it, so that Enter
+      // opens it, its note shows, and the arrow keys go on from its words.
+      if (isDrawer()) setPanelOpen(false, { restoreFocus: false });
       const first = flashSpan(goto.dataset.goto);
-      if (first) openPopover(first, goto);
+      if (first) first.focus({ preventScroll: true });
+      return;
+    }
+    const toggle = event.target.closest("[data-panel-toggle]");
+    if (toggle) {
+      setPanelOpen(!bench.classList.contains("panel-open"));
       return;
     }
     if (event.target.closest("[data-show-shortcuts]")) {
@@ -296,7 +304,28 @@
     return pieces[0];
   }
 
-  // ---- Keyboard ------------------------------------------------------------------------------------
+  // ---- Narrow windows: the panel as a drawer ----------------------------------------------------------
+
+  const panel = document.getElementById("side-panel");
+  const panelToggle = bench.querySelector(".panel-toggle");
+
+  // The toggle is shown only where the panel does not fit beside the article (see app.css).
+  const isDrawer = () => panelToggle && getComputedStyle(panelToggle).display !== "none";
+
+  function setPanelOpen(open, { restoreFocus = true } = {}) {
+    bench.classList.toggle("panel-open", open);
+    for (const toggle of bench.querySelectorAll("[data-panel-toggle]")) {
+      toggle.setAttribute("aria-expanded", String(open));
+    }
+    if (open) {
+      const first = panel.querySelector(".panel-close");
+      if (first && isDrawer()) first.focus({ preventScroll: true });
+    } else if (restoreFocus && panel.contains(document.activeElement)) {
+      panelToggle.focus({ preventScroll: true });
+    }
+  }
+
+  // ---- Keyboard: paragraphs and the word cursor --------------------------------------------------------
 
   function moveParagraph(step) {
     const paragraphs = [...document.querySelectorAll("#paragraphs .para")];
@@ -308,16 +337,179 @@
     target.scrollIntoView({ block: "nearest", behavior: "smooth" });
   }
 
+  const segmenters = window.Intl && Intl.Segmenter
+    ? { word: new Intl.Segmenter(undefined, { granularity: "word" }),
+        sentence: new Intl.Segmenter(undefined, { granularity: "sentence" }) }
+    : null;
+
+  // Words as UTF-16 [start, end) of the paragraph's text.
+  function wordsOf(text) {
+    if (segmenters) {
+      return [...segmenters.word.segment(text)]
+        .filter((part) => part.isWordLike)
+        .map((part) => ({ start: part.index, end: part.index + part.segment.length }));
+    }
+    return [...text.matchAll(/[\p{L}\p{N}\p{M}]+/gu)].map((m) => ({ start: m.index, end: m.index + m[0].length }));
+  }
+
+  function sentencesOf(text) {
+    if (segmenters) {
+      return [...segmenters.sentence.segment(text)].map((part) => ({
+        start: part.index,
+        end: part.index + part.segment.length,
+      }));
+    }
+    return [...text.matchAll(/[^.!?]+[.!?]*\s*/gu)].map((m) => ({ start: m.index, end: m.index + m[0].length }));
+  }
+
+  // A DOM range over UTF-16 offsets of the element's text, across its marks and links.
+  function rangeOver(element, start, end) {
+    const walker = document.createTreeWalker(element, NodeFilter.SHOW_TEXT);
+    const range = document.createRange();
+    let position = 0;
+    let startSet = false;
+    for (let node; (node = walker.nextNode()); ) {
+      const length = node.data.length;
+      if (!startSet && start < position + length) {
+        range.setStart(node, start - position);
+        startSet = true;
+      }
+      if (startSet && end <= position + length) {
+        range.setEnd(node, end - position);
+        break;
+      }
+      position += length;
+    }
+    return range;
+  }
+
+  const status = document.getElementById("keyboard-status");
+  let cursor = null; // {element, words, anchor, focus, start, end}: the words the arrow keys selected
+
+  function wordIndexAt(words, offset) {
+    const index = words.findIndex((word) => word.end > offset);
+    return index === -1 ? words.length - 1 : index;
+  }
+
+  // The cursor of the focused paragraph: the one the arrows left, else taken from a mouse selection there.
+  function cursorFor(element) {
+    const text = element.textContent;
+    const words = wordsOf(text);
+    if (!words.length) return null;
+    const selection = window.getSelection();
+    const current = selection.rangeCount && !selection.isCollapsed ? selection.getRangeAt(0) : null;
+    const inside = current && element.contains(current.startContainer) && element.contains(current.endContainer);
+    const start = inside ? textOffset(element, current.startContainer, current.startOffset) : -1;
+    const end = inside ? textOffset(element, current.endContainer, current.endOffset) : -1;
+    if (cursor && cursor.element === element && cursor.start === start && cursor.end === end) return cursor;
+    if (inside) {
+      return { element, words, anchor: wordIndexAt(words, start), focus: wordIndexAt(words, Math.max(start, end - 1)) };
+    }
+    const focused = document.activeElement.closest("mark[data-annotation-id]");
+    if (focused && element.contains(focused)) {
+      const at = wordIndexAt(words, textOffset(element, focused, 0));
+      return { element, words, anchor: at, focus: at, fresh: true };
+    }
+    return { element, words, anchor: -1, focus: -1, fresh: true };
+  }
+
+  function sentenceTarget(text, words, focus, step) {
+    const sentences = sentencesOf(text);
+    const word = words[focus];
+    let index = sentences.findIndex((sentence) => sentence.end > word.start);
+    if (index === -1) index = sentences.length - 1;
+    const edge = (i) => {
+      const sentence = sentences[Math.max(0, Math.min(sentences.length - 1, i))];
+      const inside = words.map((w, n) => [w, n]).filter(([w]) => w.start >= sentence.start && w.end <= sentence.end);
+      if (!inside.length) return focus;
+      return step > 0 ? inside[inside.length - 1][1] : inside[0][1];
+    };
+    const target = edge(index);
+    return target !== focus ? target : edge(index + step);
+  }
+
+  function moveCursor(element, key, extend) {
+    const state = cursorFor(element);
+    if (!state) return;
+    const { words } = state;
+    const last = words.length - 1;
+    if (state.anchor === -1) {
+      const first = key === "ArrowLeft" || key === "ArrowUp" ? last : 0;
+      state.anchor = state.focus = first;
+    } else if (state.fresh) {
+      // The first arrow on a focused span selects its first word.
+    } else if (key === "ArrowRight" || key === "ArrowLeft") {
+      const step = key === "ArrowRight" ? 1 : -1;
+      state.focus = Math.max(0, Math.min(last, state.focus + step));
+      if (!extend) state.anchor = state.focus;
+    } else {
+      state.focus = sentenceTarget(element.textContent, words, state.focus, key === "ArrowDown" ? 1 : -1);
+    }
+    delete state.fresh;
+    const from = Math.min(state.anchor, state.focus);
+    const to = Math.max(state.anchor, state.focus);
+    state.start = words[from].start;
+    state.end = words[to].end;
+    cursor = state;
+    const selection = window.getSelection();
+    selection.removeAllRanges();
+    selection.addRange(rangeOver(element, state.start, state.end));
+    const quote = element.textContent.slice(state.start, state.end);
+    if (status) status.textContent = `Selected: ${quote}`;
+    const read = readSelection();
+    if (read && !read.error && canTag) {
+      hidePopover();
+      showToolbar(read);
+    }
+  }
+
+  // The innermost span under the start of the current selection, if the selection is in `element`.
+  function markAtSelection(element) {
+    const selection = window.getSelection();
+    if (!selection.rangeCount) return null;
+    const node = selection.getRangeAt(0).startContainer;
+    const start = node.nodeType === Node.ELEMENT_NODE ? node : node.parentElement;
+    const mark = start && start.closest("mark[data-annotation-id]");
+    return mark && element.contains(mark) ? mark : null;
+  }
+
+  const CURSOR_KEYS = new Set(["ArrowRight", "ArrowLeft", "ArrowDown", "ArrowUp"]);
+
   document.addEventListener("keydown", (event) => {
     if (event.key === "Escape") {
       hideToolbar();
       hidePopover();
+      if (bench.classList.contains("panel-open")) setPanelOpen(false);
       // Otherwise the words stay selected and the next label key would tag them after all.
       window.getSelection().removeAllRanges();
+      cursor = null;
       return;
     }
     const field = event.target.closest("input, textarea, select, [contenteditable]");
     if (field || event.ctrlKey || event.metaKey || event.altKey || shortcutsDialog.open) return;
+    const paragraph = document.activeElement.closest("#paragraphs .para");
+    const text = paragraph && paragraph.querySelector("[data-paragraph-id]");
+    if (text && CURSOR_KEYS.has(event.key) && (event.shiftKey || event.key === "ArrowRight" || event.key === "ArrowLeft")) {
+      // Left/right move the word cursor, with Shift they extend by a word, Shift+down/up by a sentence.
+      event.preventDefault();
+      moveCursor(text, event.key, event.shiftKey);
+      return;
+    }
+    if (event.key === "Enter" && !event.target.closest("a, button")) {
+      const focusedMark = document.activeElement.closest("mark[data-annotation-id]");
+      const mark = focusedMark || (text && markAtSelection(text));
+      if (mark) {
+        event.preventDefault();
+        openPopover(mark, focusedMark || paragraph);
+      }
+      return;
+    }
+    if (event.key === "Tab" && !event.shiftKey && pending && !toolbar.hidden && paragraph) {
+      // The toolbar floats after the page in the tab order: from the selected words it comes next.
+      event.preventDefault();
+      toolbar.elements.attributed_to.focus();
+      return;
+    }
     const key = event.key.toLowerCase();
     const selection = pending || readSelection();
     if (labelKeys.has(key) && selection && canTag) {
@@ -325,24 +517,215 @@
       tag(labelKeys.get(key));
     } else if (key === "j" || key === "k") {
       event.preventDefault();
+      cursor = null;
       moveParagraph(key === "j" ? 1 : -1);
     } else if (key === "u") {
       event.preventDefault();
       undoLastForm.requestSubmit();
+    } else if (key === "p" && panelToggle) {
+      event.preventDefault();
+      setPanelOpen(!bench.classList.contains("panel-open"));
     } else if (event.key === "?") {
       event.preventDefault();
       shortcutsDialog.showModal();
     }
   });
 
+  // ---- Nothing typed is lost: conflicts and ended sessions ------------------------------------------
+
+  // What the analyst sent, kept until the server took it: after a conflict the popover reopens on the span
+  // as it now is and offers these values; after a session that ended, the page offers them after login.
+  const unsavedKey = `provenance-unsaved:${window.location.pathname}`;
+  const ownTemplate = document.getElementById("own-values-template");
+
+  function readUnsaved() {
+    try {
+      return JSON.parse(sessionStorage.getItem(unsavedKey) || "null");
+    } catch {
+      return null;
+    }
+  }
+
+  function writeUnsaved(value) {
+    try {
+      if (value) sessionStorage.setItem(unsavedKey, JSON.stringify(value));
+      else sessionStorage.removeItem(unsavedKey);
+    } catch {
+      // Storage may be full or refused: the conflict offer still works from memory.
+    }
+  }
+
+  function valuesOf(form) {
+    const data = new FormData(form);
+    return {
+      label: data.get("label") || "",
+      attributed_to: data.get("attributed_to") || "",
+      note: data.get("note") || "",
+    };
+  }
+
+  // Only what the analyst changed in a span's form: applied after a conflict, it must not undo the other
+  // tab's change to a field the analyst left alone.
+  function changedValuesOf(form) {
+    const values = {};
+    const checked = form.querySelector("input[name=label]:checked");
+    if (checked && !checked.defaultChecked) values.label = checked.value;
+    for (const name of ["attributed_to", "note"]) {
+      const field = form.elements[name];
+      if (field && field.value !== field.defaultValue) values[name] = field.value;
+    }
+    return values;
+  }
+
+  function labelName(slug) {
+    const button = toolbar.querySelector(`button[data-label="${CSS.escape(slug)}"]`);
+    return button ? button.dataset.name : slug;
+  }
+
+  let unsaved = null;
+
+  document.body.addEventListener("htmx:beforeRequest", (event) => {
+    const form = event.detail.elt;
+    if (form === toolbar) {
+      const values = valuesOf(toolbar);
+      unsaved = {
+        kind: "create",
+        values,
+        paragraph: toolbar.elements.paragraph.value,
+        start: toolbar.elements.start.value,
+        end: toolbar.elements.end.value,
+        quote: toolbar.elements.quote.value,
+      };
+    } else if (form.matches && form.matches("form.span-edit")) {
+      const card = form.closest("[data-card-for]");
+      unsaved = { kind: "change", span: card.dataset.cardFor, values: changedValuesOf(form) };
+    } else {
+      return;
+    }
+    writeUnsaved(unsaved);
+  });
+
+  document.body.addEventListener("htmx:afterRequest", (event) => {
+    const form = event.detail.elt;
+    if (form !== toolbar && !(form.matches && form.matches("form.span-edit"))) return;
+    const answered = event.detail.xhr ? event.detail.xhr.status : 0;
+    // 401: the session ended and the page goes to the login; 409: the conflict offer below takes over;
+    // 0: the server was not reached. Anything else was answered, and the typed values are still on screen.
+    if (answered !== 401 && answered !== 409 && answered !== 0) {
+      unsaved = null;
+      writeUnsaved(null);
+    }
+  });
+
+  function ownValuesBox(saved, title, applyText, onApply) {
+    const box = ownTemplate.content.firstElementChild.cloneNode(true);
+    box.querySelector(".own-values-title").textContent = title;
+    for (const name of ["label", "attributed_to", "note"]) {
+      const cell = box.querySelector(`[data-own="${name}"]`);
+      if (!(name in saved.values)) {
+        cell.parentElement.remove(); // left as it was: nothing to offer
+        continue;
+      }
+      const value = saved.values[name];
+      cell.textContent = name === "label" ? labelName(value) : value || "— (emptied)";
+    }
+    const apply = box.querySelector("[data-own-apply]");
+    apply.textContent = applyText;
+    // Removed after this click has reached the page's handler, which closes the popover on a click outside it.
+    apply.addEventListener("click", () => {
+      setTimeout(() => box.remove());
+      onApply();
+    });
+    box.querySelector("[data-own-discard]").addEventListener("click", () => {
+      setTimeout(() => box.remove());
+      unsaved = null;
+      writeUnsaved(null);
+    });
+    return box;
+  }
+
+  // Reopen a span at its current version with the analyst's own values offered on top of its card.
+  function offerOnSpan(saved, title) {
+    const mark = document.querySelector(`mark[data-annotation-id="${CSS.escape(saved.span)}"]`);
+    if (!mark) {
+      const typed = Object.entries(saved.values).map(([name, value]) => `${name.replace("_", " ")}: ${name === "label" ? labelName(value) : `“${value}”`}`);
+      showNotice(`${title} The span is no longer in this layer; what you typed was ${typed.join(", ") || "nothing"}.`, { error: true });
+      unsaved = null;
+      writeUnsaved(null);
+      return;
+    }
+    openPopover(mark).then(() => {
+      const card = popover.querySelector(`[data-card-for="${CSS.escape(saved.span)}"]`);
+      const form = card && card.querySelector("form.span-edit");
+      if (!form) return;
+      const box = ownValuesBox(saved, title, "Apply my values", () => {
+        const { label, ...texts } = saved.values;
+        const radio = label && form.querySelector(`input[name=label][value="${CSS.escape(label)}"]`);
+        if (radio) radio.checked = true;
+        for (const [name, value] of Object.entries(texts)) form.elements[name].value = value;
+        form.requestSubmit();
+      });
+      card.insertBefore(box, card.querySelector("blockquote").nextSibling);
+      box.querySelector("[data-own-apply]").focus({ preventScroll: true });
+    });
+  }
+
+  // A span tagged when the session ended: offered again, under its paragraph.
+  function offerCreate(saved) {
+    const paragraph = document.querySelector(`[data-paragraph-id="${CSS.escape(String(saved.paragraph))}"]`);
+    if (!paragraph || !canTag) return;
+    const box = ownValuesBox(
+      saved,
+      `Not saved when your session ended: “${saved.quote}”.`,
+      "Save this span",
+      () => {
+        for (const name of ["paragraph", "start", "end", "quote", "label", "attributed_to", "note"]) {
+          toolbar.elements[name].value = name in saved.values ? saved.values[name] : saved[name];
+        }
+        hidePopover();
+        toolbar.requestSubmit();
+      },
+    );
+    popover.replaceChildren(box);
+    popover.hidden = false;
+    popoverOpener = paragraph.closest(".para");
+    placeBelow(popover, paragraph.getBoundingClientRect());
+    box.querySelector("[data-own-apply]").focus({ preventScroll: true });
+  }
+
+  const left = readUnsaved();
+  if (left && left.values) {
+    unsaved = left;
+    if (left.kind === "change") offerOnSpan(left, "Not saved when your session ended.");
+    else offerCreate(left);
+  }
+
   // ---- Server answers ------------------------------------------------------------------------------
+
+  // A keyboard user tagging or editing goes on in the same paragraph once it is redrawn.
+  let refocus = null;
+  document.body.addEventListener("htmx:afterSettle", () => {
+    if (!refocus) return;
+    const active = document.activeElement;
+    const paragraph = document.getElementById(`para-${refocus}`);
+    refocus = null;
+    if (paragraph && (!active || active === document.body || !active.isConnected)) {
+      paragraph.focus({ preventScroll: true });
+    }
+  });
 
   document.body.addEventListener("annotationChanged", (event) => {
     const detail = event.detail || {};
+    const active = document.activeElement;
+    if (detail.paragraph && active && (toolbar.contains(active) || popover.contains(active) || active.closest(".para"))) {
+      refocus = detail.paragraph;
+    }
     hideToolbar();
     hidePopover();
     window.getSelection().removeAllRanges();
-    if (detail.message) showNotice(detail.message, { undoUrl: detail.undo || "" });
+    cursor = null;
+    if (detail.warning) showNotice(`${detail.message} ${detail.warning}`, { warning: true, undoUrl: detail.undo || "" });
+    else if (detail.message) showNotice(detail.message, { undoUrl: detail.undo || "" });
   });
 
   // A conflict means someone changed the span since this page loaded. Its 409 answer carries the span's
@@ -355,6 +738,10 @@
     showNotice(event.detail.message, { error: true });
     hidePopover();
     if (pending && !pending.range.startContainer.isConnected) hideToolbar();
+    const span = String(event.detail.span || "");
+    if (unsaved && unsaved.kind === "change" && unsaved.span === span) {
+      offerOnSpan(unsaved, "Your values were not saved: the span changed meanwhile. It is shown as it now is.");
+    }
   });
 
   document.body.addEventListener("htmx:responseError", (event) => {

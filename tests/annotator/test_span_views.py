@@ -255,8 +255,9 @@ def test_a_conflict_answers_htmx_with_the_paragraph_as_it_now_is_in_the_chosen_l
     client.force_login(analyst)
     url = change_url(claim) + "?layer=all"
     # session, user, span, savepoint, its lock, its re-read, rollback, release, labels, spans: no page, no
-    # side panel (the lock takes the span's row alone, so the span and its relations are read after it)
-    with django_assert_max_num_queries(10):
+    # side panel (the lock takes the span's row alone, so the span and its relations are read after it), and
+    # which labels exclude each other, to mark contradicting spans
+    with django_assert_max_num_queries(11):
         response = client.post(url, {"version": 1, "label": "reported_fact", "note": "mine"}, **HTMX)
     assert response.status_code == 409
     body = response.content.decode()
@@ -265,7 +266,7 @@ def test_a_conflict_answers_htmx_with_the_paragraph_as_it_now_is_in_the_chosen_l
     assert f'data-annotation-id="{theirs.pk}" data-label="reported_fact"' in body
     assert "<html" not in body and "History" not in body
     events = json.loads(response["HX-Trigger-After-Swap"])
-    assert events == {"spanConflict": {"message": CONFLICT}, "panelStale": {}}
+    assert events == {"spanConflict": {"message": CONFLICT, "span": claim.pk}, "panelStale": {}}
     claim.refresh_from_db()
     assert (claim.label.slug, claim.note, claim.version) == ("speculation", "", 2)
 

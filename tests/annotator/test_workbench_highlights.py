@@ -133,12 +133,39 @@ def test_the_span_list_escapes_quotes_and_names():
     from annotator.templatetags.highlights import span_buttons
 
     item = SimpleNamespace(
-        pk=7, excerpt="<img src=x onerror=alert(1)>", attributed_to="Bob & <i>co</i>", reviewer_name="<b>"
+        pk=7,
+        label=SimpleNamespace(pk=3, name="<u>Spec</u>"),
+        excerpt="<img src=x onerror=alert(1)>",
+        attributed_to="Bob & <i>co</i>",
+        reviewer_name="<b>",
+        note="<s>unsure</s>",
     )
-    markup = span_buttons([item], True)
-    assert "<img" not in markup and "<i>" not in markup and "<b>" not in markup
+    markup = span_buttons([item], True, {7})
+    assert "<img" not in markup and "<i>" not in markup and "<b>" not in markup and "<s>" not in markup
     assert markup == (
-        '<li><button type="button" class="goto" data-goto="7"><q>&lt;img src=x onerror=alert(1)&gt;</q> '
+        '<li><button type="button" class="goto" data-goto="7">'
+        '<span class="tag l3">&lt;u&gt;Spec&lt;/u&gt;</span>'
+        ' <span class="contra-mark" title="Contradicts another span">⚠'
+        '<span class="visually-hidden"> contradicts another span</span></span>'
+        " <q>&lt;img src=x onerror=alert(1)&gt;</q> "
         '<span class="attr">— Bob &amp; &lt;i&gt;co&lt;/i&gt;</span> <span class="who">&lt;b&gt;</span>'
-        "</button></li>"
+        ' <span class="note-text"><span class="note-mark" aria-hidden="true">✎</span>'
+        " &lt;s&gt;unsure&lt;/s&gt;</span></button></li>"
     )
+
+
+def test_a_span_with_a_note_is_marked_and_carries_its_note():
+    text = "lost up to 100 fighters"
+    noted = span(1, 0, 4)
+    noted.note = 'unnamed "source" <b>'
+    markup = render_highlights(text, [noted, span(2, 5, 7)], flagged={2})
+    assert 'class="hl l3 d0 noted"' in markup
+    assert 'data-note="unnamed &quot;source&quot; &lt;b&gt;"' in markup
+    assert 'title="speculation · alice · Note: unnamed &quot;source&quot; &lt;b&gt;"' in markup
+    assert 'class="hl l3 d0 contra"' in markup
+    assert text_content(markup) == text
+
+
+def test_label_names_reach_the_css_only_as_escaped_strings():
+    css = label_styles([SimpleNamespace(pk=4, colour="#fbcfe8", name='Spe"c</style>\\')])
+    assert '--hl-tag:"Spe\\000022c\\00003c\\00002fstyle\\00003e\\00005c"' in css

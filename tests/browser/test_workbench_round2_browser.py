@@ -132,7 +132,9 @@ def test_after_a_conflict_the_page_shows_the_other_change_and_closes_the_stale_f
     popover.get_by_role("button", name="Save").click()
 
     expect(page.locator("#notice")).to_contain_text(CONFLICT)
-    expect(popover).to_be_hidden()
+    # The popover reopens on the span as it now is, with the note typed here offered to apply again.
+    expect(popover.get_by_role("region", name="Your unsaved values")).to_contain_text("source unnamed")
+    expect(popover.locator('input[name=label][value="speculation"]')).to_be_checked()
     expect(own_mark).to_have_attribute("data-label", "speculation")
     expect(page.locator('[data-count-for="speculation"]')).to_have_text("1")
     expect(page.locator('[data-count-for="reported_fact"]')).to_have_text("0")

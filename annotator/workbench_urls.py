@@ -20,4 +20,5 @@ urlpatterns = [
     path("corpus/compare/<int:a>/<int:b>/", compare.compare, name="compare"),
     path("corpus/articles/<int:pk>/provenance/", provenance.provenance, name="provenance"),
     path("corpus/sources/", sources.sources, name="sources"),
+    path("corpus/sources/<str:slug>/", sources.outlet, name="outlet"),
 ]

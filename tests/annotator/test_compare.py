@@ -340,7 +340,8 @@ def test_my_spans_show_on_both_sides_over_the_reuse_marks(client, analyst, colle
     assert "Reported fact: “highway”; note: Checked on a map" in older_html
     assert re.search(
         rf'<span class="cspan l{claim} d1" [^>]*title="[^"]*Attributed claim \(attributed to SF\): '
-        r"“December 8 morning”\">December 8 </span></span><ins class=\"mk inserted\" title=\"not in the older "
+        r"“December 8 morning”\">December 8 </span></span>"
+        r'<ins class="mk inserted" title="not in the older '
         rf'text" data-link="0"><span class="cspan l{claim} d1" [^>]*>morning</span></ins>',
         newer_html,
     )

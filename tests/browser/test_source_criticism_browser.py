@@ -59,7 +59,7 @@ def test_compare_shows_my_spans_on_both_sides(
     assert "".join(right.all_text_contents()) == "December 8 morning"
     expect(left.nth(1)).to_have_attribute(
         "title",
-        "not in the newer text · Your spans: Speculation: “Homs-Al-Salamiyah-Palmyra highway”; note: Which road?",
+        f"not in the newer text · Your spans: Speculation: “{HIGHWAY}”; note: Which road?",
     )
     # Drawn as an underline in the label's colour over the reuse background, not instead of it.
     underline = left.first.evaluate("e => getComputedStyle(e).borderBottomWidth")

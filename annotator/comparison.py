@@ -16,6 +16,8 @@ from typing import NamedTuple
 
 from django.contrib.auth.base_user import AbstractBaseUser
 from django.db.models import Exists, OuterRef
+from django.utils.html import conditional_escape, format_html
+from django.utils.safestring import SafeString, mark_safe
 
 from annotator import alignment
 from annotator.alignment import Aligned, Side
@@ -57,6 +59,30 @@ class Piece:
     @property
     def span_title(self) -> str:
         return "Your spans: " + " · ".join(span.title for span in self.spans)
+
+    @property
+    def inner_html(self) -> SafeString:
+        """Return the piece's text (escaped) inside one element per span over it, outermost first; the
+        innermost carries the title naming the reuse mark (if any) and the spans."""
+        if not self.spans:
+            return conditional_escape(self.text)
+        title = f"{self.note} · {self.span_title}" if self.note else self.span_title
+        opening = [
+            format_html('<span class="cspan l{} d{}" data-annotation-id="{}">', s.label_id, depth, s.id)
+            for depth, s in enumerate(self.spans[:-1], start=1)
+        ]
+        last = self.spans[-1]
+        opening.append(
+            format_html(
+                '<span class="cspan l{} d{}" data-annotation-id="{}" title="{}">',
+                last.label_id,
+                len(self.spans),
+                last.id,
+                title,
+            )
+        )
+        # Every part is escaped above (format_html, conditional_escape); only the closing tags are literal.
+        return mark_safe("".join(opening) + conditional_escape(self.text) + "</span>" * len(self.spans))
 
 
 @dataclass

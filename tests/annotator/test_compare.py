@@ -358,3 +358,15 @@ def test_without_spans_the_compare_page_says_so(client, analyst, db):
     html = client.get(reverse("annotator:compare", args=[a.pk, b.pk])).content.decode()
     assert "You have no spans on either article yet." in html
     assert "cspan" not in html.split("compare-grid")[1]
+
+
+def test_span_notes_and_quotes_are_escaped_in_the_compare_view(client, analyst, annotate):
+    a = ArticleFactory(paragraphs=["A <b>bold</b> claim & more."])
+    b = ArticleFactory(paragraphs=[QUOTING])
+    annotate(a.paragraphs.get(), "<b>bold</b>", "speculation", reviewer=analyst, note='"quoted" <i>')
+    client.force_login(analyst)
+    html = client.get(reverse("annotator:compare", args=[a.pk, b.pk])).content.decode()
+    grid = html.split("compare-grid")[1]
+    assert "<b>" not in grid and "<i>" not in grid
+    assert "&lt;b&gt;bold&lt;/b&gt;</span>" in grid
+    assert "note: &quot;quoted&quot; &lt;i&gt;" in grid

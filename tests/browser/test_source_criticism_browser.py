@@ -275,3 +275,19 @@ def test_the_admins_filter_leaves_the_article_list_usable(
     assert _fits_the_window(page)
     assert_accessible(page, context="#result_list")
     assert problems == []
+
+
+@pytest.mark.parametrize("width", WIDTHS)
+def test_the_provenance_page_links_its_outlets(page: Page, live_server, analyst, outlets, problems, width):
+    wire, courier = outlets
+    repost = courier.published_articles.get()
+    _at(page, width)
+    log_in(page, live_server, analyst)
+    page.goto(f"{live_server.url}{reverse('annotator:provenance', args=[repost.pk])}")
+    chain = page.locator(".chain-list")
+    expect(chain.get_by_role("link", name="Valley Wire")).to_have_count(2)  # original source, text from
+    expect(chain.get_by_role("link", name="Valley Courier")).to_have_count(1)
+    assert_accessible(page)
+    chain.get_by_role("link", name="Valley Courier").click()
+    expect(page.locator("h1")).to_have_text("Valley Courier")
+    assert problems == []

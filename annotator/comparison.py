@@ -11,21 +11,41 @@ the full text, so shared boilerplate still lines up. Pieces carry plain text; th
 from __future__ import annotations
 
 import bisect
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import NamedTuple
 
 from django.contrib.auth.base_user import AbstractBaseUser
 from django.db.models import Exists, OuterRef
+from django.utils.html import conditional_escape, format_html
+from django.utils.safestring import SafeString, mark_safe
 
 from annotator import alignment
 from annotator.alignment import Aligned, Side
+from annotator.models import Annotation, Label
 from articles.models import Article, BoilerplateDismissal, BoilerplateSuggestion
 from articles.passages import Document, Kind
-from articles.sentences import age_key
 
 KIND_NAMES = {Kind.VERBATIM: "verbatim", Kind.EDITED: "edited", Kind.REWRITTEN: "rewritten or summarised"}
 # Later marks win: a changed word inside shared text shows as changed.
 _PRIORITY = {None: 0, "boilerplate": 1, "same": 2, "rewritten": 2, "changed": 3, "deleted": 3, "inserted": 3}
+
+
+@dataclass(frozen=True)
+class SpanMark:
+    """One of the viewer's spans over a piece of text: enough to draw it in its label's colour and name it."""
+
+    id: int
+    label_id: int
+    label_name: str
+    quote: str
+    note: str
+    attributed_to: str
+
+    @property
+    def title(self) -> str:
+        said = f" (attributed to {self.attributed_to})" if self.attributed_to else ""
+        noted = f"; note: {self.note}" if self.note else ""
+        return f"{self.label_name}{said}: “{self.quote}”{noted}"
 
 
 @dataclass
@@ -34,6 +54,35 @@ class Piece:
     kind: str | None = None
     note: str = ""
     link: int | None = None
+    spans: tuple[SpanMark, ...] = ()
+
+    @property
+    def span_title(self) -> str:
+        return "Your spans: " + " · ".join(span.title for span in self.spans)
+
+    @property
+    def inner_html(self) -> SafeString:
+        """Return the piece's text (escaped) inside one element per span over it, outermost first; the
+        innermost carries the title naming the reuse mark (if any) and the spans."""
+        if not self.spans:
+            return conditional_escape(self.text)
+        title = f"{self.note} · {self.span_title}" if self.note else self.span_title
+        opening = [
+            format_html('<span class="cspan l{} d{}" data-annotation-id="{}">', s.label_id, depth, s.id)
+            for depth, s in enumerate(self.spans[:-1], start=1)
+        ]
+        last = self.spans[-1]
+        opening.append(
+            format_html(
+                '<span class="cspan l{} d{}" data-annotation-id="{}" title="{}">',
+                last.label_id,
+                len(self.spans),
+                last.id,
+                title,
+            )
+        )
+        # Every part is escaped above (format_html, conditional_escape); only the closing tags are literal.
+        return mark_safe("".join(opening) + conditional_escape(self.text) + "</span>" * len(self.spans))
 
 
 @dataclass
@@ -42,6 +91,43 @@ class ParagraphView:
     position: int
     pieces: list[Piece]
     moved: bool = False
+
+
+def _cut_by_spans(pieces: list[Piece], spans: list[tuple[int, int, SpanMark]]) -> list[Piece]:
+    """Cut the reuse pieces where the viewer's spans start and end; each piece lists the spans over it,
+    outermost first (earliest start, then longest), so a span keeps one depth wherever it runs."""
+    if not spans:
+        return pieces
+    spans = sorted(spans, key=lambda s: (s[0], -s[1], s[2].id))
+    cuts = sorted({at for start, end, _ in spans for at in (start, end)})
+    result: list[Piece] = []
+    offset = 0
+    for piece in pieces:
+        end_of_piece = offset + len(piece.text)
+        bounds = [offset, *(c for c in cuts if offset < c < end_of_piece), end_of_piece]
+        for lo, hi in zip(bounds, bounds[1:], strict=False):
+            over = tuple(mark for start, end, mark in spans if start <= lo and hi <= end)
+            text = piece.text[lo - offset : hi - offset]
+            result.append(Piece(text, piece.kind, piece.note, piece.link, over))
+        offset = end_of_piece
+    return result
+
+
+def _viewer_spans(articles: list[Article], viewer) -> dict[int, list[tuple[int, int, SpanMark]]]:
+    """Return the viewer's live spans on the two articles, per paragraph."""
+    if viewer is None or not viewer.is_authenticated:
+        return {}
+    found: dict[int, list[tuple[int, int, SpanMark]]] = {}
+    rows = (
+        Annotation.objects.live()
+        .filter(article__in=articles, reviewer=viewer)
+        .select_related("label")
+        .order_by("paragraph_id", "start", "-end", "pk")
+    )
+    for span in rows:
+        mark = SpanMark(span.pk, span.label_id, span.label.name, span.quote, span.note, span.attributed_to)
+        found.setdefault(span.paragraph_id, []).append((span.start, span.end, mark))
+    return found
 
 
 @dataclass
@@ -84,35 +170,58 @@ class Comparison:
     passages: list[PassageView]
     newer_from_older: float
     older_in_newer: float
+    span_counts: tuple[int, int] = (0, 0)  # the viewer's live spans on each side
+    span_labels: list = field(default_factory=list)  # the labels of those spans, in label order
 
     @property
     def dated(self) -> bool:
         """Whether publication dates tell which is older."""
-        a, b = self.older.published_on, self.newer.published_on
-        return a is not None and b is not None and a != b
+        return dated_apart(self.older, self.newer)
 
     @property
     def by_import(self) -> bool:
-        """Whether the import order tells which comes first: both undated, or published the same day."""
-        return self.older.published_on == self.newer.published_on
+        """Whether the import order sets the two side by side: one or both undated, or the same day."""
+        return not self.dated
 
     @property
     def labels(self) -> tuple[str, str]:
-        """Return what to call the two sides, saying no more than the dates and the import order tell."""
+        """Return what to call the two sides, saying no more than the dates and the import order tell:
+        an undated article is "Undated", never "Newer"."""
         if self.dated:
             return "Older", "Newer"
-        if self.by_import:
+        if self.older.published_on is not None and self.newer.published_on is not None:
             return "Earlier import", "Later import"
-        return tuple("Undated" if a.published_on is None else "Dated" for a in (self.older, self.newer))
+        return (
+            f"{_dating(self.older)}, earlier import",
+            f"{_dating(self.newer)}, later import",
+        )
+
+    @property
+    def badges(self) -> tuple[str, str]:
+        """Return the badge style of each side: older / newer only when the dates tell."""
+        if self.dated:
+            return "older", "newer"
+        return tuple("undated" if a.published_on is None else "import" for a in (self.older, self.newer))
 
     @property
     def order_note(self) -> str:
         if self.dated:
             return ""
-        if self.by_import:
-            when = "Both were published the same day" if self.older.published_on else "Neither has a date"
-            return f"{when}, so the import order sets them side by side, not which was written first."
-        return "Only one has a publication date, so which was written first is not known."
+        if self.older.published_on is not None and self.newer.published_on is not None:
+            return (
+                "Both were published the same day, so the import order sets them side by side, "
+                "not which was written first."
+            )
+        undated = [a for a in (self.older, self.newer) if a.published_on is None]
+        if len(undated) == 2:
+            return (
+                "Neither has a publication date, so they are set side by side in import order (earlier "
+                "import on the left); which was written first is not known."
+            )
+        return (
+            f"“{undated[0].title}” has no publication date, so the two are set side by side in import order "
+            "(earlier import on the left); which was written first is not known."
+        )
 
     @property
     def older_percent(self) -> int:
@@ -127,6 +236,22 @@ class Comparison:
         """Return (kind name, number of passages) for the kinds present, closest copies first."""
         counts = [(name, sum(p.kind == kind for p in self.passages)) for kind, name in KIND_NAMES.items()]
         return [(name, n) for name, n in counts if n]
+
+
+def dated_apart(a: Article, b: Article) -> bool:
+    return a.published_on is not None and b.published_on is not None and a.published_on != b.published_on
+
+
+def _dating(article: Article) -> str:
+    return "Dated" if article.published_on is not None else "Undated"
+
+
+def compare_order(first: Article, second: Article) -> tuple[Article, Article]:
+    """Return the two articles, the older first when their publication dates tell; otherwise (one or both
+    undated, or the same day) the earlier import first."""
+    if dated_apart(first, second):
+        return (first, second) if first.published_on < second.published_on else (second, first)
+    return tuple(sorted([first, second], key=lambda a: (a.imported_at, a.pk)))
 
 
 class _Marks:
@@ -229,8 +354,13 @@ def _mark(
 
 
 def _mark_passages(
-    passages: list[Aligned], titles: list[str], sides: tuple[Side, Side], marks: tuple[dict, dict]
+    passages: list[Aligned],
+    titles: list[str],
+    sides: tuple[Side, Side],
+    marks: tuple[dict, dict],
+    names: tuple[str, str] = ("older", "newer"),
 ) -> None:
+    """Mark the passages on both sides; `names` is what each side calls the other in the edit notes."""
     older, newer = sides
     for n, (p, title) in enumerate(zip(passages, titles, strict=True)):
         kind = "rewritten" if p.kind == Kind.REWRITTEN else "same"
@@ -244,9 +374,9 @@ def _mark_passages(
                 _mark(older, marks[0], a_start, a_end, "changed", f"now: {new}", n)
                 _mark(newer, marks[1], b_start, b_end, "changed", f"was: {old}", n)
             elif op == "delete":
-                _mark(older, marks[0], a_start, a_end, "deleted", "not in the newer text", n)
+                _mark(older, marks[0], a_start, a_end, "deleted", f"not in the {names[1]} text", n)
             elif op == "insert":
-                _mark(newer, marks[1], b_start, b_end, "inserted", "not in the older text", n)
+                _mark(newer, marks[1], b_start, b_end, "inserted", f"not in the {names[0]} text", n)
 
 
 def _share(doc: Document, passages: list[Aligned], other: Document, *, older: bool) -> float:
@@ -339,7 +469,8 @@ def _passage_view(n: int, p: Aligned, older: Side, newer: Side) -> PassageView:
 def build(first: Article, second: Article, viewer: AbstractBaseUser | None = None) -> Comparison:
     """Return the comparison of two articles, the older one first, as `viewer` sees it: boilerplate they
     dismissed is not set apart, unless the same text is still boilerplate to them in the other article."""
-    older, newer = sorted([first, second], key=age_key)
+    older, newer = compare_order(first, second)
+    older_is, newer_is = ("older", "newer") if dated_apart(older, newer) else ("other", "other")
     sides = (Side(_paragraphs(older)), Side(_paragraphs(newer)))
     boilerplate = _boilerplate([pid for side in sides for pid, _, _ in side.paragraphs], viewer)
     every = alignment.passages(sides[0], sides[1], source_is_earlier=True)
@@ -360,9 +491,13 @@ def build(first: Article, second: Article, viewer: AbstractBaseUser | None = Non
             for start, end, note in boilerplate.get(pid, ()):
                 mark.mark(start, end, "boilerplate", note)
     passages = [_passage_view(n, p, *sides) for n, p in enumerate(reused)]
-    _mark_passages(reused, [p.title for p in passages], sides, marks)
+    _mark_passages(reused, [p.title for p in passages], sides, marks, (older_is, newer_is))
+    spans = _viewer_spans([older, newer], viewer)
     views = [
-        [ParagraphView(pid, position, side_marks[pid].pieces()) for pid, position, _ in side.paragraphs]
+        [
+            ParagraphView(pid, position, _cut_by_spans(side_marks[pid].pieces(), spans.get(pid, [])))
+            for pid, position, _ in side.paragraphs
+        ]
         for side, side_marks in zip(sides, marks, strict=True)
     ]
     rows = _rows(views[0], views[1], _blocks(_paragraph_pairs(every, *sides)))
@@ -374,4 +509,8 @@ def build(first: Article, second: Article, viewer: AbstractBaseUser | None = Non
         passages=passages,
         newer_from_older=_share(n_doc, reused, o_doc, older=False),
         older_in_newer=_share(o_doc, reused, n_doc, older=True),
+        span_counts=tuple(sum(len(spans.get(pid, ())) for pid, _, _ in side.paragraphs) for side in sides),
+        span_labels=list(
+            Label.objects.filter(pk__in={m.label_id for found in spans.values() for _, _, m in found})
+        ),
     )

@@ -13,6 +13,11 @@ urlpatterns = [
         suggestions.suggestion_accept_all,
         name="suggestions-accept-all",
     ),
+    path(
+        "articles/<int:pk>/suggestions/accept-all/undo/",
+        suggestions.suggestion_accept_all_undo,
+        name="suggestions-accept-all-undo",
+    ),
     path("suggestions/<int:pk>/accept/", suggestions.suggestion_accept, name="suggestion-accept"),
     path("suggestions/<int:pk>/dismiss/", suggestions.suggestion_dismiss, name="suggestion-dismiss"),
 ]

@@ -12,7 +12,7 @@ from django.db import transaction
 from django.db.models import Exists, OuterRef, QuerySet
 
 from annotator import spans
-from annotator.models import Annotation
+from annotator.models import Annotation, AnnotationChange
 from articles.models import Article, BoilerplateDismissal, BoilerplateSuggestion
 
 LABEL = "boilerplate"
@@ -71,6 +71,26 @@ def accept_all(*, article: Article, user) -> list[Annotation]:
         spans.create(paragraph=s.paragraph, label=LABEL, start=s.start, end=s.end, reviewer=user)
         for s in for_user(article, user)
     ]
+
+
+@transaction.atomic
+def undo_accept_all(*, article: Article, entry_ids: list[int], user) -> list[Annotation]:
+    """Undo the spans one "accept all" created (their history entries), all or none; return the spans.
+
+    Each goes through `spans.undo`, so a span changed since is refused with its message and nothing is
+    undone."""
+    if not entry_ids:
+        raise ValidationError("Nothing to undo.")
+    entries = list(
+        AnnotationChange.objects.filter(
+            pk__in=entry_ids, article=article, actor=user, action=AnnotationChange.Action.CREATE
+        ).select_related("annotation__label", "annotation__paragraph")
+    )
+    if len(entries) != len(set(entry_ids)) or any(e.annotation.label.slug != LABEL for e in entries):
+        raise ValidationError("These are not your accepted boilerplate suggestions on this article.")
+    for entry in entries:
+        spans.undo(entry=entry, actor=user)
+    return [entry.annotation for entry in entries]
 
 
 @transaction.atomic

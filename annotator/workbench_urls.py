@@ -37,6 +37,7 @@ urlpatterns = [
         agreement.agreement_csv,
         name="article-agreement-csv",
     ),
+    path("corpus/sources/<str:slug>/", sources.outlet, name="outlet"),
 ]
 
 urlpatterns += project_urlpatterns

@@ -5,9 +5,9 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass, field
 
-from django.db.models import Count, F, Q, Sum
+from django.db.models import Count, F, Q, QuerySet, Sum
 
-from articles.models import Article, ReuseLink, Source
+from articles.models import UNKNOWN_PUBLISHER, Article, ReuseLink, Source
 from articles.sentences import age_key
 
 
@@ -108,16 +108,31 @@ def _reuse_between_publishers() -> Counter[tuple[int, int]]:
     return counts
 
 
-def source_overview() -> list[SourceRow]:
-    """Return every source with its articles as publisher and as original source, who republishes whom
-    (declared through `original_source`) and whose text it reuses (detected)."""
+def outlets() -> QuerySet[Source]:
+    """Return the sources that are outlets: every one but the "Unknown publisher" the importers file articles
+    without a publisher under, which is a gap in the metadata, not a source that publishes or reuses text."""
+    return Source.objects.exclude(name=UNKNOWN_PUBLISHER)
+
+
+def is_outlet(source: Source) -> bool:
+    return source.name != UNKNOWN_PUBLISHER
+
+
+def source_overview(only: Source | None = None) -> list[SourceRow]:
+    """Return every outlet with its articles as publisher and as original source, who republishes whom
+    (declared through `original_source`) and whose text it reuses (detected); `only` narrows the rows to one
+    outlet (its relations still name the others). Articles with no known publisher take no part."""
     visible = Q(published_articles__deleted_at__isnull=True)
-    sources = Source.objects.annotate(
-        published=Count("published_articles", filter=visible, distinct=True),
-        original=Count(
-            "original_articles", filter=Q(original_articles__deleted_at__isnull=True), distinct=True
-        ),
-    ).order_by("name")
+    sources = (
+        outlets()
+        .annotate(
+            published=Count("published_articles", filter=visible, distinct=True),
+            original=Count(
+                "original_articles", filter=Q(original_articles__deleted_at__isnull=True), distinct=True
+            ),
+        )
+        .order_by("name")
+    )
     rows = {s.pk: SourceRow(s, s.published, s.original) for s in sources}
     republished = Counter(
         Article.objects.visible()
@@ -126,9 +141,44 @@ def source_overview() -> list[SourceRow]:
         .values_list("publisher_id", "original_source_id")
     )
     for (publisher, original), n in sorted(republished.items()):
-        rows[publisher].republishes.append((rows[original].source, n))
-        rows[original].republished_by.append((rows[publisher].source, n))
+        if publisher in rows and original in rows:
+            rows[publisher].republishes.append((rows[original].source, n))
+            rows[original].republished_by.append((rows[publisher].source, n))
     for (earlier, later), n in sorted(_reuse_between_publishers().items()):
-        rows[later].reuses.append((rows[earlier].source, n))
-        rows[earlier].reused_by.append((rows[later].source, n))
+        if earlier in rows and later in rows:
+            rows[later].reuses.append((rows[earlier].source, n))
+            rows[earlier].reused_by.append((rows[later].source, n))
+    if only is not None:
+        return [rows[only.pk]] if only.pk in rows else []
     return list(rows.values())
+
+
+def unknown_publisher_articles() -> int:
+    """Return how many visible articles have no known publisher (the Sources page says so in a note)."""
+    return Article.objects.visible().filter(publisher__name=UNKNOWN_PUBLISHER).count()
+
+
+@dataclass
+class Outlet:
+    """An outlet's own page: its articles, the articles naming it as original source, and its relations."""
+
+    row: SourceRow
+    articles: list[Article]
+    original_of: list[Article]
+
+
+def outlet(source: Source) -> Outlet:
+    """Return what an outlet's page shows; its articles newest first, undated ones last."""
+    [row] = source_overview(only=source)
+    articles = Article.objects.visible().defer("raw_text").select_related("publisher")
+    return Outlet(
+        row=row,
+        articles=list(
+            articles.filter(publisher=source).order_by(F("published_on").desc(nulls_last=True), "id")
+        ),
+        original_of=list(
+            articles.filter(original_source=source)
+            .exclude(publisher=source)
+            .order_by(F("published_on").desc(nulls_last=True), "id")
+        ),
+    )

@@ -6,11 +6,13 @@ Refusals come back as the exact message with status 400 and write nothing.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from urllib.parse import urlsplit
+from urllib.parse import urlencode, urlsplit
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.defaultfilters import pluralize
+from django.urls import reverse
 from django.views.decorators.http import require_GET, require_POST
 from django.views.decorators.vary import vary_on_headers
 from django_htmx.http import trigger_client_event
@@ -45,7 +47,11 @@ def _redrawn_paragraphs(request: HtmxHttpRequest, article: Article, paragraph_id
 
 
 def _suggestions_response(
-    request: HtmxHttpRequest, article: Article, message: str = "", tagged: Iterable[Annotation] = ()
+    request: HtmxHttpRequest,
+    article: Article,
+    message: str = "",
+    tagged: Iterable[Annotation] = (),
+    undo: str = "",
 ) -> HttpResponse:
     if not request.htmx:
         return redirect(article.get_absolute_url())
@@ -58,7 +64,7 @@ def _suggestions_response(
     # The new spans show at once in the paragraphs beside the suggestions, not only after a reload.
     response.content += _redrawn_paragraphs(request, article, (span.paragraph_id for span in tagged)).encode()
     if message:
-        trigger_client_event(response, "annotationChanged", {"message": message})
+        trigger_client_event(response, "annotationChanged", {"message": message, "undo": undo})
     return response
 
 
@@ -101,7 +107,32 @@ def suggestion_accept(request: HtmxHttpRequest, pk: int) -> HttpResponse:
 def suggestion_accept_all(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     article = get_article(pk, for_page=True)
     created = suggestions.accept_all(article=article, user=request.user)
-    return _suggestions_response(request, article, f"Tagged {len(created)} passages as boilerplate.", created)
+    undo = ""
+    if created:
+        # The notice's Undo takes back all of them at once: their history entries' ids ride in the URL.
+        ids = ",".join(str(span.last_change.pk) for span in created)
+        undo = reverse("reuse:suggestions-accept-all-undo", args=[article.pk])
+        undo += "?" + urlencode({"changes": ids})
+    message = f"Tagged {len(created)} passage{pluralize(len(created))} as boilerplate."
+    return _suggestions_response(request, article, message, created, undo=undo)
+
+
+@require_POST
+def suggestion_accept_all_undo(request: HtmxHttpRequest, pk: int) -> HttpResponse:
+    """Undo one "accept all": remove the boilerplate spans it created, all or none."""
+    article = get_article(pk, for_page=True)
+    try:
+        ids = [int(part) for part in request.GET.get("changes", "").split(",") if part.strip()]
+    except ValueError:
+        return _refusal(ValidationError("The changes to undo must be numbers."))
+    try:
+        removed = suggestions.undo_accept_all(article=article, entry_ids=ids, user=request.user)
+    except (ValidationError, PermissionDenied) as error:
+        if isinstance(error, PermissionDenied):
+            error = ValidationError(str(error) or "You may not change these spans.")
+        return _refusal(error)
+    message = f"Undone: {len(removed)} boilerplate span{pluralize(len(removed))} removed."
+    return _suggestions_response(request, article, message, removed)
 
 
 @require_POST

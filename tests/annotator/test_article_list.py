@@ -62,7 +62,9 @@ def test_it_lists_articles_with_my_counts_and_progress(client, analyst, colleagu
     response = client.get("/")
     assert titles(response) == ["ISIS Advancing on Palmyra", "Ceasefire in Aleppo", "Deir Ezzor airport"]
     row = response.content.decode().split("ISIS Advancing on Palmyra")[1].split("</tr>")[0]
-    assert "<td>Global Research</td>" in row
+    assert (
+        '<td><a class="outlet-link" href="/corpus/sources/global-research/">Global Research</a></td>' in row
+    )
     assert '<time datetime="2016-12-10">10 Dec 2016</time>' in row
     assert re.findall(r'<td class="num">(\d+)</td>', row) == ["3", "2"]
     assert '<span class="status in-progress">In progress</span>' in row

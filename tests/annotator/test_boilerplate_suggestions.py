@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import json
+
 import pytest
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 
-from annotator import suggestions
+from annotator import spans, suggestions
 from annotator.models import Annotation, AnnotationChange
 from articles import detection
 from articles.models import Article, BoilerplateDismissal, BoilerplateSuggestion
@@ -158,3 +160,56 @@ def test_accepting_all_redraws_every_tagged_paragraph_in_the_pages_layer(
         assert f'data-annotation-id="{span.pk}" data-label="boilerplate"' in _section(html, paragraph)
     assert f'data-annotation-id="{theirs.pk}"' in _section(html, footer_paragraph)
     assert "The council met on Monday." not in html
+
+
+def _accept_all_undo_url(client, article) -> str:
+    response = client.post(reverse("reuse:suggestions-accept-all", args=[article.pk]), HTTP_HX_REQUEST="true")
+    event = json.loads(response.headers["HX-Trigger"])["annotationChanged"]
+    assert event["message"] == "Tagged 2 passages as boilerplate."
+    return event["undo"]
+
+
+def test_accept_all_offers_one_undo_that_removes_every_span_it_made(client, analyst, article, annotate):
+    client.force_login(analyst)
+    mine = annotate(article.paragraphs.get(position=0), "The council", "reported_fact", reviewer=analyst)
+    undo = _accept_all_undo_url(client, article)
+    created = AnnotationChange.objects.filter(action="create", annotation__label__slug="boilerplate")
+    ids = ",".join(
+        str(pk) for pk in created.order_by("annotation__paragraph__position").values_list("pk", flat=True)
+    )
+    assert undo == reverse(
+        "reuse:suggestions-accept-all-undo", args=[article.pk]
+    ) + "?changes=" + ids.replace(",", "%2C")
+    response = client.post(undo, HTTP_HX_REQUEST="true")
+    assert response.status_code == 200
+    event = json.loads(response.headers["HX-Trigger"])["annotationChanged"]
+    assert event == {"message": "Undone: 2 boilerplate spans removed.", "undo": ""}
+    assert list(Annotation.objects.live()) == [mine]
+    assert AnnotationChange.objects.filter(action="undo").count() == 2
+    # The suggestions are open again and the two paragraphs come back without the spans.
+    assert 'Boilerplate suggestions <span class="muted">2</span>' in response.content.decode()
+    assert response.content.decode().count('hx-swap-oob="outerHTML"') == 2
+    again = client.post(undo, HTTP_HX_REQUEST="true")
+    assert (again.status_code, again.content.decode()) == (400, "This change has already been undone.")
+
+
+def test_the_accept_all_undo_is_all_or_nothing_and_only_for_its_author(client, analyst, colleague, article):
+    client.force_login(analyst)
+    undo = _accept_all_undo_url(client, article)
+    client.force_login(colleague)
+    refused = client.post(undo, HTTP_HX_REQUEST="true")
+    assert (refused.status_code, refused.content.decode()) == (
+        400,
+        "These are not your accepted boilerplate suggestions on this article.",
+    )
+    client.force_login(analyst)
+    footer = Annotation.objects.get(quote=FOOTER)
+    spans.change(annotation=footer, actor=analyst, version=1, note="kept")
+    refused = client.post(undo, HTTP_HX_REQUEST="true")
+    assert (refused.status_code, refused.content.decode()) == (
+        400,
+        "This span has changed since; undo the later changes first.",
+    )
+    assert Annotation.objects.live().count() == 2
+    bad = client.post(undo.split("?")[0] + "?changes=1,x", HTTP_HX_REQUEST="true")
+    assert (bad.status_code, bad.content.decode()) == (400, "The changes to undo must be numbers.")

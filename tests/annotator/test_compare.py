@@ -10,6 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from annotator import comparison, suggestions
+from annotator.models import Label
 from articles import detection
 from articles.importers import import_file
 from articles.models import Article, BoilerplateSuggestion
@@ -264,16 +265,25 @@ def test_a_rewritten_passage_is_marked_as_such_without_word_edits(client, analys
     assert "1 reused passage: 1 rewritten or summarised." in _text(html)
 
 
-def test_an_undated_article_is_never_called_newer(client, analyst, db):
-    undated = ArticleFactory(paragraphs=[STATEMENT], published_on=None)
-    dated = ArticleFactory(paragraphs=[QUOTING], published_on=datetime.date(2024, 3, 2))
+def test_an_undated_article_is_never_called_newer_and_the_import_order_sets_the_sides(client, analyst, db):
+    # Imported first, so it goes on the left although the other has a date: no date is compared with an
+    # import day.
+    undated = ArticleFactory(paragraphs=[STATEMENT], published_on=None, title="No date here")
+    dated = ArticleFactory(paragraphs=[QUOTING], published_on=datetime.date(2030, 3, 2))
     client.force_login(analyst)
-    html = client.get(reverse("annotator:compare", args=[undated.pk, dated.pk])).content.decode()
+    html = client.get(reverse("annotator:compare", args=[dated.pk, undated.pk])).content.decode()
     text = _text(html)
-    assert "Newer" not in text and "Older" not in text
-    assert '<span class="badge older">Dated</span>' in html
-    assert '<span class="badge newer">Undated</span>' in html
-    assert "Only one has a publication date, so which was written first is not known." in text
+    assert "Newer" not in text and "Older" not in text and "newer" not in html.split("compare-grid")[1]
+    assert '<span class="badge undated">Undated, earlier import</span>' in html
+    assert '<span class="badge import">Dated, later import</span>' in html
+    assert html.index(f'id="o{undated.paragraphs.get().pk}"') < html.index(
+        f'id="n{dated.paragraphs.get().pk}"'
+    )
+    assert (
+        "“No date here” has no publication date, so the two are set side by side in import order (earlier "
+        "import on the left); which was written first is not known."
+    ) in text
+    assert "Undated, earlier import → dated, later import: preview" in text
 
 
 def test_two_undated_articles_are_set_side_by_side_by_import_order(client, analyst, db):
@@ -284,6 +294,79 @@ def test_two_undated_articles_are_set_side_by_side_by_import_order(client, analy
     assert html.index(f'id="o{first.paragraphs.get().pk}"') < html.index(
         f'id="n{second.paragraphs.get().pk}"'
     )
-    assert '<span class="badge older">Earlier import</span>' in html
-    assert "Neither has a date, so the import order sets them side by side" in _text(html)
-    assert "Earlier import → later import: preview" in _text(html)
+    assert '<span class="badge undated">Undated, earlier import</span>' in html
+    assert '<span class="badge undated">Undated, later import</span>' in html
+    assert "Neither has a publication date, so they are set side by side in import order" in _text(html)
+    assert "Undated, earlier import → undated, later import: preview" in _text(html)
+
+
+def test_the_same_day_sets_the_sides_by_import_order(client, analyst, db):
+    day = datetime.date(2024, 3, 2)
+    first = ArticleFactory(paragraphs=[STATEMENT], published_on=day)
+    second = ArticleFactory(paragraphs=[QUOTING], published_on=day)
+    client.force_login(analyst)
+    html = client.get(reverse("annotator:compare", args=[second.pk, first.pk])).content.decode()
+    assert '<span class="badge import">Earlier import</span>' in html
+    assert "Both were published the same day, so the import order sets them side by side" in _text(html)
+
+
+def test_my_spans_show_on_both_sides_over_the_reuse_marks(client, analyst, colleague, seed_paths, annotate):
+    first, second = (import_file(path).articles[0] for path in seed_paths)
+    older_paragraph = first.paragraphs.get(text__startswith="The tactical goal")
+    newer_paragraph = second.paragraphs.get(text__contains="Homs-Palmyra highway")
+    mine = annotate(older_paragraph, "Homs-Al-Salamiyah-Palmyra highway", "speculation", reviewer=analyst)
+    annotate(older_paragraph, "highway", "reported_fact", reviewer=analyst, note="Checked on a map")
+    annotate(newer_paragraph, "December 8 morning", "attributed_claim", reviewer=analyst, attributed_to="SF")
+    annotate(newer_paragraph, "car bombs", "speculation", reviewer=colleague)  # not mine: not shown
+    client.force_login(analyst)
+    html = client.get(reverse("annotator:compare", args=[second.pk, first.pk])).content.decode()
+    grid = html.split("compare-grid")[1]
+    older_html = grid.split(f'id="o{older_paragraph.pk}"')[1].split("</p>")[0]
+    newer_html = grid.split(f'id="n{newer_paragraph.pk}"')[1].split("</p>")[0]
+    speculation, fact, claim = (
+        Label.objects.get(slug=s).pk for s in ("speculation", "reported_fact", "attributed_claim")
+    )
+    # The deleted words of the edited passage carry my span too: the span runs across the reuse marks.
+    assert re.search(
+        rf'<del class="mk deleted"[^>]*><span class="cspan l{speculation} d1" data-annotation-id="{mine.pk}" '
+        r'title="not in the newer text · Your spans: Speculation: “Homs-Al-Salamiyah-Palmyra highway”">'
+        r"Al-Salamiyah</span></del>",
+        older_html,
+    )
+    assert (
+        f'<span class="cspan l{speculation} d1" data-annotation-id="{mine.pk}">'
+        f'<span class="cspan l{fact} d2" data-annotation-id='
+    ) in older_html
+    assert "Reported fact: “highway”; note: Checked on a map" in older_html
+    assert re.search(
+        rf'<span class="cspan l{claim} d1" [^>]*title="[^"]*Attributed claim \(attributed to SF\): '
+        r"“December 8 morning”\">December 8 </span></span>"
+        r'<ins class="mk inserted" title="not in the older '
+        rf'text" data-link="0"><span class="cspan l{claim} d1" [^>]*>morning</span></ins>',
+        newer_html,
+    )
+    assert "car bombs</span>" not in newer_html
+    text = _text(html)
+    assert "Your spans, underlined in their label's colour" in text
+    assert "2 on the left, 1 on the right." in text
+
+
+def test_without_spans_the_compare_page_says_so(client, analyst, db):
+    a = ArticleFactory(paragraphs=[STATEMENT])
+    b = ArticleFactory(paragraphs=[QUOTING])
+    client.force_login(analyst)
+    html = client.get(reverse("annotator:compare", args=[a.pk, b.pk])).content.decode()
+    assert "You have no spans on either article yet." in html
+    assert "cspan" not in html.split("compare-grid")[1]
+
+
+def test_span_notes_and_quotes_are_escaped_in_the_compare_view(client, analyst, annotate):
+    a = ArticleFactory(paragraphs=["A <b>bold</b> claim & more."])
+    b = ArticleFactory(paragraphs=[QUOTING])
+    annotate(a.paragraphs.get(), "<b>bold</b>", "speculation", reviewer=analyst, note='"quoted" <i>')
+    client.force_login(analyst)
+    html = client.get(reverse("annotator:compare", args=[a.pk, b.pk])).content.decode()
+    grid = html.split("compare-grid")[1]
+    assert "<b>" not in grid and "<i>" not in grid
+    assert "&lt;b&gt;bold&lt;/b&gt;</span>" in grid
+    assert "note: &quot;quoted&quot; &lt;i&gt;" in grid

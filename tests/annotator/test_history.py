@@ -44,9 +44,49 @@ def test_the_panel_shows_the_history_newest_first(client, analyst, story, paragr
     ]
     speculation = labels["speculation"].pk
     assert f'<span class="tag l{speculation}">Speculation</span> <q>The mayor</q>' in entries[0]
-    assert "<li>label: <del>Attributed claim</del> → <ins>Speculation</ins></li>" in body
-    assert "<li>note: <del>—</del> → <ins>hedged</ins></li>" in body
-    assert "<li>deleted: <del>no</del> → <ins>yes</ins></li>" in body
+    # In plain words: no "deleted: no → yes".
+    assert "<strong>alice</strong> undid a change: restored the span <span" in entries[0]
+    assert "<strong>alice</strong> deleted the span <span" in entries[1]
+    assert "<strong>alice</strong> changed the span <span" in entries[2]
+    assert "<strong>alice</strong> created the span <span" in entries[3]
+    assert "<li>changed the label from <del>Attributed claim</del> to <ins>Speculation</ins></li>" in body
+    assert "<li>added the note <ins>hedged</ins></li>" in body
+    assert "deleted: " not in body and "→" not in body.split('class="history-list"')[1]
+
+
+def test_undoing_a_creation_and_removing_a_note_read_in_plain_words(client, analyst, paragraph, labels):
+    span = spans.create(
+        paragraph=paragraph,
+        label="speculation",
+        start=0,
+        end=9,
+        reviewer=analyst,
+        note="n1",
+        attributed_to="A",
+    )
+    span = spans.change(annotation=span, actor=analyst, version=1, note="", attributed_to="B")
+    spans.undo(entry=AnnotationChange.objects.get(action="change"), actor=analyst)
+    spans.undo(entry=AnnotationChange.objects.get(action="create"), actor=analyst)
+    client.force_login(analyst)
+    url = reverse("annotator:article-history", args=[paragraph.article_id])
+    body = client.get(url).content.decode()
+    entries = items(body)
+    assert "undid a change: removed the span" in entries[0]
+    assert "undid a change: put the span back as it was" in entries[1]
+    assert "<li>removed the note <del>n1</del></li>" in body
+    assert "<li>changed the attribution from <del>A</del> to <ins>B</ins></li>" in body
+    assert "<li>added the note <ins>n1</ins></li>" in body
+
+
+def test_history_times_are_relative_with_the_absolute_time_on_hover(client, analyst, paragraph, labels):
+    spans.create(paragraph=paragraph, label="speculation", start=0, end=9, reviewer=analyst)
+    entry = AnnotationChange.objects.get()
+    AnnotationChange.objects.filter(pk=entry.pk).update(
+        created_at=datetime.datetime(2026, 3, 5, 14, 7, 9, tzinfo=datetime.UTC)
+    )
+    client.force_login(analyst)
+    body = client.get(reverse("annotator:article-history", args=[paragraph.article_id])).content.decode()
+    assert '<time datetime="2026-03-05T14:07:09+00:00" title="5 March 2026, 14:07:09 UTC">' in body
 
 
 def test_only_my_newest_change_per_span_offers_undo(client, analyst, outsider, story, paragraph):

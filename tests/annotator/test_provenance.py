@@ -16,6 +16,9 @@ SHARED = [
     "Teachers said the cut would force the closure of two village schools in the valley.",
 ]
 
+WIRE = '<a class="outlet-link" href="/corpus/sources/valley-wire/">Valley Wire</a>'
+COURIER = '<a class="outlet-link" href="/corpus/sources/valley-courier/">Valley Courier</a>'
+
 
 @pytest.fixture
 def chain(db):
@@ -49,9 +52,9 @@ def test_related_articles_earliest_first_with_passage_counts(chain):
     ]
     html = render_to_string("annotator/_related.html", {"article": repost, "related": related})
     assert "Shares 1 passage with: " in html
-    assert f"(Valley Wire, 1 March 2021), {len(SHARED[0])} characters of this article · " in html
-    assert "Budget cut</a> (Valley Wire, 1 March 2021)" in html
-    assert "&lt;b&gt;Third&lt;/b&gt;</a> (Valley Courier, 5 March 2021)" in html
+    assert f"({WIRE}, 1 March 2021), {len(SHARED[0])} characters of this article · " in html
+    assert f"Budget cut</a> ({WIRE}, 1 March 2021)" in html
+    assert f"&lt;b&gt;Third&lt;/b&gt;</a> ({COURIER}, 5 March 2021)" in html
     assert html.index("Budget cut") < html.index("Third")
     assert reverse("annotator:compare", args=[repost.pk, original.pk]) in html
 
@@ -62,12 +65,12 @@ def test_the_chain_runs_from_the_original_source_to_the_publisher(chain):
         "annotator/_provenance.html", {"article": repost, "provenance": provenance.for_article(repost)}
     )
     steps = [
-        "Original source</span> Valley Wire, 1 March 2021",
+        f"Original source</span> {WIRE}, 1 March 2021",
         'Text from</span> <a href="'
         + original.get_absolute_url()
-        + f'">Budget cut</a> (Valley Wire, 1 March 2021), 1 passage ({len(SHARED[0])} characters of this '
+        + f'">Budget cut</a> ({WIRE}, 1 March 2021), 1 passage ({len(SHARED[0])} characters of this '
         + "article)",
-        "Republished by</span> Valley Courier, 2 March 2021 · By Ann Example",
+        f"Republished by</span> {COURIER}, 2 March 2021 · By Ann Example",
     ]
     positions = [html.index(step) for step in steps]
     assert positions == sorted(positions)

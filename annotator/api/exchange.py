@@ -23,12 +23,15 @@ from annotator.formats import loader, rows
 from annotator.models import Annotation
 from articles import importers
 
-ExportError = schema.field_errors("ExportErrorSerializer", ["format", *ExportFilter.base_filters])
+ExportError = schema.field_errors(
+    "ExportErrorSerializer", ["format", *formats.OPTIONS, *ExportFilter.base_filters]
+)
 
 
 class SpanExportView(ApiView):
     filterset_class = ExportFilter
     pagination_class = None
+    extra_query_parameters = tuple(formats.OPTIONS)
 
     def get_queryset(self):
         return Annotation.objects.all()
@@ -48,7 +51,17 @@ class SpanExportView(ApiView):
                 enum=list(formats.FORMATS),
                 default=formats.DEFAULT_FORMAT,
                 description="The file format; an unknown one is a 400 naming the accepted ones.",
-            )
+            ),
+            *(
+                OpenApiParameter(
+                    option.name,
+                    str,
+                    enum=list(option.values),
+                    default=option.default,
+                    description=f"{option.description} Another format given this option is a 400.",
+                )
+                for option in formats.OPTIONS.values()
+            ),
         ],
         responses={**schema.EXPORT_RESPONSES, 400: ExportError, 401: UNAUTHENTICATED},
     )
@@ -57,11 +70,26 @@ class SpanExportView(ApiView):
             format = formats.get(request.query_params.get("format", formats.DEFAULT_FORMAT))
         except formats.UnknownFormat as error:
             raise exceptions.ValidationError({"format": [str(error)]}) from None
+        try:
+            options = formats.options_for(
+                format, {name: request.query_params.get(name) for name in formats.OPTIONS}
+            )
+        except formats.BadOptions as error:
+            raise exceptions.ValidationError(error.errors) from None
         queryset = self.filter_queryset(self.get_queryset())
+        # Checked before the first byte: a target that cannot hold some spans gets none, never a part.
+        refused = rows.refusal(queryset, format, options)
+        if refused:
+            raise exceptions.ValidationError(refused)
         base = request.build_absolute_uri(reverse("api:annotation-list"))
-        response = StreamingHttpResponse(
-            rows.stream(queryset, format, annotation_base=base), content_type=format.media_type
+        stream = rows.stream(
+            queryset,
+            format,
+            annotation_base=base,
+            options=options,
+            collection_id=request.build_absolute_uri(),
         )
+        response = StreamingHttpResponse(stream, content_type=format.media_type)
         response["Content-Disposition"] = f'attachment; filename="spans.{format.extension}"'
         return response
 

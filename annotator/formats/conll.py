@@ -14,9 +14,10 @@ Layout (UTF-8, LF, columns separated by a TAB):
   exclusive: the token is `article_text[start:end]`. Same unit as jsonl's `article_start`/`article_end`.
 - Every token line of an article has the N tag columns its DOCSTART line announces (N >= 1). Tags are IOB2:
   `B-<label slug>` on a span's first token, `I-<label slug>` on the next ones, `O` elsewhere.
-- Level 1 is the outermost layer. Each span is on exactly one level and no two spans of a level share a
-  token: in order of start (longest first), a span goes to the first level whose spans have all ended
-  (`nesting.layers`); nested spans go a level deeper, and so do spans that cross, or repeat, another one.
+- Each span is on exactly one level and no two spans of a level share a token. In order of start (the
+  longest first), a span goes one level below the deepest earlier span it overlaps, else on level 1
+  (`nesting.layers`): a span nested in another is on a deeper level than it, and so is a span that crosses,
+  or repeats, an earlier one.
 - Tokens: TOKEN below (runs of word characters joined across inner hyphens and apostrophes, so "cease-fire"
   and "don't" stay one token, or any single other non-space character), then cut at every span start or end
   inside one, so every span is exactly a run of whole tokens and its offsets are those of its first and last

@@ -1,9 +1,10 @@
 """Spans sorted into layers in which no two overlap: CoNLL's tag columns, doccano's overlap setting.
 
-`layers()` puts each span, in order of start (longest first), on the lowest layer whose spans all end at or
-before it starts: first fit in that order uses the fewest layers any assignment can (as many as the most spans
-over one character), and nested spans land below the span that holds them. `refusal()` names the spans a
-target with `limit` layers cannot hold, each with a span it overlaps.
+`layers()` takes the spans in order of start (the longest first) and puts each one on the layer below the
+deepest earlier span it overlaps (on the first layer when it overlaps none). So a span nested in another is
+always deeper than it, as the nesting level of nested-NER corpora, and so is a span that crosses an earlier
+one or repeats it. `refusal()` names the spans a target with `limit` layers cannot hold, each with the span
+it overlaps.
 """
 
 from __future__ import annotations
@@ -20,19 +21,16 @@ def order(row: dict) -> tuple:
 
 
 def layers(rows: Iterable[dict]) -> list[tuple[dict, int, dict | None]]:
-    """Return (row, layer from 0, a row it overlaps on a lower layer or None) for the spans of ONE article."""
-    ends: list[int] = []  # the end of the last span of each layer
-    lasts: list[dict] = []
+    """Return (row, layer from 0, the deepest earlier row it overlaps or None) for one article's spans."""
+    open_rows: list[tuple[dict, int]] = []  # placed spans that end after the current start
     placed = []
     for row in sorted(rows, key=order):
-        layer = next((n for n, end in enumerate(ends) if end <= row["article_start"]), len(ends))
-        blocker = lasts[0] if layer else None
-        if layer == len(ends):
-            ends.append(row["article_end"])
-            lasts.append(row)
-        else:
-            ends[layer], lasts[layer] = row["article_end"], row
-        placed.append((row, layer, blocker))
+        open_rows = [
+            (other, layer) for other, layer in open_rows if other["article_end"] > row["article_start"]
+        ]
+        blocker, layer = max(open_rows, key=lambda item: item[1], default=(None, -1))
+        open_rows.append((row, layer + 1))
+        placed.append((row, layer + 1, blocker))
     return placed
 
 

@@ -2,7 +2,8 @@
 
     {"@context": "http://www.w3.org/ns/anno.jsonld", "id": <collection>, "type": "AnnotationCollection",
      "label": ..., "total": <spans>, "last": <page>,
-     "first": {"id": <page>, "type": "AnnotationPage", "partOf": <collection>, "startIndex": 0,
+     "first": {"id": <page>, "type": "AnnotationPage", "partOf": {"id": <collection>, "label", "total"},
+               "startIndex": 0,
                "items": [<annotation>, ...]}}
 
 The annotations are those of the `w3c` format (without their own `@context`, which the collection gives).
@@ -50,7 +51,10 @@ def write(
         "total": total,
         "last": page,
     }
-    first = {"id": page, "type": "AnnotationPage", "partOf": collection_id, "startIndex": 0}
+    # The page describes its collection in full (model 5.2 allows an IRI or the description), so that it
+    # stands alone as well: the conformance checks read `total` from there.
+    part_of = {"id": collection_id, "label": LABEL, "total": total}
+    first = {"id": page, "type": "AnnotationPage", "partOf": part_of, "startIndex": 0}
     # Both objects are written open-ended, so that the items can follow them.
     yield orjson.dumps(head)[:-1] + b',"first":' + orjson.dumps(first)[:-1] + b',"items":['
     for index, row in enumerate(rows):

@@ -110,7 +110,9 @@ class SpanImportView(ApiView):
             "`SpanRecord` schema (the export's JSONL line; a W3C annotation is read into the same "
             "fields) and each span by the same rules as a span tagged over the API: edge white space "
             "trimmed, limits of note and attribution. One transaction: with any problem nothing is written "
-            "(400) unless `partial` is set."
+            "(400) unless `partial` is set. A span deleted here since the export is not brought back: it "
+            'is listed in `not_restored` ("deleted since the export, not restored") unless '
+            "`restore_deleted` is set."
         ),
         request={"multipart/form-data": ImportUploadSerializer},
         responses={
@@ -145,6 +147,7 @@ class SpanImportView(ApiView):
             dry_run=options["dry_run"],
             default_reviewer=default_reviewer,
             importer=request.user,
+            restore_deleted=options["restore_deleted"],
         )
         # A dry run answers as the real run would, so it can serve as a check before the import.
         failed = bool(report.problems) and not options["partial"]

@@ -10,8 +10,9 @@ A task is `{"data": {"text": article text, "article": article id, "title": ..., 
 Tasks and annotations carry no `id`: Label Studio numbers them itself, and reads an annotation's id as the
 number of an earlier import of its own (`import_id`), answering 500 to anything else; the article id is in
 `data.article`. Nor `completed_by`: Label Studio wants the id or email of one of its own users there (an
-unknown one fails the whole import) and gives annotations without it to the user who imports. It keeps no free
-field on an annotation, so `data.reviewers` names the reviewer of each annotation, in order.
+unknown one fails the whole import) and gives annotations without it to the user who imports. Its import keeps
+an annotation's result and a few fixed fields only, so `data.reviewers` names the reviewer of each
+annotation, in order.
 
 With `as=predictions` the same results go under `predictions` (`model_version` "provenance:<reviewer>"),
 which Label Studio shows as pre-annotations to review.

@@ -19,16 +19,50 @@ from annotator.api.filters import ExportFilter
 from annotator.api.permissions import IsStaff
 from annotator.api.serializers import ImportReportSerializer, ImportUploadSerializer
 from annotator.api.views import FORBIDDEN, UNAUTHENTICATED
-from annotator.formats import loader, rows
+from annotator.formats import loader, rows, w3c_collection
 from annotator.models import Annotation
 from articles import importers
 
-ExportError = schema.field_errors("ExportErrorSerializer", ["format", *ExportFilter.base_filters])
+ExportError = schema.field_errors(
+    "ExportErrorSerializer", ["format", *formats.OPTIONS, *ExportFilter.base_filters]
+)
+
+
+PAGING = ("page_size", "page")
+MAX_PAGE_SIZE = 10_000
+
+
+def _whole_number(value: str, name: str, largest: int | None = None) -> int:
+    limit = f" from 1 to {largest}" if largest else " from 1"
+    try:
+        number = int(value)
+    except ValueError:
+        number = 0
+    if number < 1 or (largest and number > largest):
+        raise exceptions.ValidationError({name: [f"Give a whole number{limit}, not {value!r}."]})
+    return number
+
+
+def _paging(request, format: formats.Format) -> tuple[int, int | None] | None:
+    """Return (page size, page number or None for the collection) when the request pages a w3c-collection,
+    None when it does not page; raise ValidationError for paging that cannot apply."""
+    given = {name: request.query_params.get(name) for name in PAGING if name in request.query_params}
+    if not given:
+        return None
+    if format.name != "w3c-collection":
+        raise exceptions.ValidationError(
+            {name: [f"'{name}' applies to format w3c-collection only, not {format.name}."] for name in given}
+        )
+    if "page_size" not in given:
+        raise exceptions.ValidationError({"page": ["'page' needs 'page_size'."]})
+    size = _whole_number(given["page_size"], "page_size", MAX_PAGE_SIZE)
+    return size, _whole_number(given["page"], "page") if "page" in given else None
 
 
 class SpanExportView(ApiView):
     filterset_class = ExportFilter
     pagination_class = None
+    extra_query_parameters = (*formats.OPTIONS, *PAGING)
 
     def get_queryset(self):
         # What a blind project hides from this user in the workbench stays hidden in the export.
@@ -49,7 +83,28 @@ class SpanExportView(ApiView):
                 enum=list(formats.FORMATS),
                 default=formats.DEFAULT_FORMAT,
                 description="The file format; an unknown one is a 400 naming the accepted ones.",
-            )
+            ),
+            *(
+                OpenApiParameter(
+                    option.name,
+                    str,
+                    enum=list(option.values),
+                    default=option.default,
+                    description=f"{option.description} Another format given this option is a 400.",
+                )
+                for option in formats.OPTIONS.values()
+            ),
+            OpenApiParameter(
+                "page_size",
+                int,
+                description="w3c-collection only: serve the collection in pages of this many annotations "
+                f"(1 to {MAX_PAGE_SIZE}), as the Web Annotation Protocol does: the collection embeds its "
+                "first page, each page names the URL of the next. Without it the collection holds every "
+                "annotation in one page (what a file needs).",
+            ),
+            OpenApiParameter(
+                "page", int, description="w3c-collection with page_size: serve this page (from 1) on its own."
+            ),
         ],
         responses={**schema.EXPORT_RESPONSES, 400: ExportError, 401: UNAUTHENTICATED},
     )
@@ -58,13 +113,50 @@ class SpanExportView(ApiView):
             format = formats.get(request.query_params.get("format", formats.DEFAULT_FORMAT))
         except formats.UnknownFormat as error:
             raise exceptions.ValidationError({"format": [str(error)]}) from None
+        try:
+            options = formats.options_for(
+                format, {name: request.query_params.get(name) for name in formats.OPTIONS}
+            )
+        except formats.BadOptions as error:
+            raise exceptions.ValidationError(error.errors) from None
+        paging = _paging(request, format)
         queryset = self.filter_queryset(self.get_queryset())
+        collection_id = request.build_absolute_uri()
+        if paging:
+            pages, total, queryset, collection_id = self._page(request, queryset, *paging)
+            options |= {"pages": pages, "total": total}
+        # Checked before the first byte: a target that cannot hold some spans gets none, never a part.
+        refused = rows.refusal(queryset, format, options)
+        if refused:
+            raise exceptions.ValidationError(refused)
         base = request.build_absolute_uri(reverse("api:annotation-list"))
-        response = StreamingHttpResponse(
-            rows.stream(queryset, format, annotation_base=base), content_type=format.media_type
+        stream = rows.stream(
+            queryset,
+            format,
+            annotation_base=base,
+            options=options,
+            collection_id=collection_id,
         )
+        response = StreamingHttpResponse(stream, content_type=format.media_type)
         response["Content-Disposition"] = f'attachment; filename="spans.{format.extension}"'
         return response
+
+    @staticmethod
+    def _page(request, queryset, size: int, number: int | None):
+        """Return the paging of a w3c-collection, its number of spans, the spans of the page served and the
+        collection's IRI."""
+        query = request.query_params.copy()
+        query.pop("page", None)
+        collection_id = request.build_absolute_uri(f"{request.path}?{query.urlencode()}")
+        pages = w3c_collection.Pages(size=size, number=number, url=lambda k: f"{collection_id}&page={k}")
+        total = rows.exportable(queryset).count()
+        count = pages.count(total)
+        if number is not None and number > count:
+            message = (
+                f"Page {number} does not exist: the collection has {count} page{'s' if count > 1 else ''}."
+            )
+            raise exceptions.ValidationError({"page": [message]})
+        return pages, total, rows.page_of(queryset, number or 1, size), collection_id
 
 
 class SpanImportView(ApiView):
@@ -83,7 +175,9 @@ class SpanImportView(ApiView):
             "`SpanRecord` schema (the export's JSONL line; a W3C annotation is read into the same "
             "fields) and each span by the same rules as a span tagged over the API: edge white space "
             "trimmed, limits of note and attribution. One transaction: with any problem nothing is written "
-            "(400) unless `partial` is set."
+            "(400) unless `partial` is set. A span deleted here since the export is not brought back: it "
+            'is listed in `not_restored` ("deleted since the export, not restored") unless '
+            "`restore_deleted` is set."
         ),
         request={"multipart/form-data": ImportUploadSerializer},
         responses={
@@ -118,6 +212,7 @@ class SpanImportView(ApiView):
             dry_run=options["dry_run"],
             default_reviewer=default_reviewer,
             importer=request.user,
+            restore_deleted=options["restore_deleted"],
         )
         # A dry run answers as the real run would, so it can serve as a check before the import.
         failed = bool(report.problems) and not options["partial"]

@@ -50,8 +50,14 @@ class ImportFailureSerializer(serializers.Serializer):
     problems = serializers.ListField(
         child=serializers.DictField(), required=False, help_text="{line, message} per record that failed."
     )
+    not_imported = serializers.ListField(
+        child=serializers.DictField(), required=False, help_text="Peer formats: {line, message} per item kept out."
+    )
     file = _messages()
+    text_file = _messages()
     format = _messages()
+    labels = _messages()
+    offsets = _messages()
     partial = _messages()
     dry_run = _messages()
     default_reviewer = _messages()

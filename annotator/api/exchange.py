@@ -124,7 +124,8 @@ class SpanImportView(ApiView):
                 continue
             try:
                 importers.check_size(upload_file.size)
-                files.append((upload_file.name or key, importers.decode(upload_file.read())))
+                name = upload_file.name or key
+                files.append((name, loader.decode_file(name, upload_file.read())))
             except importers.ImportFailed as error:
                 raise exceptions.ValidationError({key: [str(error)]}) from None
         format = options.get("format") or loader.detect_any(files[0][1], files[0][0])

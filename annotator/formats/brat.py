@@ -26,7 +26,7 @@ _KINDS = {
 
 def read(text: str, ann: str, *, name: str = "") -> PeerFile:
     """Return the document of one `.txt`/`.ann` pair; `name` prefixes every message."""
-    prefix = f"{name}: " if name else ""
+    prefix = f"{name.rsplit('/', 1)[-1]}: " if name else ""
     peer = PeerFile()
     document = PeerDocument(line=1, text=text, title=name.rsplit("/", 1)[-1].removesuffix(".ann") if name else "")
     by_id: dict[str, PeerSpan] = {}

@@ -1,6 +1,7 @@
 """Reading doccano's sequence-labelling JSONL: `{"text": ..., "label": [[start, end, label], ...]}` per line.
 
-Also the relation projects' shape (`entities` with `start_offset`/`end_offset`/`label`; its `relations` are
+The text may be under `data` or `column_data`, the spans under `labels` or `column_label` (doccano's
+import dialog lets a project rename them). Also the relation projects' shape (`entities` with `start_offset`/`end_offset`/`label`; its `relations` are
 reported as not imported) and a whole-file JSON array or pretty-printed object of such lines. doccano stores
 code-point offsets (its own export); a file from a project that counts UTF-16 units is read with
 `offsets=utf16`. doccano's lines carry no reviewer. `meta` (or the line itself) may name our article by
@@ -14,6 +15,10 @@ import orjson
 from annotator.formats import offsets as units
 from annotator.formats.documents import FileRefused, PeerDocument, PeerFile, PeerSpan, check_offsets
 from annotator.formats.span_records import RecordError
+
+# doccano's default column names, then the ones its import examples use (the names are configurable there).
+TEXT_KEYS = ("text", "data", "column_data")
+LABEL_KEYS = ("label", "labels", "column_label")
 
 
 def _values(content: str) -> list[tuple[int, object]]:
@@ -52,7 +57,7 @@ def _spans(obj: dict, line: int) -> list[tuple[object, object, object]]:
         if not isinstance(entities, list) or not all(isinstance(e, dict) for e in entities):
             raise ValueError("'entities' must be a list of objects with start_offset, end_offset and label.")
         return [(e.get("start_offset"), e.get("end_offset"), e.get("label")) for e in entities]
-    labels = obj.get("label", obj.get("labels", []))
+    labels = next((obj[key] for key in LABEL_KEYS if key in obj), [])
     if not isinstance(labels, list):
         raise ValueError("'label' must be a list of [start, end, label].")
     if labels and all(isinstance(item, str) for item in labels):
@@ -68,7 +73,7 @@ def read(content: str, *, unit: str = units.CODE_POINTS) -> PeerFile:
         if not isinstance(obj, dict):
             peer.problems.append(RecordError(line, f"expected a JSON object, got {type(obj).__name__}."))
             continue
-        text = obj.get("text", obj.get("data"))
+        text = next((obj[key] for key in TEXT_KEYS if key in obj), None)
         if not isinstance(text, str):
             peer.problems.append(RecordError(line, "no 'text': each doccano line needs its text."))
             continue

@@ -13,7 +13,8 @@ in code points, or in UTF-16 units with `offsets=utf16`.
 The task text is the `data` field the result's `source` names (`$text`), else `data.text`. `data.article`
 (our export) names the article, `data.article_checksum`, `data.url` and `data.title` help find or create it.
 The reviewer is the annotation's `meta.reviewer`, else its `completed_by` (a username, or an object with
-`username` or `email`), else the default reviewer.
+`username` or `email`), else the part after the colon of an id `<article>:<reviewer>` (our older exports),
+else the default reviewer.
 """
 
 from __future__ import annotations
@@ -34,6 +35,9 @@ def _reviewer(annotation: dict) -> str | None:
         return who
     if isinstance(who, dict):
         return who.get("username") or who.get("email")
+    ident = annotation.get("id")
+    if isinstance(ident, str) and ":" in ident:  # our older exports: "<article>:<reviewer>"
+        return ident.split(":", 1)[1]
     return None
 
 

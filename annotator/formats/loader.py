@@ -20,6 +20,7 @@ from annotator.formats import IMPORT_FORMATS, UnknownFormat, jsonl, w3c
 from annotator.formats.anchoring import Unmatched, locate
 from annotator.formats.span_records import RecordError, SpanRecord
 from annotator.models import Annotation
+from articles import importers
 from articles.models import Article, Paragraph
 
 
@@ -73,25 +74,32 @@ def detect_any(content: str, name: str = "") -> str:
         return "brat"
     if lowered.endswith((".conll", ".iob", ".bio", ".tsv")) or content.lstrip().startswith("-DOCSTART-"):
         return "conll"
-    head = content.lstrip()[:1]
-    if head == "[":
-        try:
-            first = orjson.loads(content)
-        except orjson.JSONDecodeError:
-            first = None
-        if isinstance(first, list) and first and isinstance(first[0], dict) and "data" in first[0]:
-            return "label-studio"
-    if head == "{":
-        line = next((line for line in content.split("\n") if line.strip()), "")
-        try:
-            data = orjson.loads(line)
-        except orjson.JSONDecodeError:
-            data = None
-        if isinstance(data, dict) and "data" in data and ("annotations" in data or "predictions" in data):
-            return "label-studio"
-        if isinstance(data, dict) and "text" in data and ("label" in data or "entities" in data):
-            return "doccano"
+    first = _first_value(content)
+    if isinstance(first, list) and first and isinstance(first[0], dict) and "data" in first[0]:
+        return "label-studio"
+    if isinstance(first, dict) and "data" in first and ("annotations" in first or "predictions" in first):
+        return "label-studio"
+    if isinstance(first, dict) and "text" in first and ("label" in first or "entities" in first):
+        return "doccano"
     return detect_format(content)
+
+
+def decode_file(name: str, data: bytes) -> str:
+    """Return a span file's text (`importers.decode`); a brat `.ann` may be empty: a text without spans."""
+    if not data and name.lower().endswith(".ann"):
+        return ""
+    return importers.decode(data)
+
+
+def _first_value(content: str) -> object:
+    """Return the first JSON line's value, else the whole text's (a pretty-printed file), else None."""
+    line = next((line for line in content.split("\n") if line.strip()), "")
+    for candidate in (line, content):
+        try:
+            return orjson.loads(candidate)
+        except orjson.JSONDecodeError:
+            continue
+    return None
 
 
 def load_files(

@@ -9,8 +9,9 @@ The article is found, in this order, by the checksum the document carries (our e
 text (the same paragraphs as a stored article, white space aside), by its URL, and by an article id it
 carries when that article's text is the document's text, white space aside (an id alone, which may come
 from another database, is not trusted). Otherwise the document's text becomes a new article through the
-corpus importer (`articles.importers.save_article`): one paragraph per line (blank lines dropped, each line
-trimmed), titled with the document's title or its first line.
+corpus importer (`articles.importers.save_article`): one paragraph per block between blank lines (our
+exports' separator), or per line when there is no blank line, each kept as it is; titled with the
+document's title or the start of its first paragraph.
 
 Offsets move from the document's text to the article's text unchanged when the two are equal, else by
 matching their non-white-space characters one to one (a CoNLL text has its tokens joined by single
@@ -36,7 +37,8 @@ from articles.models import Article
 
 CONTEXT = 32
 TITLE_LENGTH = 100
-_LINE_BREAKS = re.compile(r"[ \t\f\v\r]*\n\s*")
+_BLANK_LINE = re.compile(r"\r?\n\r?\n")
+_LINE_BREAK = re.compile(r"\r?\n")
 
 
 class FileRefused(ValueError):
@@ -86,14 +88,16 @@ def check_offsets(text: str, start: object, end: object) -> str | None:
 
 
 def paragraphs_of(text: str) -> list[str]:
-    """Return the paragraphs an article made from `text` has: its lines, trimmed, blank ones dropped."""
-    return [line for line in _LINE_BREAKS.split(text.strip()) if line]
+    """Return the paragraphs an article made from `text` has: the blocks between blank lines (our exports
+    join paragraphs with one), else its lines; kept as they are, blank ones dropped."""
+    breaks = _BLANK_LINE if _BLANK_LINE.search(text) else _LINE_BREAK
+    return [block for block in breaks.split(text) if block.strip()]
 
 
 def _title(document: PeerDocument, paragraphs: list[str]) -> str:
     if document.title.strip():
         return document.title.strip()[:300]
-    first = paragraphs[0]
+    first = paragraphs[0].strip()
     if len(first) <= TITLE_LENGTH:
         return first
     cut = first.rfind(" ", 0, TITLE_LENGTH)

@@ -110,3 +110,20 @@ def test_admin_upload_with_field_mapping(client, staff, basil):
     assert stored(Article.objects.get()) == expected(basil / BASIL_ARTICLE)
     bad = client.post(reverse("admin:articles_article_upload"), {"files": [upload], "fields": "text"})
     assert bad.status_code == 400 and "write a field mapping as OURS=THEIRS" in bad.text
+
+
+def test_the_api_creates_an_article_from_a_json_document(client, staff, basil):
+    from rest_framework.test import APIClient
+
+    api = APIClient()
+    api.force_authenticate(staff)
+    data = json.loads((basil / BASIL_ARTICLE).read_text())
+    data["sentences"] = data.pop("body-paragraphs")
+
+    response = api.post("/api/v1/articles/?field=paragraphs=sentences", data, format="json")
+
+    assert response.status_code == 201, response.json()
+    assert stored(Article.objects.get()) == expected(basil / BASIL_ARTICLE)
+    refused = api.post("/api/v1/articles/?field=story", data, format="json")
+    assert refused.status_code == 400
+    assert refused.json()["non_field_errors"][0].startswith("write a field mapping as OURS=THEIRS")

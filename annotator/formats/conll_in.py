@@ -3,11 +3,15 @@
 Our export (see `conll.py`): `-DOCSTART-<TAB>article=<id><TAB>levels=<N>`, then `token<TAB>start<TAB>end`
 and N IOB2 columns, one per nesting level; `start`/`end` are code points into the article text, so spans
 come back on their exact characters. Other files: `token` then one or more tag columns, separated by a TAB
-or spaces (doccano's CoNLL, CoNLL-2003's NER column when it is the only one after the token). Every column
-after the token (and the offsets) must be IOB: `O`, `B-X`, `I-X` (IOB1's `I-X` after `O` starts a span),
-and IOBES's `E-X`, `S-X`. `-DOCSTART-` lines, with any trailing fields, start a document; a file without
-them is one document. Without offsets, CoNLL keeps no spacing: the text is the tokens joined by single
-spaces, one paragraph per sentence, and matches a stored article's text white space aside.
+or spaces (doccano's CoNLL, CoNLL-2003). Every column after the token (and the offsets) that holds only IOB
+tags is a layer of spans: `O`, `B-X`, `I-X` (IOB1's `I-X` after `O` starts a span), and IOBES's `E-X`,
+`S-X`. Other columns (CoNLL-2003's part-of-speech) are reported as not imported; a file with no IOB column,
+or whose token lines in one document have different numbers of columns, is refused. A chunk column
+(`B-NP`) is IOB too: leave its labels out with a mapping `NP=`.
+
+`-DOCSTART-` lines, with any trailing fields, start a document; a file without them is one document.
+Without offsets, CoNLL keeps no spacing: the text is the tokens joined by single spaces, one paragraph per
+sentence, and matches a stored article's text white space aside.
 """
 
 from __future__ import annotations
@@ -74,21 +78,18 @@ class _Builder:
         return self.document
 
 
-def read(content: str) -> PeerFile:
-    peer = PeerFile()
-    builder: _Builder | None = None
+def _lines(content: str) -> list[tuple]:
+    """Return the file as ("doc", line, article id), ("break",) and ("token", line, token, offsets, tags)."""
+    items: list[tuple] = []
     for number, raw in enumerate(content.split("\n"), 1):
         line = raw.rstrip("\r")
         if not line.strip():
-            if builder is not None:
-                builder.sentence_end()
+            items.append(("break",))
             continue
         fields = line.split("\t") if "\t" in line else line.split()
         if fields[0] == "-DOCSTART-":
-            if builder is not None:
-                peer.documents.append(builder.finish())
             found = _ARTICLE.search(line)
-            builder = _Builder(number, int(found[1]) if found else None)
+            items.append(("doc", number, int(found[1]) if found else None))
             continue
         at = None
         if len(fields) >= 4 and fields[1].isdigit() and fields[2].isdigit():
@@ -97,18 +98,64 @@ def read(content: str) -> PeerFile:
             tags = fields[1:]
         if not tags:
             raise FileRefused(f"line {number} has no tag: CoNLL lines are a token, then its IOB tags ({line[:60]!r}).")
-        bad = next((tag for tag in tags if not _TAG.fullmatch(tag)), None)
-        if bad is not None:
-            raise FileRefused(
-                f"line {number}: {bad!r} is not an IOB tag (O, B-LABEL, I-LABEL); every column after the token "
-                f"must be one ({line[:60]!r})."
-            )
-        if builder is None:
-            builder = _Builder(number, None)
-        builder.token(number, fields[0], at, tags)
+        items.append(("token", number, fields[0], at, tags))
+    return items
+
+
+def _tag_columns(items: list[tuple]) -> tuple[set[int], list[RecordError]]:
+    """Return which tag columns hold IOB tags, and a note for each other column (a POS or chunk column...).
+
+    Every token line of a document must have the same number of columns; a file with no IOB column is refused.
+    """
+    width, first_line, bad_example = None, 0, {}
+    for item in items:
+        if item[0] == "doc":
+            width = None
+        elif item[0] == "token":
+            _, number, _, _, tags = item
+            if width is None:
+                width, first_line = len(tags), number
+            elif len(tags) != width:
+                raise FileRefused(
+                    f"line {number} has {len(tags)} tag column(s) where line {first_line} has {width}: "
+                    "every token line of a document needs the same columns."
+                )
+            for column, tag in enumerate(tags):
+                if not _TAG.fullmatch(tag):
+                    bad_example.setdefault(column, (number, tag))
+    columns = {column for item in items if item[0] == "token" for column in range(len(item[4]))}
+    iob = columns - set(bad_example)
+    if not iob:
+        number, tag = min(bad_example.values())
+        raise FileRefused(f"line {number}: {tag!r} is not an IOB tag (O, B-LABEL, I-LABEL), and no column holds IOB tags.")
+    notes = [
+        RecordError(number, f"tag column {column + 1} holds {tag!r}, which is not IOB (O, B-LABEL, I-LABEL): the column is not imported.")
+        for column, (number, tag) in sorted(bad_example.items())
+    ]  # fmt: skip
+    return iob, notes
+
+
+def read(content: str) -> PeerFile:
+    items = _lines(content)
+    iob, notes = _tag_columns(items)
+    peer = PeerFile(not_imported=notes)
+    builder: _Builder | None = None
+    for item in items:
+        if item[0] == "break":
+            if builder is not None:
+                builder.sentence_end()
+        elif item[0] == "doc":
+            if builder is not None:
+                peer.documents.append(builder.finish())
+            builder = _Builder(item[1], item[2])
+        else:
+            _, number, token, at, tags = item
+            if builder is None:
+                builder = _Builder(number, None)
+            builder.token(number, token, at, [tag if i in iob else "O" for i, tag in enumerate(tags)])
     if builder is not None:
         peer.documents.append(builder.finish())
-    if not any(document.text for document in peer.documents):
-        raise FileRefused("the file has no tokens: not a CoNLL file.")
     peer.documents = [d for d in peer.documents if d.text]
+    if not peer.documents:
+        raise FileRefused("the file has no tokens: not a CoNLL file.")
     return peer

@@ -28,7 +28,7 @@ from dataclasses import dataclass, field
 
 from django.db import transaction
 
-from annotator.formats import loader
+from annotator.formats import label_mapping, loader
 from annotator.formats.anchoring import SEPARATOR, Unmatched
 from annotator.formats.label_mapping import LabelMap
 from annotator.formats.span_records import RecordError, SpanRecord
@@ -231,6 +231,19 @@ def load(
         )
         report.not_imported = peer.not_imported
         return report
+    skipped: dict[str, list[int]] = {}
+    for document in peer.documents:
+        kept = []
+        for span in document.spans:
+            if slugs[id(span)] == label_mapping.SKIP:
+                skipped.setdefault(span.label, []).append(span.line)
+            else:
+                kept.append(span)
+        document.spans = kept
+    peer.not_imported += [
+        RecordError(lines[0], f"{len(lines):,} span(s) labelled {name!r}: the label is mapped to nothing.")
+        for name, lines in sorted(skipped.items())
+    ]
     articles = _Articles(importer or default_reviewer, dry_run)
     with transaction.atomic():
         items: list[SpanRecord | RecordError] = list(peer.problems)

@@ -78,7 +78,7 @@ def test_an_unknown_label_refuses_the_file_naming_the_known_ones(staff_client, s
     assert response.status_code == 400
     assert response.json()["problems"] == [
         {"line": 1, "message": f"unknown labels 'MISC', 'PERSON'; {KNOWN} Map other names to ours with label "
-                               "mappings such as MISC=attributed_claim."}
+                               "mappings such as MISC=attributed_claim, or leave them out with MISC=."}
     ]  # fmt: skip
     assert Article.objects.count() == 0 and Annotation.objects.count() == 0
 
@@ -339,7 +339,7 @@ def test_conll_from_doccano_creates_its_text_tokens_joined_by_spaces(staff_clien
 @pytest.mark.parametrize(
     ("sample", "message"),
     [
-        ("labeling.invalid.conll", "line 1: 'SOCCERO' is not an IOB tag (O, B-LABEL, I-LABEL); every column after the token must be one ('SOCCERO SOCCERO SOCCERO'). Nothing was imported."),
+        ("labeling.invalid.conll", "line 2 has 1 tag column(s) where line 1 has 2: every token line of a document needs the same columns. Nothing was imported."),
         ("labeling.trailing.conll", None),
     ],
 )
@@ -362,3 +362,43 @@ def test_the_command_needs_a_reviewer_for_files_that_name_none(tmp_path, labels)
         call_command("import_spans", str(path), "--format", "doccano", stdout=io.StringIO(), stderr=err)
     assert "the file names no reviewer for its spans; name a default reviewer." in err.getvalue()
     assert Article.objects.count() == 0
+
+
+CONLL_2003 = """-DOCSTART- -X- -X- O
+
+EU NNP B-NP B-ORG
+rejects VBZ B-VP O
+German JJ B-NP B-MISC
+call NN I-NP O
+. . O O
+
+Peter NNP B-NP B-PER
+Blackburn NNP I-NP I-PER
+"""
+
+
+def test_conll_2003_columns_pos_reported_chunks_left_out_by_mapping(staff_client):
+    labels = ["ORG=reported_fact", "MISC=speculation", "PER=attributed_claim", "NP=", "VP="]
+
+    response = post(staff_client, "train.txt", CONLL_2003, format="conll", labels=labels)
+
+    assert response.status_code == 200, response.json()
+    assert response.json()["not_imported"] == [
+        {"line": 3, "message": "tag column 1 holds 'NNP', which is not IOB (O, B-LABEL, I-LABEL): the column is not imported."},
+        {"line": 3, "message": "3 span(s) labelled 'NP': the label is mapped to nothing."},
+        {"line": 4, "message": "1 span(s) labelled 'VP': the label is mapped to nothing."},
+    ]  # fmt: skip
+    assert sorted(Annotation.objects.values_list("quote", "label__slug")) == [
+        ("EU", "reported_fact"), ("German", "speculation"), ("Peter Blackburn", "attributed_claim")
+    ]  # fmt: skip
+    assert list(Article.objects.get().paragraphs.values_list("text", flat=True)) == [
+        "EU rejects German call .", "Peter Blackburn"
+    ]
+
+
+def test_conll_lines_with_different_columns_are_refused(staff_client):
+    response = post(staff_client, "x.conll", "EU B-ORG O\nrejects O\n", format="conll")
+    assert response.json() == {"file": [
+        "line 2 has 1 tag column(s) where line 1 has 2: every token line of a document needs the same columns. "
+        "Nothing was imported."
+    ]}  # fmt: skip

@@ -1,4 +1,4 @@
-"""The admin's "Import spans" page: the same import as `import_spans` and `POST /api/v1/import/`, from uploads.
+"""The admin's "Import spans" page: the import of `import_spans` and `POST /api/v1/import/`, from uploads.
 
 Every format the command reads, with the label mapping and the offset unit; the report lists what was
 created, the problems (nothing written unless "partial") and what the file holds that is not imported.
@@ -21,7 +21,8 @@ from articles.admin import MultipleFileField
 
 class SpanImportForm(forms.Form):
     files = MultipleFileField(
-        help_text="One file (our JSONL or W3C, doccano JSONL, Label Studio JSON, CoNLL), or brat .txt/.ann pairs."
+        help_text="One file (our JSONL or W3C, doccano JSONL, Label Studio JSON, CoNLL), "
+        "or brat .txt/.ann pairs."
     )
     format = forms.ChoiceField(
         choices=[("", "detect"), *((name, name) for name in loader.SPAN_IMPORT_FORMATS)], required=False

@@ -133,8 +133,9 @@ class UploadForm(forms.Form):
         required=False,
         widget=forms.Textarea(attrs={"rows": 3}),
         label="JSON fields",
-        help_text="JSON documents: which key holds each of our fields, one OURS=THEIRS a line, e.g. "
-        "paragraphs=body-paragraphs, published_on=date, publisher=source. Leave empty to use the usual names.",
+        help_text="JSON documents: which key holds each of our fields, one OURS=THEIRS a line, "
+        "e.g. paragraphs=body-paragraphs, published_on=date, publisher=source. "
+        "Leave empty to use the usual names.",
     )
 
     def clean_fields(self) -> dict[str, str]:

@@ -75,7 +75,7 @@ class SpanImportView(ApiView):
     @extend_schema(
         summary="Import spans from our JSONL or W3C export, or doccano, Label Studio, brat or CoNLL (staff)",
         description=(
-            "Our formats: each span is found by its article (checksum, else url), anchored by its position and checked by "
+            "Each span is found by its article (checksum, else url), anchored by its position and checked by "
             "its quote; when the position no longer holds the quote it is searched by quote, prefix and "
             "suffix. Spans that cannot be placed without guessing are reported, never guessed. Spans keep "
             "the creation and update times of the file (`created_at`/`updated_at`, W3C `created`/"
@@ -84,16 +84,17 @@ class SpanImportView(ApiView):
             "fields) and each span by the same rules as a span tagged over the API: edge white space "
             "trimmed, limits of note and attribution. One transaction: with any problem nothing is written "
             "(400) unless `partial` is set.\n\n"
-            "Peer formats (`format=doccano`, `label-studio`, `brat`, `conll`): each document's text finds its "
-            "article (by the checksum or article id our exports carry, by the same text white space aside, or "
-            "by URL) or becomes a new article; its spans are then anchored and reported as above. Labels match "
-            "ours by slug or name, or by `labels` mappings (`claim=attributed_claim`); an unknown label refuses "
-            "the file with the list of known ones. doccano offsets are code points (`offsets=utf16` for a "
-            "project that does not count grapheme clusters); each Label Studio result is read in code points "
-            "(Label Studio 1.23) or UTF-16 units (older versions), whichever holds its `text`, else placed by "
-            "its `text`. brat: `file` is the `.ann`, `text_file` the `.txt`; `#` notes become span notes. "
-            "Relations, events, attributes, normalisations, discontinuous spans and predictions are listed in "
-            "`not_imported`, never dropped silently. A file that is not of its format gets one `file` error."
+            "Peer formats (`format=doccano`, `label-studio`, `brat`, `conll`): each document's text finds "
+            "its article (by the checksum or article id our exports carry, by the same text white space "
+            "aside, or by URL) or becomes a new article; its spans are then anchored and reported as above. "
+            "Labels match ours by slug or name, or by `labels` mappings (`claim=attributed_claim`); an "
+            "unknown label refuses the file with the list of known ones. doccano offsets are code points "
+            "(`offsets=utf16` for a project that does not count grapheme clusters); each Label Studio result"
+            " is read in code points (Label Studio 1.23) or UTF-16 units (older versions), whichever holds "
+            "its `text`, else placed by its `text`. brat: `file` is the `.ann`, `text_file` the `.txt`; `#` "
+            "notes become span notes. Relations, events, attributes, normalisations, discontinuous spans and"
+            " predictions are listed in `not_imported`, never dropped silently. A file that is not of its "
+            "format gets one `file` error."
         ),
         request={"multipart/form-data": ImportUploadSerializer},
         responses={

@@ -51,7 +51,9 @@ class ImportFailureSerializer(serializers.Serializer):
         child=serializers.DictField(), required=False, help_text="{line, message} per record that failed."
     )
     not_imported = serializers.ListField(
-        child=serializers.DictField(), required=False, help_text="Peer formats: {line, message} per item kept out."
+        child=serializers.DictField(),
+        required=False,
+        help_text="Peer formats: {line, message} per item kept out.",
     )
     file = _messages()
     text_file = _messages()

@@ -261,8 +261,8 @@ class ImportUploadSerializer(serializers.Serializer):
     dry_run = serializers.BooleanField(default=False, help_text="Check everything, write nothing.")
     default_reviewer = serializers.CharField(
         required=False,
-        help_text="Username for spans whose reviewer is missing or unknown here. Peer formats: you, when left "
-        "out (doccano, brat and CoNLL name no reviewer).",
+        help_text="Username for spans whose reviewer is missing or unknown here. Peer formats: you, "
+        "when left out (doccano, brat and CoNLL name no reviewer).",
     )
 
 

@@ -77,13 +77,20 @@ SPAN_UPDATE_RESPONSES = {
         "such as BASIL ship them, read through the field mapping like `import_articles --format json`.",
         parameters=[
             OpenApiParameter(
-                "field", str, many=True, required=False,
-                description="`OURS=THEIRS`, repeatable: read our field (title, paragraphs, byline, publisher, "
-                "published_on, url, language) from the document's key, e.g. `paragraphs=body-paragraphs`. "
-                "Unmapped fields are looked up under the usual names (`body-paragraphs`, `date`, `source`...).",
+                "field",
+                str,
+                many=True,
+                required=False,
+                description="`OURS=THEIRS`, repeatable: read our field (title, paragraphs, byline, "
+                "publisher, published_on, url, language) from the document's key, e.g. "
+                "`paragraphs=body-paragraphs`. Unmapped fields are looked up under the usual names "
+                "(`body-paragraphs`, `date`, `source`...).",
             ),
             OpenApiParameter(
-                "shape", str, enum=["jsonl", "document"], required=False,
+                "shape",
+                str,
+                enum=["jsonl", "document"],
+                required=False,
                 description="`document`: read the body as a single JSON document (implied by `field`).",
             ),
         ],  # fmt: skip

@@ -28,7 +28,9 @@ def read(text: str, ann: str, *, name: str = "") -> PeerFile:
     """Return the document of one `.txt`/`.ann` pair; `name` prefixes every message."""
     prefix = f"{name.rsplit('/', 1)[-1]}: " if name else ""
     peer = PeerFile()
-    document = PeerDocument(line=1, text=text, title=name.rsplit("/", 1)[-1].removesuffix(".ann") if name else "")
+    document = PeerDocument(
+        line=1, text=text, title=name.rsplit("/", 1)[-1].removesuffix(".ann") if name else ""
+    )
     by_id: dict[str, PeerSpan] = {}
     notes: list[tuple[int, str, str]] = []
     for number, line in enumerate(ann.split("\n"), 1):
@@ -42,13 +44,15 @@ def read(text: str, ann: str, *, name: str = "") -> PeerFile:
             match = _SPAN.fullmatch(fields)
             if not match:
                 raise FileRefused(
-                    f"{prefix}line {number} is not a brat text-bound annotation (T1<TAB>Type START END<TAB>text): {line[:80]!r}."
+                    f"{prefix}line {number} is not a brat text-bound annotation (T1<TAB>Type START "
+                    f"END<TAB>text): {line[:80]!r}."
                 )
             ranges = [tuple(map(int, r.split())) for r in match["ranges"].split(";")]
             if len(ranges) > 1:
-                peer.not_imported.append(RecordError(
-                    number, f"{prefix}{ident} is discontinuous ({match['ranges']}); a span here is one run of text."
-                ))  # fmt: skip
+                message = (
+                    f"{prefix}{ident} is discontinuous ({match['ranges']}); a span here is one run of text."
+                )
+                peer.not_imported.append(RecordError(number, message))
                 continue
             (start, end), label = ranges[0], match["type"]
             problem = check_offsets(text, start, end)
@@ -74,7 +78,9 @@ def read(text: str, ann: str, *, name: str = "") -> PeerFile:
             span.note = f"{span.note}\n{note}" if span.note else note
         else:
             peer.not_imported.append(
-                RecordError(number, f"{prefix}the note on {target} is not imported: only notes on spans (T) are.")
+                RecordError(
+                    number, f"{prefix}the note on {target} is not imported: only notes on spans (T) are."
+                )
             )
     peer.documents.append(document)
     return peer

@@ -39,7 +39,9 @@ class _Builder:
         if at is not None:
             start = at[0]
             if start < self.length:
-                raise FileRefused(f"line {line}: the token starts at {start}, before the end of the token before it.")
+                raise FileRefused(
+                    f"line {line}: the token starts at {start}, before the end of the token before it."
+                )
             gap = start - self.length
             filler = ("\n" if self.paragraph_break and gap >= 1 else " ") * gap
         else:
@@ -48,7 +50,9 @@ class _Builder:
         start = self.length + len(filler)
         end = start + len(token)
         if at is not None and at[1] != end:
-            raise FileRefused(f"line {line}: the token {token!r} is {len(token)} characters long, not {at[1] - at[0]}.")
+            raise FileRefused(
+                f"line {line}: the token {token!r} is {len(token)} characters long, not {at[1] - at[0]}."
+            )
         self.length = end
         self.paragraph_break = False
         for column, tag in enumerate(tags):
@@ -97,7 +101,9 @@ def _lines(content: str) -> list[tuple]:
         else:
             tags = fields[1:]
         if not tags:
-            raise FileRefused(f"line {number} has no tag: CoNLL lines are a token, then its IOB tags ({line[:60]!r}).")
+            raise FileRefused(
+                f"line {number} has no tag: CoNLL lines are a token, then its IOB tags ({line[:60]!r})."
+            )
         items.append(("token", number, fields[0], at, tags))
     return items
 
@@ -127,11 +133,17 @@ def _tag_columns(items: list[tuple]) -> tuple[set[int], list[RecordError]]:
     iob = columns - set(bad_example)
     if not iob:
         number, tag = min(bad_example.values())
-        raise FileRefused(f"line {number}: {tag!r} is not an IOB tag (O, B-LABEL, I-LABEL), and no column holds IOB tags.")
+        raise FileRefused(
+            f"line {number}: {tag!r} is not an IOB tag (O, B-LABEL, I-LABEL), and no column holds IOB tags."
+        )
     notes = [
-        RecordError(number, f"tag column {column + 1} holds {tag!r}, which is not IOB (O, B-LABEL, I-LABEL): the column is not imported.")
+        RecordError(
+            number,
+            f"tag column {column + 1} holds {tag!r}, which is not IOB (O, B-LABEL, I-LABEL): "
+            "the column is not imported.",
+        )
         for column, (number, tag) in sorted(bad_example.items())
-    ]  # fmt: skip
+    ]
     return iob, notes
 
 

@@ -1,7 +1,8 @@
 """Reading doccano's sequence-labelling JSONL: `{"text": ..., "label": [[start, end, label], ...]}` per line.
 
 The text may be under `data` or `column_data`, the spans under `labels` or `column_label` (doccano's
-import dialog lets a project rename them). Also the relation projects' shape (`entities` with `start_offset`/`end_offset`/`label`; its `relations` are
+import dialog lets a project rename them). Also the relation projects' shape (`entities` with
+`start_offset`/`end_offset`/`label`; its `relations` are
 reported as not imported) and a whole-file JSON array or pretty-printed object of such lines. doccano stores
 code-point offsets (its own export); a file from a project that counts UTF-16 units is read with
 `offsets=utf16`. doccano's lines carry no reviewer. `meta` (or the line itself) may name our article by
@@ -100,7 +101,9 @@ def read(content: str, *, unit: str = units.CODE_POINTS) -> PeerFile:
             if problem:
                 peer.problems.append(RecordError(line, f"span [{start}, {end}, {label!r}]: {problem}"))
                 continue
-            document.spans.append(PeerSpan(line=line, start=start, end=end, label=label, where=f"span [{start}, {end}]"))
+            document.spans.append(
+                PeerSpan(line=line, start=start, end=end, label=label, where=f"span [{start}, {end}]")
+            )
         peer.documents.append(document)
         if obj.get("relations"):
             peer.not_imported.append(

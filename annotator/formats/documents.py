@@ -80,7 +80,12 @@ class PeerFile:
 
 def check_offsets(text: str, start: object, end: object) -> str | None:
     """Return why (start, end) cannot be a span of `text`, or None."""
-    if not isinstance(start, int) or not isinstance(end, int) or isinstance(start, bool) or isinstance(end, bool):
+    if (
+        not isinstance(start, int)
+        or not isinstance(end, int)
+        or isinstance(start, bool)
+        or isinstance(end, bool)
+    ):
         return f"offsets must be whole numbers, not {start!r} and {end!r}."
     if not 0 <= start < end <= len(text):
         return f"offsets {start}-{end} are out of range: the text has {len(text):,} characters."
@@ -145,7 +150,9 @@ class _Articles:
             if found is not None:
                 return found
         if paragraphs:
-            for candidate in visible.filter(paragraphs__position=0, paragraphs__text=paragraphs[0]).distinct():
+            for candidate in visible.filter(
+                paragraphs__position=0, paragraphs__text=paragraphs[0]
+            ).distinct():
                 if self._same_text(candidate, document.text):
                     return candidate
         if document.url:
@@ -171,8 +178,8 @@ class _Articles:
         if not paragraphs:
             raise Unmatched("the document has no text.")
         record = importers.ArticleRecord(
-            title=_title(document, paragraphs), paragraphs=paragraphs, url=document.url, raw_text=document.text,
-            line=document.line,
+            title=_title(document, paragraphs), paragraphs=paragraphs, url=document.url,
+            raw_text=document.text, line=document.line,
         )  # fmt: skip
         try:
             article = importers.save_article(record, imported_by=self.importer)
@@ -186,8 +193,12 @@ class _Articles:
         return article
 
 
-def _record(span: PeerSpan, document: PeerDocument, article: Article, text: str, moved: OffsetMap, label: str) -> SpanRecord | RecordError:
-    base = dict(line=span.line, label=label, reviewer=span.reviewer, article_checksum=article.checksum, note=span.note)
+def _record(
+    span: PeerSpan, document: PeerDocument, article: Article, text: str, moved: OffsetMap, label: str
+) -> SpanRecord | RecordError:
+    base = dict(
+        line=span.line, label=label, reviewer=span.reviewer, article_checksum=article.checksum, note=span.note
+    )
     if span.trusted and moved.usable:
         placed = moved.move(span.start, span.end)
         if placed is None:
@@ -203,7 +214,8 @@ def _record(span: PeerSpan, document: PeerDocument, article: Article, text: str,
         return SpanRecord(**base, quote=quote)
     return SpanRecord(
         **base, quote=quote, article_start=span.start, article_end=span.end,
-        prefix=source[max(0, span.start - CONTEXT) : span.start], suffix=source[span.end : span.end + CONTEXT],
+        prefix=source[max(0, span.start - CONTEXT) : span.start],
+        suffix=source[span.end : span.end + CONTEXT],
     )  # fmt: skip
 
 
@@ -227,7 +239,11 @@ def load(
     nameless = next((s for d in peer.documents for s in d.spans if not s.reviewer), None)
     if nameless is not None and default_reviewer is None:
         report = loader.ImportReport(
-            problems=[RecordError(nameless.line, "the file names no reviewer for its spans; name a default reviewer.")]
+            problems=[
+                RecordError(
+                    nameless.line, "the file names no reviewer for its spans; name a default reviewer."
+                )
+            ]
         )
         report.not_imported = peer.not_imported
         return report
@@ -257,7 +273,9 @@ def load(
                 continue
             text = SEPARATOR.join(article.paragraphs.order_by("position").values_list("text", flat=True))
             moved = OffsetMap(document.text, text)
-            items += [_record(span, document, article, text, moved, slugs[id(span)]) for span in document.spans]
+            items += [
+                _record(span, document, article, text, moved, slugs[id(span)]) for span in document.spans
+            ]
         items.sort(key=lambda item: item.line)
         report = loader.load(
             items, partial=partial, dry_run=dry_run, default_reviewer=default_reviewer, importer=importer

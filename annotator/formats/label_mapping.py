@@ -1,7 +1,8 @@
 """Which of our labels a peer tool's label name means: by slug or name, or as the user maps it.
 
 A mapping is written `theirs=ours` (for example `claim=attributed_claim`), one per option; `theirs=` with
-nothing after it leaves that label's spans out (reported as not imported). Names are compared without case. A label that neither matches nor is mapped refuses the whole file, naming every
+nothing after it leaves that label's spans out (reported as not imported). Names are compared without
+case. A label that neither matches nor is mapped refuses the whole file, naming every
 unknown label and the known ones, so the user can write the mapping in one go.
 """
 
@@ -10,7 +11,6 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from annotator.models import Label
-
 
 SKIP = ""  # what `resolve` returns for a label mapped to nothing
 
@@ -25,7 +25,9 @@ def parse(pairs: Iterable[str]) -> dict[str, str]:
     for pair in pairs:
         theirs, sep, ours = pair.partition("=")
         if not sep or not theirs.strip():
-            raise MappingError(f"write a label mapping as THEIRS=OURS (for example claim=attributed_claim), not {pair!r}.")
+            raise MappingError(
+                f"write a label mapping as THEIRS=OURS (for example claim=attributed_claim), not {pair!r}."
+            )
         mapping[theirs.strip().casefold()] = ours.strip()
     return mapping
 
@@ -44,7 +46,8 @@ class LabelMap:
             slug = self._ours.get(ours.casefold()) if ours else SKIP
             if slug is None:
                 raise MappingError(
-                    f"the mapping {theirs}={ours} names no label of ours; known labels: {', '.join(self.known)}."
+                    f"the mapping {theirs}={ours} names no label of ours; known labels: "
+                    f"{', '.join(self.known)}."
                 )
             self._mapping[theirs.casefold()] = slug
         self.unknown: dict[str, int] = {}  # name -> first line it was met on
@@ -64,6 +67,7 @@ class LabelMap:
         names = ", ".join(repr(name) for name in sorted(self.unknown))
         example, ours = sorted(self.unknown)[0], self.known[0] if self.known else "LABEL"
         return (
-            f"unknown label{'s' if len(self.unknown) > 1 else ''} {names}; known labels: {', '.join(self.known)}. "
-            f"Map other names to ours with label mappings such as {example}={ours}, or leave them out with {example}=."
+            f"unknown label{'s' if len(self.unknown) > 1 else ''} {names}; "
+            f"known labels: {', '.join(self.known)}. Map other names to ours with label mappings "
+            f"such as {example}={ours}, or leave them out with {example}=."
         )

@@ -1,4 +1,4 @@
-"""Reading Label Studio's JSON export: a list of tasks (or one task), each `data` plus `annotations[].result[]`.
+"""Reading Label Studio's JSON export: a list of tasks (or one task), `data` plus `annotations[].result[]`.
 
 Text spans are the `labels` results (`value.start`, `value.end`, `value.labels`, `value.text`); one span per
 label a result names. Other results (choices, relations, text areas, HTML spans) and predictions are
@@ -65,14 +65,18 @@ def _placed(text: str, start: int, end: int, quote: object, unit: str) -> tuple[
     return start, end, False
 
 
-def _result(task_number: int, text: str, result: object, reviewer, unit: str, peer: PeerFile) -> list[PeerSpan]:
+def _result(
+    task_number: int, text: str, result: object, reviewer, unit: str, peer: PeerFile
+) -> list[PeerSpan]:
     if not isinstance(result, dict):
         peer.problems.append(RecordError(task_number, f"task {task_number}: a result is not an object."))
         return []
     where = f"task {task_number}, result {result.get('id')!r}"
     if result.get("type") != "labels":
         peer.not_imported.append(
-            RecordError(task_number, f"{where}: a {result.get('type')!r} result; only text 'labels' are imported.")
+            RecordError(
+                task_number, f"{where}: a {result.get('type')!r} result; only text 'labels' are imported."
+            )
         )
         return []
     value = result.get("value") if isinstance(result.get("value"), dict) else {}
@@ -90,8 +94,9 @@ def _result(task_number: int, text: str, result: object, reviewer, unit: str, pe
         peer.problems.append(RecordError(task_number, f"{where}: {problem}"))
         return []
     return [
-        PeerSpan(line=task_number, start=start, end=end, label=name, quote=quote if isinstance(quote, str) else None,
-                 trusted=trusted, reviewer=reviewer, where=where)
+        PeerSpan(line=task_number, start=start, end=end, label=name,
+                 quote=quote if isinstance(quote, str) else None, trusted=trusted, reviewer=reviewer,
+                 where=where)
         for name in names
     ]  # fmt: skip
 
@@ -100,16 +105,24 @@ def read(content: str, *, unit: str = units.CODE_POINTS) -> PeerFile:
     try:
         data = orjson.loads(content)
     except orjson.JSONDecodeError as error:
-        raise FileRefused(f"not valid JSON ({error}); a Label Studio export is one JSON array of tasks.") from None
+        raise FileRefused(
+            f"not valid JSON ({error}); a Label Studio export is one JSON array of tasks."
+        ) from None
     tasks = [data] if isinstance(data, dict) else data
-    if not isinstance(tasks, list) or not all(isinstance(t, dict) and isinstance(t.get("data"), dict) for t in tasks):
-        raise FileRefused("not a Label Studio export: expected a JSON array of tasks, each with a 'data' object.")
+    if not isinstance(tasks, list) or not all(
+        isinstance(t, dict) and isinstance(t.get("data"), dict) for t in tasks
+    ):
+        raise FileRefused(
+            "not a Label Studio export: expected a JSON array of tasks, each with a 'data' object."
+        )
     peer = PeerFile()
     for number, task in enumerate(tasks, 1):
         fields = task["data"]
         text = fields.get(_text_key(task))
         if not isinstance(text, str):
-            peer.problems.append(RecordError(number, f"task {number}: 'data.{_text_key(task)}' is not a text."))
+            peer.problems.append(
+                RecordError(number, f"task {number}: 'data.{_text_key(task)}' is not a text.")
+            )
             continue
         article = fields.get("article")
         document = PeerDocument(
@@ -128,7 +141,11 @@ def read(content: str, *, unit: str = units.CODE_POINTS) -> PeerFile:
                 document.spans += _result(number, text, result, reviewer, unit, peer)
         if task.get("predictions"):
             peer.not_imported.append(
-                RecordError(number, f"task {number}: {len(task['predictions'])} prediction(s); only annotations are imported.")
+                RecordError(
+                    number,
+                    f"task {number}: {len(task['predictions'])} prediction(s); "
+                    "only annotations are imported.",
+                )
             )
         peer.documents.append(document)
     return peer

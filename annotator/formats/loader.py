@@ -153,7 +153,9 @@ def _brat_pairs(files: list[tuple[str, str]]) -> list[tuple[str, str, str]]:
         if name.lower().endswith(".ann"):
             stem = name[: -len(".ann")]
             if stem not in texts:
-                raise FileRefused(f"{name} has no {stem.rsplit('/', 1)[-1]}.txt beside it; brat needs both files.")
+                raise FileRefused(
+                    f"{name} has no {stem.rsplit('/', 1)[-1]}.txt beside it; brat needs both files."
+                )
             pairs.append((name, texts[stem], ann))
         elif not name.lower().endswith(".txt"):
             raise FileRefused(f"{name} is neither a brat .txt nor a .ann file.")

@@ -159,7 +159,7 @@ def _record(line: str, number: int) -> ArticleRecord:
 
 ONE_DOCUMENT = (
     "the file is one JSON document, not JSON Lines: use the json format (one article per file: "
-    "`--format json`, \"json\" in the admin's upload form; map its fields with `--field paragraphs=KEY`), "
+    '`--format json`, "json" in the admin\'s upload form; map its fields with `--field paragraphs=KEY`), '
     "or write one article per line"
 )
 

@@ -1,4 +1,4 @@
-"""Single-document JSON: one article per file, as corpora such as BASIL ship them, read through a field mapping.
+"""Single-document JSON: one article per file, as corpora such as BASIL ship them, read by a field mapping.
 
     {"title": "...", "date": "2010-07-02", "source": "nyt", "url": "https://...",
      "body-paragraphs": [["First sentence.", "Second."], ["Next paragraph."]]}
@@ -65,14 +65,20 @@ def _text(value: object, field: str) -> str:
 def _paragraphs(value: object) -> list[str]:
     if isinstance(value, str):
         blocks = value.replace("\r\n", "\n").split("\n\n")
-        return [" ".join(line.strip() for line in block.split("\n") if line.strip()) for block in blocks if block.strip()]
+        return [
+            " ".join(line.strip() for line in block.split("\n") if line.strip())
+            for block in blocks
+            if block.strip()
+        ]
     if isinstance(value, list):
         paragraphs = []
         for item in value:
             if isinstance(item, list) and all(isinstance(sentence, str) for sentence in item):
                 item = " ".join(item)
             if not isinstance(item, str):
-                raise ImportFailed("the body must be a text, a list of paragraphs, or a list of lists of sentences")
+                raise ImportFailed(
+                    "the body must be a text, a list of paragraphs, or a list of lists of sentences"
+                )
             if item.strip():
                 paragraphs.append(item)
         return paragraphs
@@ -94,12 +100,16 @@ def parse(text: str, fields: dict[str, str] | None = None) -> list[ArticleRecord
     try:
         document = json.loads(text)
     except json.JSONDecodeError as error:
-        raise ImportFailed(f"not valid JSON ({error.msg} at line {error.lineno}, column {error.colno})") from None
+        raise ImportFailed(
+            f"not valid JSON ({error.msg} at line {error.lineno}, column {error.colno})"
+        ) from None
     if not isinstance(document, dict):
         raise ImportFailed(f"expected one JSON object (one article), found {type(document).__name__}")
     title = _text(_value(document, "title", fields), "the title")
     if not title:
-        raise ImportFailed(f"the document has no title; map one with title=KEY (its keys are: {', '.join(document)})")
+        raise ImportFailed(
+            f"the document has no title; map one with title=KEY (its keys are: {', '.join(document)})"
+        )
     body = _value(document, "paragraphs", fields)
     if body is None:
         raise ImportFailed(

@@ -41,7 +41,9 @@ def staff_client(client_for, staff, labels):
 
 
 def test_doccano_export_sample_creates_its_articles_and_spans(staff_client, shared_dir):
-    sample = (shared_dir / DOCCANO / "data_export/pipeline/examples/sequence_labeling/example.jsonl").read_bytes()
+    sample = (
+        shared_dir / DOCCANO / "data_export/pipeline/examples/sequence_labeling/example.jsonl"
+    ).read_bytes()
     labels = ["ORG=reported_fact", "MISC=speculation", "PERSON=attributed_claim"]
 
     response = post(staff_client, "example.jsonl", sample, format="doccano", labels=labels)
@@ -65,13 +67,23 @@ def test_doccano_export_sample_creates_its_articles_and_spans(staff_client, shar
 
 
 def test_doccano_import_dialog_columns_are_read(staff_client, shared_dir):
-    sample = (shared_dir / DOCCANO / "data_import/pipeline/examples/sequence_labeling/example.jsonl").read_bytes()
-    response = post(staff_client, "x.jsonl", sample, format="doccano", labels=["ORG=reported_fact", "PERSON=attributed_claim"])
+    sample = (
+        shared_dir / DOCCANO / "data_import/pipeline/examples/sequence_labeling/example.jsonl"
+    ).read_bytes()
+    response = post(
+        staff_client,
+        "x.jsonl",
+        sample,
+        format="doccano",
+        labels=["ORG=reported_fact", "PERSON=attributed_claim"],
+    )
     assert response.json()["created"] == 3
 
 
 def test_an_unknown_label_refuses_the_file_naming_the_known_ones(staff_client, shared_dir):
-    sample = (shared_dir / DOCCANO / "data_export/pipeline/examples/sequence_labeling/example.jsonl").read_bytes()
+    sample = (
+        shared_dir / DOCCANO / "data_export/pipeline/examples/sequence_labeling/example.jsonl"
+    ).read_bytes()
 
     response = post(staff_client, "example.jsonl", sample, format="doccano", labels=["ORG=reported_fact"])
 
@@ -84,21 +96,33 @@ def test_an_unknown_label_refuses_the_file_naming_the_known_ones(staff_client, s
 
 
 def test_a_mapping_to_a_label_we_do_not_have_is_refused(staff_client):
-    response = post(staff_client, "x.jsonl", '{"text": "abc", "label": []}', format="doccano", labels=["claim=rumour"])
+    response = post(
+        staff_client, "x.jsonl", '{"text": "abc", "label": []}', format="doccano", labels=["claim=rumour"]
+    )
     assert response.status_code == 400
     assert response.json() == {"labels": [f"the mapping claim=rumour names no label of ours; {KNOWN}"]}
 
 
 def test_doccanos_own_bad_fixture_is_refused_at_the_line_without_text(staff_client, shared_dir):
     sample = (shared_dir / DOCCANO / "data_import/tests/data/sequence_labeling/example.jsonl").read_bytes()
-    response = post(staff_client, "example.jsonl", sample, format="doccano", labels=["LOC=reported_fact", "PER=speculation"])
+    response = post(
+        staff_client,
+        "example.jsonl",
+        sample,
+        format="doccano",
+        labels=["LOC=reported_fact", "PER=speculation"],
+    )
     assert response.status_code == 400
-    assert response.json()["problems"] == [{"line": 3, "message": "no 'text': each doccano line needs its text."}]
+    assert response.json()["problems"] == [
+        {"line": 3, "message": "no 'text': each doccano line needs its text."}
+    ]
     assert Article.objects.count() == 0
 
 
 def test_doccano_identical_spans_are_stored_once(staff_client, shared_dir):
-    sample = (shared_dir / DOCCANO / "data_import/tests/data/sequence_labeling/example_overlapping.jsonl").read_bytes()
+    sample = (
+        shared_dir / DOCCANO / "data_import/tests/data/sequence_labeling/example_overlapping.jsonl"
+    ).read_bytes()
     response = post(staff_client, "x.jsonl", sample, format="doccano", labels=["LOC=reported_fact"])
     assert (response.json()["created"], response.json()["existing"]) == (1, 1)
 
@@ -108,28 +132,38 @@ def test_doccano_offsets_out_of_range_write_nothing(staff_client):
     response = post(staff_client, "x.jsonl", content, format="doccano")
     assert response.status_code == 400
     assert response.json()["problems"] == [
-        {"line": 1, "message": "span [9, 40, 'speculation']: offsets 9-40 are out of range: the text has 12 characters."}
+        {
+            "line": 1,
+            "message": "span [9, 40, 'speculation']: offsets 9-40 are out of range: "
+            "the text has 12 characters.",
+        }
     ]
     assert Article.objects.count() == 0 and Annotation.objects.count() == 0
 
 
 def test_doccano_utf16_offsets_from_a_default_project(staff_client):
     text = "Wow 😮 the mayor said"
-    content = json.dumps({"text": text, "label": [[7, 16, "attributed_claim"]]})  # "the mayor" in UTF-16 units
+    content = json.dumps(
+        {"text": text, "label": [[7, 16, "attributed_claim"]]}
+    )  # "the mayor" in UTF-16 units
     response = post(staff_client, "x.jsonl", content, format="doccano", offsets="utf16")
     assert response.status_code == 200, response.json()
     assert [s[4] for s in spans()] == ["the mayor"]
 
 
 def test_not_json_lines_get_one_error(staff_client):
-    response = post(staff_client, "x.jsonl", '{"text": "a", "label": []}\n{"text": "b", "lab', format="doccano")
+    response = post(
+        staff_client, "x.jsonl", '{"text": "a", "label": []}\n{"text": "b", "lab', format="doccano"
+    )
     assert response.status_code == 400
     assert response.json()["file"][0].startswith("line 2 is not valid JSON (")
     assert Article.objects.count() == 0
 
 
 def test_label_studio_sample_with_its_own_label_names(staff_client, shared_dir):
-    sample = (shared_dir / "corpus/label-studio/web/libs/editor/src/examples/named_entity/annotations/1.json").read_bytes()
+    sample = (
+        shared_dir / "corpus/label-studio/web/libs/editor/src/examples/named_entity/annotations/1.json"
+    ).read_bytes()
 
     response = post(staff_client, "1.json", sample, labels=["Date=reported_fact"])
 
@@ -141,7 +175,9 @@ def test_label_studio_sample_with_its_own_label_names(staff_client, shared_dir):
 
 
 def test_label_studio_predictions_are_reported_as_not_imported(staff_client, shared_dir):
-    sample = (shared_dir / "corpus/label-studio/web/libs/editor/src/examples/named_entity/tasks.json").read_bytes()
+    sample = (
+        shared_dir / "corpus/label-studio/web/libs/editor/src/examples/named_entity/tasks.json"
+    ).read_bytes()
     response = post(staff_client, "tasks.json", sample, format="label-studio")
     assert response.json()["not_imported"] == [
         {"line": 1, "message": "task 1: 1 prediction(s); only annotations are imported."}
@@ -180,7 +216,9 @@ def test_label_studio_text_found_nowhere_is_reported(staff_client):
     content = label_studio_task("The mayor said so.", (0, 3, "the council", "reported_fact"))
     response = post(staff_client, "x.json", content, format="label-studio")
     assert response.status_code == 400
-    assert response.json()["problems"] == [{"line": 1, "message": "the quote 'the council' is not in the article."}]
+    assert response.json()["problems"] == [
+        {"line": 1, "message": "the quote 'the council' is not in the article."}
+    ]
     assert Article.objects.count() == 0
 
 
@@ -215,7 +253,13 @@ def test_mixed_encodings_are_refused_before_reading(staff_client):
     assert response.json()["file"][0].startswith("the file is not UTF-8 text: byte 0xE9 at offset")
 
 
-BRAT_LABELS = ["GPE=reported_fact", "Organization=attributed_claim", "Person=speculation", "Merge-org=boilerplate"]
+ONLY_SPAN_NOTES = "is not imported: only notes on spans (T) are."
+BRAT_LABELS = [
+    "GPE=reported_fact",
+    "Organization=attributed_claim",
+    "Person=speculation",
+    "Merge-org=boilerplate",
+]
 
 
 def post_brat(client, folder: Path, stem: str, **options):
@@ -238,8 +282,8 @@ def test_brat_spans_notes_and_what_is_not_imported(staff_client, shared_dir):
         {"line": 11, "message": "110-note_annotation.ann: R1 is a relation, which has no equivalent here."},
         {"line": 18, "message": "110-note_annotation.ann: E2 is an event, which has no equivalent here."},
         {"line": 21, "message": "110-note_annotation.ann: R2 is a relation, which has no equivalent here."},
-        {"line": 8, "message": "110-note_annotation.ann: the note on E1 is not imported: only notes on spans (T) are."},
-        {"line": 12, "message": "110-note_annotation.ann: the note on R1 is not imported: only notes on spans (T) are."},
+        {"line": 8, "message": f"110-note_annotation.ann: the note on E1 {ONLY_SPAN_NOTES}"},
+        {"line": 12, "message": f"110-note_annotation.ann: the note on R1 {ONLY_SPAN_NOTES}"},
     ]  # fmt: skip
     text = (folder / "110-note_annotation.txt").read_text()
     discworld = Annotation.objects.get(quote="Discworld", note__gt="")
@@ -272,7 +316,9 @@ def test_brat_discontinuous_and_misplaced_spans(staff_client, tmp_path):
 
 def test_brat_without_its_text_is_refused(staff_client):
     response = post(staff_client, "d.ann", "T1\tPerson 0 3\tAnn\n", format="brat")
-    assert response.json() == {"file": ["d.ann has no d.txt beside it; brat needs both files. Nothing was imported."]}
+    assert response.json() == {
+        "file": ["d.ann has no d.txt beside it; brat needs both files. Nothing was imported."]
+    }
 
 
 def test_brat_folder_from_the_command_line(shared_dir, labels, staff):
@@ -281,7 +327,10 @@ def test_brat_folder_from_the_command_line(shared_dir, labels, staff):
     args = [str(folder), "--format", "brat", "--default-reviewer", "sam"]
     with pytest.raises(CommandError, match="Nothing was imported"):
         call_command("import_spans", *args, *[f"--label={m}" for m in BRAT_LABELS], stdout=out, stderr=err)
-    assert "unknown labels 'Money', 'Report', 'Transfer-money'; known labels:" in err.getvalue() and Annotation.objects.count() == 0
+    assert (
+        "unknown labels 'Money', 'Report', 'Transfer-money'; known labels:" in err.getvalue()
+        and Annotation.objects.count() == 0
+    )
     types = {
         line.split("\t")[1].split()[0]
         for path in folder.glob("*.ann")
@@ -289,12 +338,18 @@ def test_brat_folder_from_the_command_line(shared_dir, labels, staff):
         if line.startswith("T")
     }
     out, err = io.StringIO(), io.StringIO()
-    call_command("import_spans", *args, *[f"--label={t}=reported_fact" for t in types], stdout=out, stderr=err)
-    # 119 T lines: each created, or already present when another type on the same words maps to the same label.
+    call_command(
+        "import_spans", *args, *[f"--label={t}=reported_fact" for t in types], stdout=out, stderr=err
+    )
+    # 119 T lines: each created, or already present when another type on the same words maps to the same
+    # label.
     created, existing = re.search(r"Created (\d+) spans .*?(\d+) already present", out.getvalue()).groups()
     assert int(created) + int(existing) == 119 and int(created) == Annotation.objects.count()
     assert "9 new articles" in out.getvalue()  # the 4 documents with an empty .ann bring no article
-    assert f"{folder}:7: not imported: 110-note_annotation.ann: E1 is an event, which has no equivalent here." in err.getvalue()
+    assert (
+        f"{folder}:7: not imported: 110-note_annotation.ann: E1 is an event, which has no equivalent here."
+        in err.getvalue()
+    )
 
 
 CONLL_ARTICLE = ["Ann Lee said no.", "Bye"]
@@ -318,7 +373,9 @@ def test_conll_in_our_layout_brings_nested_spans_back_on_their_characters(staff_
 
     assert response.status_code == 200, response.json()
     assert response.json()["articles_created"] == 0
-    assert sorted(Annotation.objects.values_list("paragraph__position", "start", "end", "quote", "label__slug")) == [
+    assert sorted(
+        Annotation.objects.values_list("paragraph__position", "start", "end", "quote", "label__slug")
+    ) == [
         (0, 0, 7, "Ann Lee", "attributed_claim"),
         (0, 4, 7, "Lee", "speculation"),
         (1, 0, 3, "Bye", "boilerplate"),
@@ -327,25 +384,38 @@ def test_conll_in_our_layout_brings_nested_spans_back_on_their_characters(staff_
 
 def test_conll_from_doccano_creates_its_text_tokens_joined_by_spaces(staff_client, shared_dir):
     sample = (shared_dir / DOCCANO / "data_import/tests/data/sequence_labeling/example.conll").read_bytes()
-    response = post(staff_client, "example.conll", sample, labels=["LOC=reported_fact", "PER=attributed_claim"])
+    response = post(
+        staff_client, "example.conll", sample, labels=["LOC=reported_fact", "PER=attributed_claim"]
+    )
     assert response.status_code == 200, response.json()
     article = Article.objects.get()
     assert list(article.paragraphs.values_list("text", flat=True)) == ["JAPAN GET", "Nadim Ladki"]
     assert sorted(Annotation.objects.values_list("quote", "label__slug")) == [
-        ("JAPAN", "reported_fact"), ("Nadim Ladki", "attributed_claim")
+        ("JAPAN", "reported_fact"),
+        ("Nadim Ladki", "attributed_claim"),
     ]
 
 
 @pytest.mark.parametrize(
     ("sample", "message"),
     [
-        ("labeling.invalid.conll", "line 2 has 1 tag column(s) where line 1 has 2: every token line of a document needs the same columns. Nothing was imported."),
+        (
+            "labeling.invalid.conll",
+            "line 2 has 1 tag column(s) where line 1 has 2: every token line of a document needs the same "
+            "columns. Nothing was imported.",
+        ),
         ("labeling.trailing.conll", None),
     ],
 )
 def test_doccanos_conll_fixtures(staff_client, shared_dir, sample, message):
     content = (shared_dir / DOCCANO / "data_import/tests/data/sequence_labeling" / sample).read_bytes()
-    response = post(staff_client, sample, content, format="conll", labels=["LOC=reported_fact", "PER=attributed_claim", "ORG=boilerplate", "MISC=speculation"])
+    response = post(
+        staff_client,
+        sample,
+        content,
+        format="conll",
+        labels=["LOC=reported_fact", "PER=attributed_claim", "ORG=boilerplate", "MISC=speculation"],
+    )
     if message:
         assert response.json() == {"file": [message]}
         assert Article.objects.count() == 0
@@ -384,7 +454,8 @@ def test_conll_2003_columns_pos_reported_chunks_left_out_by_mapping(staff_client
 
     assert response.status_code == 200, response.json()
     assert response.json()["not_imported"] == [
-        {"line": 3, "message": "tag column 1 holds 'NNP', which is not IOB (O, B-LABEL, I-LABEL): the column is not imported."},
+        {"line": 3, "message": "tag column 1 holds 'NNP', which is not IOB (O, B-LABEL, I-LABEL): "
+                               "the column is not imported."},
         {"line": 3, "message": "3 span(s) labelled 'NP': the label is mapped to nothing."},
         {"line": 4, "message": "1 span(s) labelled 'VP': the label is mapped to nothing."},
     ]  # fmt: skip
@@ -392,13 +463,15 @@ def test_conll_2003_columns_pos_reported_chunks_left_out_by_mapping(staff_client
         ("EU", "reported_fact"), ("German", "speculation"), ("Peter Blackburn", "attributed_claim")
     ]  # fmt: skip
     assert list(Article.objects.get().paragraphs.values_list("text", flat=True)) == [
-        "EU rejects German call .", "Peter Blackburn"
+        "EU rejects German call .",
+        "Peter Blackburn",
     ]
 
 
 def test_conll_lines_with_different_columns_are_refused(staff_client):
     response = post(staff_client, "x.conll", "EU B-ORG O\nrejects O\n", format="conll")
     assert response.json() == {"file": [
-        "line 2 has 1 tag column(s) where line 1 has 2: every token line of a document needs the same columns. "
+        "line 2 has 1 tag column(s) where line 1 has 2: every token line of a document needs the same "
+        "columns. "
         "Nothing was imported."
     ]}  # fmt: skip

@@ -24,7 +24,9 @@ def spans(with_checksum: bool = True) -> set[tuple]:
 
 @pytest.fixture
 def corpus(shared_dir, labels) -> int:
-    count = basil.load(shared_dir / "corpus" / "basil", articles=ARTICLES, reviewer=UserFactory(username="basil"))
+    count = basil.load(
+        shared_dir / "corpus" / "basil", articles=ARTICLES, reviewer=UserFactory(username="basil")
+    )
     assert count > 60
     return count
 
@@ -40,7 +42,9 @@ def reimport(client, name: str, content: bytes, format: str):
     )
 
 
-@pytest.mark.parametrize(("format", "name"), [("doccano", "s.jsonl"), ("label-studio", "s.json"), ("conll", "s.conll")])
+@pytest.mark.parametrize(
+    ("format", "name"), [("doccano", "s.jsonl"), ("label-studio", "s.json"), ("conll", "s.conll")]
+)
 def test_into_the_same_articles_the_spans_come_back_identical(client_for, staff, corpus, format, name):
     client = client_for(staff)
     before = spans()
@@ -59,7 +63,9 @@ def test_into_the_same_articles_the_spans_come_back_identical(client_for, staff,
 
 
 @pytest.mark.parametrize(("format", "name"), [("doccano", "s.jsonl"), ("label-studio", "s.json")])
-def test_into_an_emptied_database_the_articles_come_back_with_their_spans(client_for, staff, corpus, format, name):
+def test_into_an_emptied_database_the_articles_come_back_with_their_spans(
+    client_for, staff, corpus, format, name
+):
     client = client_for(staff)
     paragraphs_before = {
         tuple(a.paragraphs.order_by("position").values_list("text", flat=True)) for a in Article.objects.all()

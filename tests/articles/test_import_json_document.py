@@ -18,8 +18,10 @@ from articles.models import Article
 
 BASIL_ARTICLE = "articles/2010/2b95d2cf-e979-4f9c-ae27-9a5370934f23_1.json"
 ONE_DOCUMENT = (
-    "the file is one JSON document, not JSON Lines: use the json format (one article per file: `--format json`, "
-    '"json" in the admin\'s upload form; map its fields with `--field paragraphs=KEY`), or write one article per line'
+    "the file is one JSON document, not JSON Lines: use the json format (one article per file: `--format "
+    "json`, "
+    '"json" in the admin\'s upload form; map its fields with `--field paragraphs=KEY`), or write one '
+    "article per line"
 )
 
 
@@ -29,23 +31,30 @@ def basil(shared_dir) -> Path:
 
 
 def stored(article: Article) -> tuple:
-    return (
-        article.title, article.publisher.name, article.published_on.isoformat() if article.published_on else None,
-        article.url, list(article.paragraphs.order_by("position").values_list("text", flat=True)),
-    )  # fmt: skip
+    published_on = article.published_on.isoformat() if article.published_on else None
+    paragraphs = list(article.paragraphs.order_by("position").values_list("text", flat=True))
+    return article.title, article.publisher.name, published_on, article.url, paragraphs
 
 
 def expected(path: Path) -> tuple:
     data = json.loads(path.read_text())
     paragraphs = [" ".join(sentences) for sentences in data["body-paragraphs"]]
-    return data["title"].strip(), data["source"], data["date"], data["url"], [p for p in paragraphs if p.strip()]
+    return (
+        data["title"].strip(),
+        data["source"],
+        data["date"],
+        data["url"],
+        [p for p in paragraphs if p.strip()],
+    )
 
 
 def test_a_basil_folder_imports_one_article_per_file_with_the_usual_names(db, basil):
     out = io.StringIO()
     call_command("import_articles", str(basil / "articles" / "2010"), stdout=out, stderr=io.StringIO())
     files = sorted((basil / "articles" / "2010").glob("*.json"))
-    assert out.getvalue().startswith(f"Imported {len(files)} articles from {len(files)} files; skipped 0 duplicates")
+    assert out.getvalue().startswith(
+        f"Imported {len(files)} articles from {len(files)} files; skipped 0 duplicates"
+    )
     for path in files:
         assert stored(Article.objects.get(url=json.loads(path.read_text())["url"])) == expected(path)
 
@@ -67,13 +76,23 @@ def test_a_field_mapping_reads_other_names(db, tmp_path):
         "headline_text": "Council votes", "story": ["First paragraph.", "Second paragraph."],
         "outlet": "Harbour Ledger", "when": "2019-03-04T10:00:00Z", "writer": ["Ann Lee", "Bo Chan"],
     }, indent=2))  # fmt: skip
-    fields = ["title=headline_text", "paragraphs=story", "publisher=outlet", "published_on=when", "byline=writer"]
+    fields = [
+        "title=headline_text",
+        "paragraphs=story",
+        "publisher=outlet",
+        "published_on=when",
+        "byline=writer",
+    ]
 
     call_command("import_articles", str(path), *[f"--field={f}" for f in fields], stdout=io.StringIO())
 
     article = Article.objects.get()
     assert stored(article) == (
-        "Council votes", "Harbour Ledger", "2019-03-04", None, ["First paragraph.", "Second paragraph."]
+        "Council votes",
+        "Harbour Ledger",
+        "2019-03-04",
+        None,
+        ["First paragraph.", "Second paragraph."],
     )
     assert article.byline == "Ann Lee, Bo Chan"
 
@@ -83,8 +102,13 @@ def test_a_missing_mapped_key_and_a_bad_mapping_are_named(db, tmp_path):
     path.write_text('{\n"title": "T",\n"body": "Text."\n}\n')
     out = io.StringIO()
     with pytest.raises(CommandError):
-        call_command("import_articles", str(path), "--field=paragraphs=story", stdout=out, stderr=io.StringIO())
-    assert f"{path}: the document has no 'story' (mapped to paragraphs); its keys are: title, body" in out.getvalue()
+        call_command(
+            "import_articles", str(path), "--field=paragraphs=story", stdout=out, stderr=io.StringIO()
+        )
+    assert (
+        f"{path}: the document has no 'story' (mapped to paragraphs); its keys are: title, body"
+        in out.getvalue()
+    )
     with pytest.raises(CommandError, match="write a field mapping as OURS=THEIRS with OURS one of title, "):
         call_command("import_articles", str(path), "--field=body=story", stdout=out)
     assert Article.objects.count() == 0

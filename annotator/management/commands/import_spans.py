@@ -48,7 +48,8 @@ class Command(BaseCommand):
             "--offsets",
             choices=UNITS,
             default=CODE_POINTS,
-            help="Unit of doccano offsets, and of Label Studio results that carry no text (default code points).",
+            help="Unit of doccano offsets, and of Label Studio results that carry no text "
+            "(default: code points).",
         )
         parser.add_argument(
             "--partial", action="store_true", help="Keep the spans that anchor even if others fail."

@@ -11,8 +11,8 @@ from articles.importers import json_document
 
 class Command(BaseCommand):
     help = (
-        "Import articles from files or folders (searched recursively for .txt, .md, .jsonl and .json; a .json "
-        "file that is one JSON object is one article, read through --field mappings). "
+        "Import articles from files or folders (searched recursively for .txt, .md, .jsonl and .json; "
+        "a .json file that is one JSON object is one article, read through --field mappings). "
         "Each file is imported atomically; texts already stored are skipped as duplicates."
     )
 
@@ -30,7 +30,8 @@ class Command(BaseCommand):
             default=[],
             metavar="OURS=THEIRS",
             help="json format (one article per file): read our field OURS from the document's key THEIRS, "
-            f"e.g. paragraphs=body-paragraphs (repeatable; OURS one of {', '.join(json_document.OUR_FIELDS)})",
+            "e.g. paragraphs=body-paragraphs (repeatable; OURS one of "
+            f"{', '.join(json_document.OUR_FIELDS)})",
         )
 
     def handle(self, *args, paths: list[str], format: str | None, dry_run: bool, **options) -> None:

@@ -282,7 +282,8 @@ def load(
         )
         if not report.written:
             transaction.set_rollback(True)
-    report.articles_created = articles.created if report.written else 0
+    # A dry run says how many articles the import would make; a refused import made none.
+    report.articles_created = articles.created if report.written or dry_run else 0
     report.not_imported = peer.not_imported
     return report
 

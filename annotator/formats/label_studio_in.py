@@ -13,8 +13,8 @@ in code points, or in UTF-16 units with `offsets=utf16`.
 The task text is the `data` field the result's `source` names (`$text`), else `data.text`. `data.article`
 (our export) names the article, `data.article_checksum`, `data.url` and `data.title` help find or create it.
 The reviewer is the annotation's `meta.reviewer`, else its `completed_by` (a username, or an object with
-`username` or `email`), else the part after the colon of an id `<article>:<reviewer>` (our older exports),
-else the default reviewer.
+`username` or `email`), else the name at its place in `data.reviewers` (our export), else the part after the
+colon of an id `<article>:<reviewer>` (our older exports), else the default reviewer.
 """
 
 from __future__ import annotations
@@ -26,7 +26,7 @@ from annotator.formats.documents import FileRefused, PeerDocument, PeerFile, Pee
 from annotator.formats.span_records import RecordError
 
 
-def _reviewer(annotation: dict) -> str | None:
+def _reviewer(annotation: dict, index: int, fields: dict) -> str | None:
     meta = annotation.get("meta")
     if isinstance(meta, dict) and isinstance(meta.get("reviewer"), str):
         return meta["reviewer"]
@@ -35,6 +35,9 @@ def _reviewer(annotation: dict) -> str | None:
         return who
     if isinstance(who, dict):
         return who.get("username") or who.get("email")
+    reviewers = fields.get("reviewers")  # our export: one name per annotation, in order
+    if isinstance(reviewers, list) and index < len(reviewers) and isinstance(reviewers[index], str):
+        return reviewers[index]
     ident = annotation.get("id")
     if isinstance(ident, str) and ":" in ident:  # our older exports: "<article>:<reviewer>"
         return ident.split(":", 1)[1]
@@ -130,13 +133,13 @@ def read(content: str, *, unit: str = units.CODE_POINTS) -> PeerFile:
             article_checksum=fields.get("article_checksum") or None,
             article_id=article if isinstance(article, int) and not isinstance(article, bool) else None,
         )  # fmt: skip
-        for annotation in task.get("annotations") or []:
+        for index, annotation in enumerate(task.get("annotations") or []):
             if not isinstance(annotation, dict):
                 continue
             if annotation.get("was_cancelled"):
                 peer.not_imported.append(RecordError(number, f"task {number}: a cancelled annotation."))
                 continue
-            reviewer = _reviewer(annotation)
+            reviewer = _reviewer(annotation, index, fields)
             for result in annotation.get("result") or []:
                 document.spans += _result(number, text, result, reviewer, unit, peer)
         if task.get("predictions"):

@@ -475,3 +475,53 @@ def test_conll_lines_with_different_columns_are_refused(staff_client):
         "columns. "
         "Nothing was imported."
     ]}  # fmt: skip
+
+
+def test_label_studio_reviewers_named_by_our_export(staff_client, analyst, colleague):
+    task = json.loads(label_studio_task("The mayor said so.", (4, 9, "mayor", "reported_fact")))[0]
+    second = json.loads(label_studio_task("The mayor said so.", (10, 14, "said", "attributed_claim")))[0]
+    task["annotations"].append(second["annotations"][0])
+    task["data"] |= {"reviewers": ["alice", "bob"], "article": 999, "title": "Mayor"}
+
+    response = post(staff_client, "x.json", json.dumps([task]), format="label-studio")
+
+    assert response.status_code == 200, response.json()
+    assert sorted(Annotation.objects.values_list("quote", "reviewer__username")) == [
+        ("mayor", "alice"),
+        ("said", "bob"),
+    ]
+    assert Article.objects.get().title == "Mayor"
+
+
+ORIGINAL = ["On Monday the council met in the town hall.", "The mayor said the budget would be cut by 10%."]
+EDITED = ["Republished with permission.", ORIGINAL[0], "The mayor said the budget would be cut by 12%."]
+
+
+def test_a_moved_text_is_re_anchored_and_a_changed_span_reported_as_for_our_jsonl(staff_client):
+    ArticleFactory(paragraphs=EDITED, url="https://example.org/council")
+    text = "\n\n".join(ORIGINAL)
+    line = {
+        "text": text,
+        "meta": {"url": "https://example.org/council"},
+        "label": [[3, 9, "reported_fact"], [text.index("cut by 10%"), len(text) - 1, "speculation"]],
+    }
+
+    refused = post(staff_client, "x.jsonl", json.dumps(line), format="doccano")
+
+    assert refused.status_code == 400
+    assert refused.json()["problems"] == [
+        {"line": 1, "message": "the quote 'cut by 10%' is not in the article."}
+    ]
+    assert Annotation.objects.count() == 0
+    partial = post(staff_client, "x.jsonl", json.dumps(line), format="doccano", partial=True).json()
+    assert (partial["created"], partial["reanchored"], partial["articles_created"]) == (1, 1, 0)
+    assert list(Annotation.objects.values_list("paragraph__position", "start", "end", "quote")) == [
+        (1, 3, 9, "Monday")
+    ]
+
+
+def test_a_dry_run_says_how_many_articles_it_would_create(staff_client):
+    response = post(staff_client, "x.jsonl", '{"text": "Ann said no.", "label": [[0, 3, "reported_fact"]]}',
+                    format="doccano", dry_run=True)  # fmt: skip
+    assert (response.json()["created"], response.json()["articles_created"]) == (1, 1)
+    assert Article.objects.count() == 0 and Annotation.objects.count() == 0

@@ -4,6 +4,8 @@ or attribution; Label Studio no note or attribution), into the same articles or 
 
 from __future__ import annotations
 
+import json
+
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
@@ -86,3 +88,40 @@ def test_into_an_emptied_database_the_articles_come_back_with_their_spans(
     assert {row[1:] for row in spans()} == before
     again = reimport(client, name, exported, format).json()
     assert (again["created"], again["existing"], again["articles_created"]) == (0, corpus, 0)
+
+
+def test_doccanos_sample_comes_back_from_our_doccano_export(client_for, staff, labels, shared_dir):
+    """export(import(x)) == x: doccano's own export sample, through our import and our doccano export."""
+    path = shared_dir / "corpus/doccano/backend/data_export/pipeline/examples/sequence_labeling/example.jsonl"
+    ours = {"ORG": "reported_fact", "MISC": "speculation", "PERSON": "attributed_claim"}
+    client = client_for(staff)
+    upload = SimpleUploadedFile("example.jsonl", path.read_bytes())
+    mappings = [f"{theirs}={slug}" for theirs, slug in ours.items()]
+    response = client.post("/api/v1/import/", {"file": upload, "labels": mappings}, format="multipart")
+    assert response.status_code == 200, response.json()
+
+    exported = [json.loads(line) for line in export(client, "doccano").splitlines()]
+
+    theirs = {slug: name for name, slug in ours.items()}
+    back = {line["text"]: sorted([s, e, theirs[label]] for s, e, label in line["label"]) for line in exported}
+    sample = [json.loads(line) for line in path.read_text().splitlines() if line.strip()]
+    assert back == {line["text"]: sorted(line["label"]) for line in sample}
+
+
+def test_label_studios_sample_comes_back_from_our_label_studio_export(client_for, staff, labels, shared_dir):
+    """export(import(x)) == x for what the format holds: task text and each region's offsets, text, label."""
+    path = shared_dir / "corpus/label-studio/web/libs/editor/src/examples/named_entity/annotations/1.json"
+    client = client_for(staff)
+    upload = SimpleUploadedFile("1.json", path.read_bytes())
+    response = client.post(
+        "/api/v1/import/", {"file": upload, "labels": ["Date=reported_fact"]}, format="multipart"
+    )
+    assert response.status_code == 200, response.json()
+
+    [task] = json.loads(export(client, "label-studio"))
+
+    sample = json.loads(path.read_text())
+    assert task["data"]["text"] == sample["data"]["text"]
+    regions = [r["value"] for a in task["annotations"] for r in a["result"]]
+    expected = [r["value"] for a in sample["annotations"] for r in a["result"]]
+    assert [v | {"labels": ["Date"]} for v in regions] == expected

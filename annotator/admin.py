@@ -7,6 +7,7 @@ store a span the workbench would refuse.
 
 from __future__ import annotations
 
+from functools import partial
 from urllib.parse import quote
 
 from django import forms
@@ -15,10 +16,11 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Exists, OuterRef, QuerySet
 from django.http import HttpRequest
+from django.urls import path
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString
 
-from annotator import project_admin, spans  # noqa: F401 (project_admin registers the project models)
+from annotator import project_admin, span_import_admin, spans  # noqa: F401 (project_admin registers models)
 from annotator.models import Annotation, AnnotationChange, Label
 from articles import admin as articles_admin
 from articles.admin import DeletedFilter
@@ -156,6 +158,10 @@ class AnnotationAdmin(admin.ModelAdmin):
         "article", "paragraph", "start", "end", "quote", "reviewer", "transferred_from",
         "created_at", "updated_at", "deleted_at",
     ]  # fmt: skip
+
+    def get_urls(self) -> list:
+        view = self.admin_site.admin_view(partial(span_import_admin.import_view, self))
+        return [path("import/", view, name="annotator_annotation_import"), *super().get_urls()]
 
     def get_fields(self, request: HttpRequest, obj: Annotation | None = None) -> list[str]:
         if obj is None:

@@ -19,7 +19,7 @@ from django.urls import path
 from django.utils import timezone
 
 from articles import importers
-from articles.importers import article_json_lines
+from articles.importers import article_json_lines, json_document
 from articles.models import Article, Paragraph, Source, Tag, count_of
 
 
@@ -122,10 +122,28 @@ class MultipleFileField(forms.FileField):
 
 
 class UploadForm(forms.Form):
-    files = MultipleFileField(help_text="Seed-format text, plain text or JSON Lines; several at once.")
+    files = MultipleFileField(
+        help_text="Seed-format text, plain text, JSON Lines or JSON documents (one article per file); "
+        "several at once."
+    )
     format = forms.ChoiceField(
         choices=[("", "detect"), *((name, name) for name in importers.FORMATS)], required=False
     )
+    fields = forms.CharField(
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        label="JSON fields",
+        help_text="JSON documents: which key holds each of our fields, one OURS=THEIRS a line, "
+        "e.g. paragraphs=body-paragraphs, published_on=date, publisher=source. "
+        "Leave empty to use the usual names.",
+    )
+
+    def clean_fields(self) -> dict[str, str]:
+        lines = [line.strip() for line in self.cleaned_data["fields"].splitlines() if line.strip()]
+        try:
+            return json_document.parse_mapping(lines)
+        except importers.ImportFailed as error:
+            raise forms.ValidationError(str(error)) from None
 
 
 def export_lines(articles: QuerySet) -> Iterator[str]:
@@ -230,7 +248,8 @@ class ArticleAdmin(admin.ModelAdmin):
             if form.is_valid():
                 fmt = form.cleaned_data["format"] or None
                 uploads = form.cleaned_data["files"]
-                reports = [self._import_upload(upload, fmt, request.user) for upload in uploads]
+                fields = form.cleaned_data["fields"]
+                reports = [self._import_upload(upload, fmt, request.user, fields) for upload in uploads]
                 summary = importers.Summary(reports)
                 form = UploadForm()
             else:
@@ -246,9 +265,11 @@ class ArticleAdmin(admin.ModelAdmin):
         return TemplateResponse(request, "admin/articles/article/upload.html", context, status=status)
 
     @staticmethod
-    def _import_upload(upload, format: str | None, user) -> importers.FileReport:
+    def _import_upload(upload, format: str | None, user, fields=None) -> importers.FileReport:
         try:
             importers.check_size(upload.size)
         except importers.ImportFailed as error:
             return importers.FileReport(path=upload.name, error=str(error))
-        return importers.import_bytes(upload.read(), name=upload.name, format=format, imported_by=user)
+        return importers.import_bytes(
+            upload.read(), name=upload.name, format=format, imported_by=user, fields=fields
+        )

@@ -20,6 +20,8 @@ from annotator.api.permissions import IsStaff
 from annotator.api.serializers import ImportReportSerializer, ImportUploadSerializer
 from annotator.api.views import FORBIDDEN, UNAUTHENTICATED
 from annotator.formats import loader, rows, w3c_collection
+from annotator.formats import label_mapping, loader, rows
+from annotator.formats.documents import FileRefused
 from annotator.models import Annotation
 from articles import importers
 
@@ -165,7 +167,7 @@ class SpanImportView(ApiView):
     serializer_class = ImportUploadSerializer
 
     @extend_schema(
-        summary="Import spans from our JSONL or W3C export (staff)",
+        summary="Import spans from our JSONL or W3C export, or doccano, Label Studio, brat or CoNLL (staff)",
         description=(
             "Each span is found by its article (checksum, else url), anchored by its position and checked by "
             "its quote; when the position no longer holds the quote it is searched by quote, prefix and "
@@ -178,6 +180,18 @@ class SpanImportView(ApiView):
             "(400) unless `partial` is set. A span deleted here since the export is not brought back: it "
             'is listed in `not_restored` ("deleted since the export, not restored") unless '
             "`restore_deleted` is set."
+            "(400) unless `partial` is set.\n\n"
+            "Peer formats (`format=doccano`, `label-studio`, `brat`, `conll`): each document's text finds "
+            "its article (by the checksum or article id our exports carry, by the same text white space "
+            "aside, or by URL) or becomes a new article; its spans are then anchored and reported as above. "
+            "Labels match ours by slug or name, or by `labels` mappings (`claim=attributed_claim`); an "
+            "unknown label refuses the file with the list of known ones. doccano offsets are code points "
+            "(`offsets=utf16` for a project that does not count grapheme clusters); each Label Studio result"
+            " is read in code points (Label Studio 1.23) or UTF-16 units (older versions), whichever holds "
+            "its `text`, else placed by its `text`. brat: `file` is the `.ann`, `text_file` the `.txt`; `#` "
+            "notes become span notes. Relations, events, attributes, normalisations, discontinuous spans and"
+            " predictions are listed in `not_imported`, never dropped silently. A file that is not of its "
+            "format gets one `file` error."
         ),
         request={"multipart/form-data": ImportUploadSerializer},
         responses={
@@ -201,19 +215,36 @@ class SpanImportView(ApiView):
             if default_reviewer is None:
                 message = f"Unknown user {options['default_reviewer']!r}."
                 raise exceptions.ValidationError({"default_reviewer": [message]})
+        files = []
+        for key in ("file", "text_file"):
+            upload_file = options.get(key)
+            if upload_file is None:
+                continue
+            try:
+                importers.check_size(upload_file.size)
+                name = upload_file.name or key
+                files.append((name, loader.decode_file(name, upload_file.read())))
+            except importers.ImportFailed as error:
+                raise exceptions.ValidationError({key: [str(error)]}) from None
+        format = options.get("format") or loader.detect_any(files[0][1], files[0][0])
+        if format in loader.PEER_FORMATS and default_reviewer is None:
+            default_reviewer = request.user  # doccano, brat and CoNLL name no reviewer: the spans are yours
         try:
-            importers.check_size(options["file"].size)
-            content = importers.decode(options["file"].read())
-        except importers.ImportFailed as error:
-            raise exceptions.ValidationError({"file": [str(error)]}) from None
-        report = loader.load(
-            loader.read(content, options.get("format")),
-            partial=options["partial"],
-            dry_run=options["dry_run"],
-            default_reviewer=default_reviewer,
-            importer=request.user,
-            restore_deleted=options["restore_deleted"],
-        )
+            report = loader.load_files(
+                files,
+                format=format,
+                mapping=label_mapping.parse(options["labels"]),
+                offsets=options["offsets"],
+                partial=options["partial"],
+                dry_run=options["dry_run"],
+                default_reviewer=default_reviewer,
+                importer=request.user,
+                restore_deleted=options["restore_deleted"],
+            )
+        except label_mapping.MappingError as error:
+            raise exceptions.ValidationError({"labels": [str(error)]}) from None
+        except FileRefused as error:
+            raise exceptions.ValidationError({"file": [f"{error} Nothing was imported."]}) from None
         # A dry run answers as the real run would, so it can serve as a check before the import.
         failed = bool(report.problems) and not options["partial"]
         return Response(

@@ -54,8 +54,16 @@ class ImportFailureSerializer(serializers.Serializer):
     not_restored = serializers.ListField(
         child=serializers.DictField(), required=False, help_text="{line, message} per span deleted since."
     )
+    not_imported = serializers.ListField(
+        child=serializers.DictField(),
+        required=False,
+        help_text="Peer formats: {line, message} per item kept out.",
+    )
     file = _messages()
+    text_file = _messages()
     format = _messages()
+    labels = _messages()
+    offsets = _messages()
     partial = _messages()
     dry_run = _messages()
     restore_deleted = _messages()

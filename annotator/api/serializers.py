@@ -213,12 +213,47 @@ class SpanDeleteQuerySerializer(RefuseUnknownFields, serializers.Serializer):
     )
 
 
+class _LabelMappings(serializers.ListField):
+    """`THEIRS=OURS` strings; errors as one flat list of messages, not one list per item."""
+
+    child = serializers.CharField(allow_blank=True)
+
+    def run_child_validation(self, data):
+        try:
+            values = super().run_child_validation(data)
+        except serializers.ValidationError as error:
+            detail = error.detail
+            messages = detail.values() if isinstance(detail, dict) else [detail]
+            raise serializers.ValidationError([str(m) for found in messages for m in found]) from None
+        return [value for value in values if value.strip()]
+
+
 class ImportUploadSerializer(serializers.Serializer):
     file = serializers.FileField(
-        help_text="Our JSONL export or a W3C Web Annotation file (JSON or JSON lines)."
+        help_text="Our JSONL export, a W3C Web Annotation file (JSON or JSON lines), a doccano JSONL file, a "
+        "Label Studio JSON export, a CoNLL/IOB file, or a brat `.ann` file (with `text_file`)."
+    )
+    text_file = serializers.FileField(
+        required=False, help_text="brat only: the `.txt` document the `.ann` file annotates."
     )
     format = serializers.ChoiceField(
-        choices=["jsonl", "w3c"], required=False, help_text="Detected from the content when left out."
+        choices=["jsonl", "w3c", "doccano", "label-studio", "brat", "conll"],
+        required=False,
+        help_text="Detected from the file name and content when left out.",
+    )
+    labels = _LabelMappings(
+        required=False,
+        default=list,
+        help_text="Peer formats: read the file's label THEIRS as our label OURS, written `THEIRS=OURS` (e.g. "
+        "`claim=attributed_claim`); repeat the field for more. Labels match our slugs or names without case; "
+        "an unknown label refuses the file, naming the known ones.",
+    )
+    offsets = serializers.ChoiceField(
+        choices=["code-points", "utf16"],
+        default="code-points",
+        help_text="Unit of doccano offsets (`utf16` for a doccano project that does not count grapheme "
+        "clusters), and of Label Studio results without `text`. Label Studio results with `text` are read "
+        "in whichever unit holds their text.",
     )
     partial = serializers.BooleanField(
         default=False, help_text="Keep the spans that anchor even when others fail (default: all or nothing)."
@@ -230,7 +265,9 @@ class ImportUploadSerializer(serializers.Serializer):
         "`not_restored`).",
     )
     default_reviewer = serializers.CharField(
-        required=False, help_text="Username for spans whose reviewer is missing or unknown here."
+        required=False,
+        help_text="Username for spans whose reviewer is missing or unknown here. Peer formats: you, "
+        "when left out (doccano, brat and CoNLL name no reviewer).",
     )
 
 
@@ -252,4 +289,13 @@ class ImportReportSerializer(serializers.Serializer):
         many=True,
         help_text='Spans deleted since the export, left deleted ("deleted since the export, not restored"); '
         "they do not stop the import.",
+    )
+    articles_created = serializers.IntegerField(
+        required=False, help_text="Peer formats: articles made from the file's texts (none matched)."
+    )
+    not_imported = ImportProblemSerializer(
+        many=True,
+        required=False,
+        help_text="Peer formats: what the file holds that has no equivalent here (relations, events, "
+        "attributes, discontinuous spans, predictions), each with its line (task number for Label Studio).",
     )

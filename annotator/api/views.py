@@ -28,6 +28,7 @@ from annotator.api.serializers import (
 )
 from annotator.models import Annotation, Label
 from articles import importers
+from articles.importers import json_document
 from articles.importers.store import checksum
 from articles.models import Article, Paragraph
 
@@ -71,7 +72,28 @@ SPAN_UPDATE_RESPONSES = {
     ),
     create=extend_schema(
         summary="Create an article from JSON (staff)",
-        description="Takes one article in the shape the JSON Lines importer reads, with the same checks.",
+        description="Takes one article in the shape the JSON Lines importer reads, with the same checks. "
+        "With `field` (or `shape=document`) the body is any single JSON document, one article as corpora "
+        "such as BASIL ship them, read through the field mapping like `import_articles --format json`.",
+        parameters=[
+            OpenApiParameter(
+                "field",
+                str,
+                many=True,
+                required=False,
+                description="`OURS=THEIRS`, repeatable: read our field (title, paragraphs, byline, "
+                "publisher, published_on, url, language) from the document's key, e.g. "
+                "`paragraphs=body-paragraphs`. Unmapped fields are looked up under the usual names "
+                "(`body-paragraphs`, `date`, `source`...).",
+            ),
+            OpenApiParameter(
+                "shape",
+                str,
+                enum=["jsonl", "document"],
+                required=False,
+                description="`document`: read the body as a single JSON document (implied by `field`).",
+            ),
+        ],  # fmt: skip
         request=ArticleCreateSerializer,
         responses={
             201: ArticleDetailSerializer,
@@ -108,8 +130,12 @@ class ArticleViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.De
     def create(self, request, *args, **kwargs):
         if not isinstance(request.data, dict):
             raise exceptions.ValidationError({"non_field_errors": ["Send one article as a JSON object."]})
+        mapping = request.query_params.getlist("field")
+        as_document = bool(mapping) or request.query_params.get("shape") == "document"
         try:
-            [record] = importers.parse(json.dumps(request.data), format="jsonl")
+            fields = json_document.parse_mapping(mapping)
+            text = json.dumps(request.data)
+            [record] = importers.parse(text, format="json" if as_document else "jsonl", fields=fields)
             article = importers.save_article(record, imported_by=request.user)
         except importers.ImportFailed as error:
             messages = [message.removeprefix("line 1: ") for message in error.errors]

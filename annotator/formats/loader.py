@@ -22,6 +22,7 @@ from annotator.formats import IMPORT_FORMATS, UnknownFormat, jsonl, w3c
 from annotator.formats.anchoring import Unmatched, locate
 from annotator.formats.span_records import RecordError, SpanRecord
 from annotator.models import Annotation
+from articles import importers
 from articles.models import Article, Paragraph
 
 
@@ -34,9 +35,13 @@ class ImportReport:
     problems: list[RecordError] = field(default_factory=list)
     not_restored: list[RecordError] = field(default_factory=list)
     written: bool = False
+    # Peer formats only (`documents.load`): articles made from the file's texts, and what it holds that
+    # has no equivalent here (relations, events, predictions...), reported rather than dropped.
+    articles_created: int | None = None
+    not_imported: list[RecordError] | None = None
 
     def as_dict(self) -> dict:
-        return {
+        report = {
             "created": self.created,
             "reanchored": self.reanchored,
             "existing": self.existing,
@@ -45,6 +50,11 @@ class ImportReport:
             "problems": [{"line": p.line, "message": p.message} for p in self.problems],
             "not_restored": [{"line": p.line, "message": p.message} for p in self.not_restored],
         }
+        if self.articles_created is not None:
+            report["articles_created"] = self.articles_created
+        if self.not_imported is not None:
+            report["not_imported"] = [{"line": p.line, "message": p.message} for p in self.not_imported]
+        return report
 
 
 def detect_format(content: str) -> str:
@@ -57,6 +67,109 @@ def detect_format(content: str) -> str:
     if isinstance(data, list) or (isinstance(data, dict) and ("@context" in data or "target" in data)):
         return "w3c"
     return "jsonl"
+
+
+PEER_FORMATS = ("doccano", "label-studio", "brat", "conll")
+SPAN_IMPORT_FORMATS = (*IMPORT_FORMATS, *PEER_FORMATS)
+
+
+def detect_any(content: str, name: str = "") -> str:
+    """Return the span format of a file: peer formats by extension or shape, else `detect_format`."""
+    lowered = name.lower()
+    if lowered.endswith(".ann"):
+        return "brat"
+    if lowered.endswith((".conll", ".iob", ".bio", ".tsv")) or content.lstrip().startswith("-DOCSTART-"):
+        return "conll"
+    first = _first_value(content)
+    if isinstance(first, list) and first and isinstance(first[0], dict) and "data" in first[0]:
+        return "label-studio"
+    if isinstance(first, dict) and "data" in first and ("annotations" in first or "predictions" in first):
+        return "label-studio"
+    if isinstance(first, dict) and "text" in first and ("label" in first or "entities" in first):
+        return "doccano"
+    return detect_format(content)
+
+
+def decode_file(name: str, data: bytes) -> str:
+    """Return a span file's text (`importers.decode`); a brat `.ann` may be empty: a text without spans."""
+    if not data and name.lower().endswith(".ann"):
+        return ""
+    return importers.decode(data)
+
+
+def _first_value(content: str) -> object:
+    """Return the first JSON line's value, else the whole text's (a pretty-printed file), else None."""
+    line = next((line for line in content.split("\n") if line.strip()), "")
+    for candidate in (line, content):
+        try:
+            return orjson.loads(candidate)
+        except orjson.JSONDecodeError:
+            continue
+    return None
+
+
+def load_files(
+    files: list[tuple[str, str]],
+    *,
+    format: str | None = None,
+    mapping: dict[str, str] | None = None,
+    offsets: str = "code-points",
+    partial: bool = False,
+    dry_run: bool = False,
+    default_reviewer=None,
+    importer=None,
+    restore_deleted: bool = False,
+) -> ImportReport:
+    """Import spans from (name, text) files in any import format: ours through `read`/`load`, the peer
+    tools' through `documents.load`. brat takes `.txt`/`.ann` pairs; the other formats one file.
+
+    Raise `documents.FileRefused` (or `label_mapping.MappingError`) with one message when the file cannot be
+    read at all; nothing is written then.
+    """
+    from annotator.formats import brat, conll_in, doccano_in, documents, label_mapping, label_studio_in
+
+    ann = next(((name, text) for name, text in files if name.lower().endswith(".ann")), files[0])
+    format = format or detect_any(ann[1], ann[0])
+    if format not in SPAN_IMPORT_FORMATS:
+        raise UnknownFormat(format, SPAN_IMPORT_FORMATS)
+    if format == "brat":
+        peer = documents.merge(brat.read(text, ann, name=name) for name, text, ann in _brat_pairs(files))
+    elif len(files) != 1:
+        raise documents.FileRefused(f"the {format} format takes one file; only brat takes .txt/.ann pairs.")
+    elif format in IMPORT_FORMATS:
+        return load(read(files[0][1], format), partial=partial, dry_run=dry_run,
+                    default_reviewer=default_reviewer, importer=importer,
+                    restore_deleted=restore_deleted)  # fmt: skip
+    elif format == "doccano":
+        peer = doccano_in.read(files[0][1], unit=offsets)
+    elif format == "label-studio":
+        peer = label_studio_in.read(files[0][1], unit=offsets)
+    else:
+        peer = conll_in.read(files[0][1])
+    labels = label_mapping.LabelMap(mapping)
+    return documents.load(peer, labels=labels, partial=partial, dry_run=dry_run,
+                          default_reviewer=default_reviewer, importer=importer)  # fmt: skip
+
+
+def _brat_pairs(files: list[tuple[str, str]]) -> list[tuple[str, str, str]]:
+    """Return (name of the .ann, text, annotations) for each `.ann` with its `.txt`."""
+    from annotator.formats.documents import FileRefused
+
+    texts = {name[: -len(".txt")]: text for name, text in files if name.lower().endswith(".txt")}
+    pairs = []
+    for name, ann in files:
+        if name.lower().endswith(".ann"):
+            stem = name[: -len(".ann")]
+            if stem not in texts:
+                raise FileRefused(
+                    f"{name} has no {stem.rsplit('/', 1)[-1]}.txt beside it; brat needs both files."
+                )
+            pairs.append((name, texts[stem], ann))
+        elif not name.lower().endswith(".txt"):
+            raise FileRefused(f"{name} is neither a brat .txt nor a .ann file.")
+    if not pairs:
+        raise FileRefused("no .ann file: brat annotations come as a .txt and a .ann with the same name.")
+    return pairs
 
 
 def read(content: str, format: str | None = None) -> Iterator[SpanRecord | RecordError]:

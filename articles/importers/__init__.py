@@ -1,7 +1,8 @@
 """Importing articles: bytes -> text -> format detection -> pure parser -> records -> one transaction.
 
-One module per input format (`seed`, `plaintext`, `article_json_lines`), each a pure
-`parse(text) -> list[ArticleRecord]` (`article_record`). Each file is atomic: a file with any problem writes
+One module per input format (`seed`, `plaintext`, `article_json_lines`, `json_document`), each a pure
+`parse(text) -> list[ArticleRecord]` (`article_record`; `json_document` also takes its field mapping).
+Each file is atomic: a file with any problem writes
 nothing, and the next file goes on. Articles whose title and paragraphs are already stored are skipped as
 duplicates. An article without a publisher (plain text, JSON Lines without `publisher`) is filed under the
 source "Unknown publisher", which the admin's "re-assign publisher" action fixes in bulk.
@@ -10,6 +11,7 @@ source "Unknown publisher", which the admin's "re-assign publisher" action fixes
 from __future__ import annotations
 
 import codecs
+import json
 import os
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
@@ -19,7 +21,7 @@ from django.conf import settings
 from django.db import DatabaseError, transaction
 
 from articles.gc_pause import cycle_collector_paused
-from articles.importers import article_json_lines, plaintext, seed
+from articles.importers import article_json_lines, json_document, plaintext, seed
 from articles.importers.article_record import ArticleRecord, ImportFailed, check
 from articles.importers.store import UNKNOWN_PUBLISHER, save_records
 from articles.models import Article
@@ -30,7 +32,7 @@ __all__ = [
     "record_of", "save_article",
 ]  # fmt: skip
 
-FORMATS = {"seed": seed, "text": plaintext, "jsonl": article_json_lines}
+FORMATS = {"seed": seed, "text": plaintext, "jsonl": article_json_lines, "json": json_document}
 EXTENSIONS = (".txt", ".md", ".jsonl", ".json")
 BATCH_ARTICLES = 1000
 
@@ -112,21 +114,39 @@ def decode(data: bytes) -> str:
 
 
 def detect(text: str, name: str = "") -> str:
-    """Return the format name of a text: JSON Lines by extension or a leading `{`, the seeds' format by its
-    header lines, plain text otherwise."""
+    """Return the format name of a text: one JSON document (one object over several lines, or one line that
+    is not our JSON Lines), JSON Lines by extension or a leading `{`, the seeds' format by its header lines,
+    plain text otherwise."""
     if name.lower().endswith((".jsonl", ".json")) or text.lstrip().startswith("{"):
-        return "jsonl"
+        return "json" if json_document.is_one_document(text) or _foreign_object(text) else "jsonl"
     return "seed" if seed.looks_like(text) else "text"
 
 
-def parse(text: str, *, format: str | None = None, name: str = "") -> list[ArticleRecord]:
-    """Return the articles in the text, in the given or detected format.
+def _foreign_object(text: str) -> bool:
+    """Return whether the text is one line holding one JSON object with keys our JSON Lines do not have."""
+    lines = [line for line in text.split("\n") if line.strip()]
+    if len(lines) != 1:
+        return False
+    try:
+        value = json.loads(lines[0])
+    except (json.JSONDecodeError, RecursionError):
+        return False
+    return isinstance(value, dict) and not set(value) <= set(article_json_lines.FIELDS)
+
+
+def parse(
+    text: str, *, format: str | None = None, name: str = "", fields: dict[str, str] | None = None
+) -> list[ArticleRecord]:
+    """Return the articles in the text, in the given or detected format; `fields` maps a JSON document's
+    keys to ours (the json format only).
 
     Raise ImportFailed naming every problem found.
     """
     if format is not None and format not in FORMATS:
         raise ImportFailed(f"unknown format {format!r}; choose one of: {', '.join(FORMATS)}")
-    records = FORMATS[format or detect(text, name)].parse(text.removeprefix("\ufeff"))
+    module = FORMATS[format or detect(text, name)]
+    text = text.removeprefix("\ufeff")
+    records = module.parse(text, fields) if module is json_document else module.parse(text)
     problems = [problem for record in records for problem in check(record)]
     if problems:
         raise ImportFailed.from_errors(problems)
@@ -172,7 +192,12 @@ def _read(path: Path) -> str:
 
 
 def import_files(
-    paths: Iterable[Path | str], *, format: str | None = None, imported_by=None, dry_run: bool = False
+    paths: Iterable[Path | str],
+    *,
+    format: str | None = None,
+    imported_by=None,
+    dry_run: bool = False,
+    fields: dict[str, str] | None = None,
 ) -> Iterator[FileReport]:
     """Import files and yield one report per file, in order. Files are parsed first, then stored in batches
     of about BATCH_ARTICLES articles per transaction; each file still succeeds or fails as a whole."""
@@ -182,7 +207,7 @@ def import_files(
         for path in map(Path, paths):
             report, records = FileReport(path=str(path)), []
             try:
-                records = parse(_read(path), format=format, name=path.name)
+                records = parse(_read(path), format=format, name=path.name, fields=fields)
             except ImportFailed as error:
                 report.error = str(error)
             pending.append((report, records))
@@ -196,19 +221,30 @@ def import_files(
 
 
 def import_file(
-    path: Path | str, *, format: str | None = None, imported_by=None, dry_run: bool = False
+    path: Path | str,
+    *,
+    format: str | None = None,
+    imported_by=None,
+    dry_run: bool = False,
+    fields: dict[str, str] | None = None,
 ) -> FileReport:
     """Import one file atomically and return its report."""
-    return next(import_files([path], format=format, imported_by=imported_by, dry_run=dry_run))
+    return next(import_files([path], format=format, imported_by=imported_by, dry_run=dry_run, fields=fields))
 
 
 def import_bytes(
-    data: bytes, *, name: str, format: str | None = None, imported_by=None, dry_run: bool = False
+    data: bytes,
+    *,
+    name: str,
+    format: str | None = None,
+    imported_by=None,
+    dry_run: bool = False,
+    fields: dict[str, str] | None = None,
 ) -> FileReport:
     """Import an uploaded file's content atomically; `name` is shown in the report and hints the format."""
     report, records = FileReport(path=name), []
     try:
-        records = parse(decode(data), format=format, name=name)
+        records = parse(decode(data), format=format, name=name, fields=fields)
     except ImportFailed as error:
         report.error = str(error)
     _write([(report, records)], imported_by, dry_run)

@@ -17,6 +17,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
 
 from articles.importers.article_record import TAG_KINDS, ArticleRecord, ImportFailed
+from articles.importers.json_document import is_one_document
 
 FIELDS = (
     "title", "text", "paragraphs", "links", "publisher", "byline", "published_on",
@@ -156,8 +157,18 @@ def _record(line: str, number: int) -> ArticleRecord:
     )
 
 
+ONE_DOCUMENT = (
+    "the file is one JSON document, not JSON Lines: use the json format (one article per file: "
+    '`--format json`, "json" in the admin\'s upload form; map its fields with `--field paragraphs=KEY`), '
+    "or write one article per line"
+)
+
+
 def parse(text: str) -> list[ArticleRecord]:
-    """Return one record per non-blank line; raise ImportFailed listing every bad line."""
+    """Return one record per non-blank line; raise ImportFailed listing every bad line (or, for a file that
+    is one JSON object over several lines, saying so instead of reporting each of its lines)."""
+    if is_one_document(text):
+        raise ImportFailed(ONE_DOCUMENT)
     records: list[ArticleRecord] = []
     errors: list[str] = []
     for number, line in enumerate(text.replace("\r\n", "\n").split("\n"), 1):

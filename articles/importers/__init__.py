@@ -1,6 +1,6 @@
 """Importing articles: bytes -> text -> format detection -> pure parser -> records -> one transaction.
 
-One module per input format (`seed`, `plaintext`, `article_json_lines`), each a pure
+One module per input format (`seed`, `plaintext`, `article_json_lines`, `html_page`), each a pure
 `parse(text) -> list[ArticleRecord]` (`article_record`). Each file is atomic: a file with any problem writes
 nothing, and the next file goes on. Articles whose title and paragraphs are already stored are skipped as
 duplicates. An article without a publisher (plain text, JSON Lines without `publisher`) is filed under the
@@ -19,7 +19,7 @@ from django.conf import settings
 from django.db import DatabaseError, transaction
 
 from articles.gc_pause import cycle_collector_paused
-from articles.importers import article_json_lines, plaintext, seed
+from articles.importers import article_json_lines, html_page, plaintext, seed
 from articles.importers.article_record import ArticleRecord, ImportFailed, check
 from articles.importers.store import UNKNOWN_PUBLISHER, save_records
 from articles.models import Article
@@ -30,8 +30,8 @@ __all__ = [
     "record_of", "save_article",
 ]  # fmt: skip
 
-FORMATS = {"seed": seed, "text": plaintext, "jsonl": article_json_lines}
-EXTENSIONS = (".txt", ".md", ".jsonl", ".json")
+FORMATS = {"seed": seed, "text": plaintext, "jsonl": article_json_lines, "html": html_page}
+EXTENSIONS = (".txt", ".md", ".jsonl", ".json", *html_page.EXTENSIONS)
 BATCH_ARTICLES = 1000
 
 
@@ -112,10 +112,12 @@ def decode(data: bytes) -> str:
 
 
 def detect(text: str, name: str = "") -> str:
-    """Return the format name of a text: JSON Lines by extension or a leading `{`, the seeds' format by its
-    header lines, plain text otherwise."""
+    """Return the format name of a text: JSON Lines by extension or a leading `{`, a web page by extension or
+    its doctype, the seeds' format by its header lines, plain text otherwise."""
     if name.lower().endswith((".jsonl", ".json")) or text.lstrip().startswith("{"):
         return "jsonl"
+    if name.lower().endswith(html_page.EXTENSIONS) or html_page.looks_like(text):
+        return "html"
     return "seed" if seed.looks_like(text) else "text"
 
 
@@ -161,10 +163,18 @@ def _write(pending: list[tuple[FileReport, list[ArticleRecord]]], imported_by, d
         report.articles, report.duplicates = articles, duplicates
 
 
-def _read(path: Path) -> str:
+def _decode(data: bytes, name: str, format: str | None) -> str:
+    """Return a file's text: a web page by the charset it declares, anything else as UTF-8 (`decode`)."""
+    if format == "html" or (format is None and name.lower().endswith(html_page.EXTENSIONS)):
+        check_size(len(data))
+        return html_page.decode(data)
+    return decode(data)
+
+
+def _read(path: Path, format: str | None = None) -> str:
     try:
         check_size(path.stat().st_size)
-        return decode(path.read_bytes())
+        return _decode(path.read_bytes(), path.name, format)
     except FileNotFoundError:
         raise ImportFailed("no such file or folder") from None
     except OSError as error:
@@ -182,7 +192,7 @@ def import_files(
         for path in map(Path, paths):
             report, records = FileReport(path=str(path)), []
             try:
-                records = parse(_read(path), format=format, name=path.name)
+                records = parse(_read(path, format), format=format, name=path.name)
             except ImportFailed as error:
                 report.error = str(error)
             pending.append((report, records))
@@ -208,7 +218,7 @@ def import_bytes(
     """Import an uploaded file's content atomically; `name` is shown in the report and hints the format."""
     report, records = FileReport(path=name), []
     try:
-        records = parse(decode(data), format=format, name=name)
+        records = parse(_decode(data, name, format), format=format, name=name)
     except ImportFailed as error:
         report.error = str(error)
     _write([(report, records)], imported_by, dry_run)

@@ -1,0 +1,76 @@
+"""Importing one web page, by URL or as a browser sent it: fetch, extract, find an earlier import, store.
+
+The answer is the article and whether it is new: a page whose canonical URL (or text) is stored already
+is not imported again, and the caller links the article found instead.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.db.models import Q
+
+from articles.fetch import fetch
+from articles.importers import html_page
+from articles.importers.article_record import ArticleRecord, ImportFailed, check
+from articles.importers.store import checksum, save_records
+from articles.models import Article
+
+
+@dataclass(frozen=True)
+class PageImport:
+    article: Article
+    created: bool
+
+
+def existing_article(record: ArticleRecord) -> Article | None:
+    """Return the stored article of the same page (same canonical URL) or the same text, if any."""
+    same = Q(checksum=checksum(record))
+    if record.canonical_url:
+        same |= Q(web_page__canonical_url=record.canonical_url)
+    return Article.objects.filter(same).order_by("pk").first()
+
+
+def import_page(
+    content: bytes | str, *, url: str | None = None, charset: str | None = None, imported_by=None
+) -> PageImport:
+    """Import a page's HTML (bytes are decoded by `charset`, else by what the page declares); `url` is
+    where it came from. Raise ImportFailed, with nothing written, when it cannot be imported."""
+    size = len(content.encode() if isinstance(content, str) else content)
+    if size > settings.FETCH_MAX_BYTES:
+        raise ImportFailed(
+            f"the page is {size:,} bytes; the limit is {settings.FETCH_MAX_BYTES:,} bytes (FETCH_MAX_BYTES)"
+        )
+    text = content if isinstance(content, str) else html_page.decode(content, charset)
+    [record] = html_page.parse(text, url=url)
+    problems = check(record)
+    if problems:
+        raise ImportFailed.from_errors(problems)
+    found = existing_article(record)
+    if found is not None:
+        return PageImport(found, created=False)
+    try:
+        with transaction.atomic():
+            [(articles, _)] = save_records([[record]], imported_by=imported_by)
+    except IntegrityError:
+        articles = []  # another import of the same page won the race (unique checksum or canonical URL)
+    if articles:
+        return PageImport(articles[0], created=True)
+    found = existing_article(record)
+    if found is None:
+        raise ImportFailed("the page could not be stored; try again")
+    return PageImport(found, created=False)
+
+
+def import_url(url: str, *, imported_by=None) -> PageImport:
+    """Fetch a page (`articles.fetch`: public addresses only, size, time and redirect limits) and import it.
+
+    A URL already stored as a page's canonical URL is not fetched again."""
+    url = url.strip()
+    known = Article.objects.filter(web_page__canonical_url=url).first()
+    if known is not None:
+        return PageImport(known, created=False)
+    page = fetch(url)
+    return import_page(page.content, url=page.url, charset=page.charset, imported_by=imported_by)

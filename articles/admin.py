@@ -19,7 +19,7 @@ from django.urls import path
 from django.utils import timezone
 
 from articles import importers
-from articles.importers import article_json_lines
+from articles.importers import article_json_lines, web
 from articles.models import Article, Paragraph, Source, Tag, count_of
 
 
@@ -122,10 +122,26 @@ class MultipleFileField(forms.FileField):
 
 
 class UploadForm(forms.Form):
-    files = MultipleFileField(help_text="Seed-format text, plain text or JSON Lines; several at once.")
+    files = MultipleFileField(
+        required=False,
+        help_text="Seed-format text, plain text, JSON Lines or saved web pages (.html); several at once.",
+    )
     format = forms.ChoiceField(
         choices=[("", "detect"), *((name, name) for name in importers.FORMATS)], required=False
     )
+    urls = forms.CharField(
+        label="Web pages",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3, "placeholder": "https://example.org/news/story"}),
+        help_text="Addresses of pages to fetch and import, one per line (public http and https pages only).",
+    )
+
+    def clean(self) -> dict:
+        data = super().clean()
+        data["urls"] = [line.strip() for line in data.get("urls", "").splitlines() if line.strip()]
+        if not data.get("files") and not data["urls"] and not self.errors:
+            raise forms.ValidationError("Choose files to upload or give addresses of web pages.")
+        return data
 
 
 def export_lines(articles: QuerySet) -> Iterator[str]:
@@ -231,6 +247,9 @@ class ArticleAdmin(admin.ModelAdmin):
                 fmt = form.cleaned_data["format"] or None
                 uploads = form.cleaned_data["files"]
                 reports = [self._import_upload(upload, fmt, request.user) for upload in uploads]
+                reports += [
+                    web.url_report(url, imported_by=request.user) for url in form.cleaned_data["urls"]
+                ]
                 summary = importers.Summary(reports)
                 form = UploadForm()
             else:

@@ -43,6 +43,8 @@ class FileReport:
     articles: list[Article] = field(default_factory=list)
     duplicates: int = 0
     error: str | None = None
+    # The stored articles a duplicate is, when the importer knows them (web pages).
+    existing: list[Article] = field(default_factory=list)
 
 
 @dataclass
@@ -59,6 +61,11 @@ class Summary:
     @property
     def duplicates(self) -> int:
         return sum(report.duplicates for report in self.reports)
+
+    @property
+    def existing(self) -> list[tuple[FileReport, Article]]:
+        """The stored articles that duplicates are, when known, with the report that found each."""
+        return [(report, article) for report in self.reports for article in report.existing]
 
     @property
     def failed(self) -> list[FileReport]:

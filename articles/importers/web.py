@@ -13,7 +13,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Q
 
 from articles.fetch import fetch
-from articles.importers import html_page
+from articles.importers import FileReport, html_page
 from articles.importers.article_record import ArticleRecord, ImportFailed, check
 from articles.importers.store import checksum, save_records
 from articles.models import Article
@@ -74,3 +74,23 @@ def import_url(url: str, *, imported_by=None) -> PageImport:
         return PageImport(known, created=False)
     page = fetch(url)
     return import_page(page.content, url=page.url, charset=page.charset, imported_by=imported_by)
+
+
+def url_report(url: str, *, imported_by=None, dry_run: bool = False) -> FileReport:
+    """Import one URL and say what happened in the shape of a file's report (command, admin upload)."""
+    report = FileReport(path=url)
+    try:
+        if dry_run:
+            with transaction.atomic():
+                result = import_url(url, imported_by=imported_by)
+                transaction.set_rollback(True)
+        else:
+            result = import_url(url, imported_by=imported_by)
+    except ImportFailed as error:
+        report.error = str(error)
+        return report
+    if result.created:
+        report.articles = [result.article]
+    else:
+        report.duplicates, report.existing = 1, [result.article]
+    return report

@@ -15,6 +15,7 @@ from annotator.api.exchange import SpanExportView, SpanImportView
 from annotator.api.source_criticism import BoilerplateSuggestionViewSet, ReuseLinkViewSet
 from annotator.api.tokens import IssuedTokenViewSet, TokenView
 from annotator.api.views import AnnotationViewSet, ArticleViewSet, LabelViewSet
+from annotator.api.web_import import PageImportView
 
 app_name = "api"
 
@@ -30,6 +31,7 @@ urlpatterns = [
     path("v1/auth/token/", TokenView.as_view(), name="token"),
     path("v1/export/spans", SpanExportView.as_view(), name="export-spans"),
     path("v1/import/", SpanImportView.as_view(), name="import-spans"),
+    path("v1/import/page/", PageImportView.as_view(), name="import-page"),
     path("v1/", include(router.urls)),
     path("schema/", SpectacularAPIView.as_view(permission_classes=[IsAuthenticated]), name="schema"),
     path(

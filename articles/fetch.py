@@ -73,8 +73,8 @@ def refusal_reason(address: Address) -> str | None:
         ("a loopback address", address.is_loopback),
         ("a link-local address", address.is_link_local),
         ("a multicast address", address.is_multicast),
-        ("a private address", address.is_private),
         ("a reserved address", address.is_reserved or address.is_unspecified),
+        ("a private address", address.is_private),
     ]:
         if flag:
             return reason
@@ -198,6 +198,7 @@ def _read(response: urllib3.BaseHTTPResponse, url: str, deadline: float) -> byte
 def fetch(url: str) -> FetchedPage:
     """Fetch an HTML page under the rules of this module; raise FetchRefused with the reason otherwise."""
     deadline = time.monotonic() + settings.FETCH_TIMEOUT_SECONDS
+    start = url
     for _ in range(settings.FETCH_MAX_REDIRECTS + 1):
         target = parse_url(url)
         address = resolve(target)
@@ -223,4 +224,7 @@ def fetch(url: str) -> FetchedPage:
         finally:
             response.release_conn()
             response.close()
-    raise FetchRefused(f"{url}: more than {settings.FETCH_MAX_REDIRECTS} redirects (FETCH_MAX_REDIRECTS)")
+    raise FetchRefused(
+        f"{start} redirects more than {settings.FETCH_MAX_REDIRECTS} times (FETCH_MAX_REDIRECTS); "
+        f"last to {url}"
+    )

@@ -71,10 +71,14 @@ def decode(data: bytes, declared: str | None = None) -> str:
             return data.decode(codec)
         except (UnicodeDecodeError, LookupError):
             continue
-    best = charset_normalizer.from_bytes(data[:1_000_000]).best()
-    if best is None:
+    matches = list(charset_normalizer.from_bytes(data[:1_000_000]))
+    if not matches:
         raise ImportFailed("the page's character encoding cannot be told: it looks binary, not HTML")
-    return data.decode(best.encoding, errors="replace")
+    # Few non-ASCII bytes fit many code pages equally well; windows-1252, the web's legacy default
+    # (WHATWG Encoding), wins a tie, as it would in a browser.
+    least = min(match.chaos for match in matches)
+    tied = [match.encoding for match in matches if match.chaos == least]
+    return data.decode("cp1252" if "cp1252" in tied else tied[0], errors="replace")
 
 
 def _clean(text: str | None) -> str:

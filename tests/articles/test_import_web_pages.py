@@ -18,8 +18,9 @@ from tests.page_server import ARTICLE_HTML
 pytestmark = pytest.mark.django_db
 
 PARAGRAPHS = [
-    "The Port Alder council approved the forty-year harbour lease shortly before midnight on Thursday, after a "
-    "debate that ran for more than five hours and drew a crowd of dock workers to the public gallery.",
+    "The Port Alder council approved the forty-year harbour lease shortly before midnight on Thursday, "
+    "after a debate that ran for more than five hours and drew a crowd of dock workers to the public "
+    "gallery.",
     "Councillor Ines Brook, who voted against the deal, said the lease “hands the waterfront to a single "
     "operator for two generations” and asked the council to publish the full terms before signing.",
     "The operator, Northline Terminals, said it would invest in new cranes and keep every current job, and "
@@ -74,7 +75,8 @@ def test_the_same_page_is_not_imported_twice_even_with_other_text(tmp_path):
 @pytest.mark.parametrize(
     ("data", "message"),
     [
-        (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + bytes(200), "the file is binary (it holds NUL bytes), not an HTML page"),
+        (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + bytes(200),
+         "the file is binary (it holds NUL bytes), not an HTML page"),
         (b"  \n ", "the page is empty"),
         (b"<!doctype html><html><head><title>Menu</title></head><body><nav>Home</nav></body></html>",
          "no article text was found in the page"),

@@ -48,6 +48,9 @@ class PageImportResultSerializer(serializers.Serializer):
     page = serializers.URLField(help_text="The article's page in the workbench.")
 
 
+PageImportError = schema.field_errors("PageImportErrorSerializer", ["url", "html", "file"])
+
+
 class PageImportView(ApiView):
     permission_classes = [IsAuthenticated]
     parser_classes = [JSONParser, MultiPartParser, FormParser]
@@ -66,7 +69,9 @@ class PageImportView(ApiView):
         responses={
             201: PageImportResultSerializer,
             200: OpenApiResponse(PageImportResultSerializer, description="Imported before: the stored one."),
-            400: OpenApiResponse(schema.ErrorSerializer, description="Why the page was refused."),
+            400: OpenApiResponse(
+                PageImportError, description="Why the page was refused (`detail`), or what the request lacks."
+            ),
             401: UNAUTHENTICATED,
         },
     )

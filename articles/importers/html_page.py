@@ -147,7 +147,11 @@ def parse(text: str, *, url: str | None = None) -> list[ArticleRecord]:
     if tree is None:
         raise ImportFailed("the file is not an HTML page that can be read")
     language = _language(tree)
-    document = trafilatura.bare_extraction(tree, url=url, with_metadata=True, **EXTRACTION)
+    try:
+        document = trafilatura.bare_extraction(tree, url=url, with_metadata=True, **EXTRACTION)
+    except (ValueError, TypeError, etree.LxmlError, RecursionError):
+        # Hostile or broken markup that the extractor cannot walk: a refusal, not a crash.
+        raise ImportFailed("the page's markup cannot be read by the article extractor") from None
     paragraphs = paragraphs_of(document.body) if document is not None and document.body is not None else []
     if not paragraphs:
         raise ImportFailed("no article text was found in the page")

@@ -30,7 +30,17 @@ def existing_article(record: ArticleRecord) -> Article | None:
     same = Q(checksum=checksum(record))
     if record.canonical_url:
         same |= Q(web_page__canonical_url=record.canonical_url)
-    return Article.objects.filter(same).order_by("pk").first()
+    return _live(Article.objects.filter(same).order_by("pk").first())
+
+
+def _live(article: Article | None) -> Article | None:
+    """Return the article unless it was deleted, which is said: importing it again would not bring it back."""
+    if article is not None and article.deleted_at is not None:
+        raise ImportFailed(
+            f"this page was imported before as article {article.pk} ({article.title}), which was deleted "
+            "since; staff can restore it in the admin"
+        )
+    return article
 
 
 def import_page(
@@ -69,7 +79,7 @@ def import_url(url: str, *, imported_by=None) -> PageImport:
 
     A URL already stored as a page's canonical URL is not fetched again."""
     url = url.strip()
-    known = Article.objects.filter(web_page__canonical_url=url).first()
+    known = _live(Article.objects.filter(web_page__canonical_url=url).first())
     if known is not None:
         return PageImport(known, created=False)
     page = fetch(url)

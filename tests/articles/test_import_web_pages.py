@@ -231,3 +231,18 @@ def test_real_news_pages_import_with_their_gold_text(shared_dir, tmp_path):
             words = paragraph.split()
             assert any(stored[i : i + len(words)] == words for i in range(len(stored))), (page, paragraph)
         assert article.raw_text.lstrip().lower().startswith(("<!doctype", "<html", "<!--"))
+
+
+def test_a_page_deleted_since_its_import_is_said_not_imported_again(page_server):
+    from django.utils import timezone
+
+    url = page_server.page("/story")
+    article = web.import_url(url).article
+    Article.objects.filter(pk=article.pk).update(deleted_at=timezone.now())
+    with pytest.raises(importers.ImportFailed) as refused:
+        web.import_url(url)
+    assert str(refused.value) == (
+        f"this page was imported before as article {article.pk} (Harbour lease approved after late-night "
+        "vote), which was deleted since; staff can restore it in the admin"
+    )
+    assert Article.objects.count() == 1

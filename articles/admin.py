@@ -159,17 +159,28 @@ class ArticleAdmin(admin.ModelAdmin):
     search_fields = ["title", "paragraphs__text"]
     date_hierarchy = "published_on"
     autocomplete_fields = ["publisher", "original_source", "tags"]
-    readonly_fields = ["checksum", "imported_at", "imported_by", "deleted_at", "raw_text"]
+    import_fields = [
+        "imported_at", "imported_by", "checksum", "deleted_at", "canonical_url", "page_url", "raw_text"
+    ]  # fmt: skip
+    readonly_fields = import_fields
     fieldsets = [
         (None, {"fields": ["title", "byline", "publisher", "published_on", "url", "tags", "language"]}),
         ("Republication", {"fields": ["original_source", "original_published_on"]}),
-        ("Import", {"fields": ["imported_at", "imported_by", "checksum", "deleted_at", "raw_text"]}),
+        ("Import", {"fields": import_fields}),
     ]
     inlines = [ParagraphInline]
     actions = ["reassign_publisher", "export_jsonl", "soft_delete", "restore"]
 
     def get_queryset(self, request: HttpRequest) -> QuerySet:
         return super().get_queryset(request).annotate(paragraph_count=count_of(Paragraph.objects, "article"))
+
+    @admin.display(description="canonical URL (web page)")
+    def canonical_url(self, article: Article) -> str:
+        return getattr(getattr(article, "web_page", None), "canonical_url", None) or "–"
+
+    @admin.display(description="fetched or sent from")
+    def page_url(self, article: Article) -> str:
+        return getattr(getattr(article, "web_page", None), "page_url", None) or "–"
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         """Articles come in through the importer (upload, command, API), which sets checksum and raw text."""

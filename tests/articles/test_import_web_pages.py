@@ -199,6 +199,10 @@ def test_the_admin_imports_uploaded_pages_and_addresses(client, page_server, tmp
         CANONICAL,
         "https://gazette.example/news/other",
     }
+    article = Article.objects.get(web_page__canonical_url=CANONICAL)
+    change = client.get(f"/admin/articles/article/{article.pk}/change/").content.decode()
+    assert f'<div class="readonly">{CANONICAL}</div>' in change
+    assert f'<div class="readonly">{page_server.url("/story")}</div>' in change
 
 
 def test_the_admin_upload_wants_files_or_addresses(client):

@@ -19,7 +19,6 @@ import re
 from urllib.parse import quote, urljoin, urlsplit
 
 import charset_normalizer
-import trafilatura
 from lxml import etree, html
 
 from articles.importers.article_record import ArticleRecord, ImportFailed, is_absolute_uri
@@ -139,9 +138,14 @@ def parse(text: str, *, url: str | None = None) -> list[ArticleRecord]:
     `url` is where the page came from (fetched, or sent by the bookmarklet); the canonical URL the page
     names wins over it. Raise ImportFailed when no article text is found.
     """
+    # Imported here: trafilatura takes about a second to import, which every Django process (the admin
+    # imports the importers) would pay at start for a feature most of them never use.
+    import trafilatura
+    from trafilatura.utils import load_html
+
     text = text.removeprefix("\ufeff")
     try:
-        tree = trafilatura.utils.load_html(text)
+        tree = load_html(text)
     except (ValueError, etree.ParserError):
         tree = None
     if tree is None:

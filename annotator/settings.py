@@ -249,6 +249,14 @@ TASK_STUCK_SECONDS = envint("TASK_STUCK_SECONDS", 6 * 3600)
 IMPORT_MAX_BYTES = envint("IMPORT_MAX_BYTES", 20 * 1024 * 1024)
 DATA_UPLOAD_MAX_MEMORY_SIZE = IMPORT_MAX_BYTES + 1024 * 1024
 
+# Fetching web pages to import (articles/fetch.py). Private, loopback and link-local addresses are refused
+# unless they fall in FETCH_ALLOWED_NETWORKS (comma-separated addresses or CIDR ranges, e.g. a newsroom's
+# intranet "10.20.0.0/16"); the cloud metadata addresses are refused always.
+FETCH_ALLOWED_NETWORKS = envlist("FETCH_ALLOWED_NETWORKS", [])
+FETCH_MAX_BYTES = envint("FETCH_MAX_BYTES", 10 * 1024 * 1024)
+FETCH_TIMEOUT_SECONDS = envint("FETCH_TIMEOUT_SECONDS", 15)
+FETCH_MAX_REDIRECTS = envint("FETCH_MAX_REDIRECTS", 5)
+
 # How many articles of one publisher must share a paragraph before it is suggested as boilerplate.
 BOILERPLATE_MIN_ARTICLES = envint("BOILERPLATE_MIN_ARTICLES", 2)
 

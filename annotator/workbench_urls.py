@@ -1,13 +1,16 @@
 from django.urls import path
 
 from annotator.project_urls import urlpatterns as project_urlpatterns
-from annotator.views import agreement, articles, compare, labels, provenance, sources, tagging, workbench
+from annotator.views import (
+    agreement, articles, compare, labels, provenance, sources, tagging, web_import, workbench,
+)  # fmt: skip
 
 app_name = "annotator"
 
 urlpatterns = [
     path("", articles.article_list, name="article-list"),
     path("labels.css", labels.label_stylesheet, name="label-styles"),
+    path("import/web/", web_import.web_import, name="web-import"),
     path("articles/<int:pk>/", workbench.article_detail, name="article"),
     path("articles/<int:pk>/panel/", workbench.article_panel, name="article-panel"),
     path("articles/<int:pk>/history/", workbench.article_history, name="article-history"),

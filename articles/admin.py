@@ -19,7 +19,7 @@ from django.urls import path
 from django.utils import timezone
 
 from articles import importers
-from articles.importers import article_json_lines, json_document
+from articles.importers import article_json_lines, json_document, web
 from articles.models import Article, Paragraph, Source, Tag, count_of
 
 
@@ -123,8 +123,9 @@ class MultipleFileField(forms.FileField):
 
 class UploadForm(forms.Form):
     files = MultipleFileField(
-        help_text="Seed-format text, plain text, JSON Lines or JSON documents (one article per file); "
-        "several at once."
+        required=False,
+        help_text="Seed-format text, plain text, JSON Lines, JSON documents (one article per file) or saved "
+        "web pages (.html); several at once.",
     )
     format = forms.ChoiceField(
         choices=[("", "detect"), *((name, name) for name in importers.FORMATS)], required=False
@@ -145,6 +146,20 @@ class UploadForm(forms.Form):
         except importers.ImportFailed as error:
             raise forms.ValidationError(str(error)) from None
 
+    urls = forms.CharField(
+        label="Web pages",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3, "placeholder": "https://example.org/news/story"}),
+        help_text="Addresses of pages to fetch and import, one per line (public http and https pages only).",
+    )
+
+    def clean(self) -> dict:
+        data = super().clean()
+        data["urls"] = [line.strip() for line in data.get("urls", "").splitlines() if line.strip()]
+        if not data.get("files") and not data["urls"] and not self.errors:
+            raise forms.ValidationError("Choose files to upload or give addresses of web pages.")
+        return data
+
 
 def export_lines(articles: QuerySet) -> Iterator[str]:
     """Yield the articles as JSON Lines in the shape the article_json_lines importer reads back."""
@@ -161,17 +176,28 @@ class ArticleAdmin(admin.ModelAdmin):
     search_fields = ["title", "paragraphs__text"]
     date_hierarchy = "published_on"
     autocomplete_fields = ["publisher", "original_source", "tags"]
-    readonly_fields = ["checksum", "imported_at", "imported_by", "deleted_at", "raw_text"]
+    import_fields = [
+        "imported_at", "imported_by", "checksum", "deleted_at", "canonical_url", "page_url", "raw_text"
+    ]  # fmt: skip
+    readonly_fields = import_fields
     fieldsets = [
         (None, {"fields": ["title", "byline", "publisher", "published_on", "url", "tags", "language"]}),
         ("Republication", {"fields": ["original_source", "original_published_on"]}),
-        ("Import", {"fields": ["imported_at", "imported_by", "checksum", "deleted_at", "raw_text"]}),
+        ("Import", {"fields": import_fields}),
     ]
     inlines = [ParagraphInline]
     actions = ["reassign_publisher", "export_jsonl", "soft_delete", "restore"]
 
     def get_queryset(self, request: HttpRequest) -> QuerySet:
         return super().get_queryset(request).annotate(paragraph_count=count_of(Paragraph.objects, "article"))
+
+    @admin.display(description="canonical URL (web page)")
+    def canonical_url(self, article: Article) -> str:
+        return getattr(getattr(article, "web_page", None), "canonical_url", None) or "–"
+
+    @admin.display(description="fetched or sent from")
+    def page_url(self, article: Article) -> str:
+        return getattr(getattr(article, "web_page", None), "page_url", None) or "–"
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         """Articles come in through the importer (upload, command, API), which sets checksum and raw text."""
@@ -250,6 +276,9 @@ class ArticleAdmin(admin.ModelAdmin):
                 uploads = form.cleaned_data["files"]
                 fields = form.cleaned_data["fields"]
                 reports = [self._import_upload(upload, fmt, request.user, fields) for upload in uploads]
+                reports += [
+                    web.url_report(url, imported_by=request.user) for url in form.cleaned_data["urls"]
+                ]
                 summary = importers.Summary(reports)
                 form = UploadForm()
             else:

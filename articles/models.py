@@ -138,6 +138,26 @@ class Paragraph(models.Model):
         return self.text[start:end]
 
 
+class WebPage(models.Model):
+    """Where an article imported from a web page came from; the page's HTML is the article's `raw_text`.
+
+    A canonical URL is stored once: importing the same page again finds its article instead.
+    """
+
+    article = models.OneToOneField(
+        Article, on_delete=models.CASCADE, primary_key=True, related_name="web_page"
+    )
+    canonical_url = models.URLField(  # noqa: DJ001 (NULL: no canonical URL known, and NULLs are never equal)
+        max_length=1000, null=True, blank=True, unique=True, help_text="The URL the page names as canonical."
+    )
+    page_url = models.URLField(  # noqa: DJ001
+        max_length=1000, null=True, blank=True, help_text="Where the page was fetched from or sent from."
+    )
+
+    def __str__(self) -> str:
+        return self.canonical_url or self.page_url or f"page of {self.article_id}"
+
+
 class ReuseFingerprint(models.Model):
     """One entry of the n-gram index: a hash of a word n-gram (or an edit-surviving key) an article holds.
 

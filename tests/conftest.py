@@ -9,6 +9,7 @@ import pytest
 from annotator import spans
 from annotator.models import Annotation, Label
 from tests.factories import ArticleFactory, UserFactory
+from tests.page_server import page_server  # noqa: F401 (a fixture for the tests that fetch pages)
 
 REPO = Path(__file__).resolve().parents[1]
 SHARED = Path(os.environ.get("SHARED_DIR", REPO.parent / "shared"))

@@ -16,6 +16,7 @@ from annotator.api.exchange import SpanExportView, SpanImportView
 from annotator.api.source_criticism import BoilerplateSuggestionViewSet, ReuseLinkViewSet
 from annotator.api.tokens import IssuedTokenViewSet, TokenView
 from annotator.api.views import AnnotationViewSet, ArticleViewSet, LabelViewSet
+from annotator.api.web_import import PageImportView
 
 app_name = "api"
 
@@ -35,6 +36,7 @@ urlpatterns = [
     path(
         "v1/projects/<slug:slug>/agreement/<str:table>/", AgreementTableView.as_view(), name="agreement-table"
     ),
+    path("v1/import/page/", PageImportView.as_view(), name="import-page"),
     path("v1/", include(router.urls)),
     path("schema/", SpectacularAPIView.as_view(permission_classes=[IsAuthenticated]), name="schema"),
     path(

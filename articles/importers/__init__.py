@@ -1,7 +1,7 @@
 """Importing articles: bytes -> text -> format detection -> pure parser -> records -> one transaction.
 
-One module per input format (`seed`, `plaintext`, `article_json_lines`, `json_document`), each a pure
-`parse(text) -> list[ArticleRecord]` (`article_record`; `json_document` also takes its field mapping).
+One module per input format (`seed`, `plaintext`, `article_json_lines`, `json_document`, `html_page`), each a
+pure `parse(text) -> list[ArticleRecord]` (`article_record`; `json_document` also takes its field mapping).
 Each file is atomic: a file with any problem writes
 nothing, and the next file goes on. Articles whose title and paragraphs are already stored are skipped as
 duplicates. An article without a publisher (plain text, JSON Lines without `publisher`) is filed under the
@@ -21,7 +21,7 @@ from django.conf import settings
 from django.db import DatabaseError, transaction
 
 from articles.gc_pause import cycle_collector_paused
-from articles.importers import article_json_lines, json_document, plaintext, seed
+from articles.importers import article_json_lines, html_page, json_document, plaintext, seed
 from articles.importers.article_record import ArticleRecord, ImportFailed, check
 from articles.importers.store import UNKNOWN_PUBLISHER, save_records
 from articles.models import Article
@@ -32,8 +32,10 @@ __all__ = [
     "record_of", "save_article",
 ]  # fmt: skip
 
-FORMATS = {"seed": seed, "text": plaintext, "jsonl": article_json_lines, "json": json_document}
-EXTENSIONS = (".txt", ".md", ".jsonl", ".json")
+FORMATS = {
+    "seed": seed, "text": plaintext, "jsonl": article_json_lines, "json": json_document, "html": html_page,
+}  # fmt: skip
+EXTENSIONS = (".txt", ".md", ".jsonl", ".json", *html_page.EXTENSIONS)
 BATCH_ARTICLES = 1000
 
 
@@ -45,6 +47,8 @@ class FileReport:
     articles: list[Article] = field(default_factory=list)
     duplicates: int = 0
     error: str | None = None
+    # The stored articles a duplicate is, when the importer knows them (web pages).
+    existing: list[Article] = field(default_factory=list)
 
 
 @dataclass
@@ -61,6 +65,11 @@ class Summary:
     @property
     def duplicates(self) -> int:
         return sum(report.duplicates for report in self.reports)
+
+    @property
+    def existing(self) -> list[tuple[FileReport, Article]]:
+        """The stored articles that duplicates are, when known, with the report that found each."""
+        return [(report, article) for report in self.reports for article in report.existing]
 
     @property
     def failed(self) -> list[FileReport]:
@@ -115,10 +124,12 @@ def decode(data: bytes) -> str:
 
 def detect(text: str, name: str = "") -> str:
     """Return the format name of a text: one JSON document (one object over several lines, or one line that
-    is not our JSON Lines), JSON Lines by extension or a leading `{`, the seeds' format by its header lines,
-    plain text otherwise."""
+    is not our JSON Lines), JSON Lines by extension or a leading `{`, a web page by extension or its doctype,
+    the seeds' format by its header lines, plain text otherwise."""
     if name.lower().endswith((".jsonl", ".json")) or text.lstrip().startswith("{"):
         return "json" if json_document.is_one_document(text) or _foreign_object(text) else "jsonl"
+    if name.lower().endswith(html_page.EXTENSIONS) or html_page.looks_like(text):
+        return "html"
     return "seed" if seed.looks_like(text) else "text"
 
 
@@ -181,10 +192,18 @@ def _write(pending: list[tuple[FileReport, list[ArticleRecord]]], imported_by, d
         report.articles, report.duplicates = articles, duplicates
 
 
-def _read(path: Path) -> str:
+def _decode(data: bytes, name: str, format: str | None) -> str:
+    """Return a file's text: a web page by the charset it declares, anything else as UTF-8 (`decode`)."""
+    if format == "html" or (format is None and name.lower().endswith(html_page.EXTENSIONS)):
+        check_size(len(data))
+        return html_page.decode(data)
+    return decode(data)
+
+
+def _read(path: Path, format: str | None = None) -> str:
     try:
         check_size(path.stat().st_size)
-        return decode(path.read_bytes())
+        return _decode(path.read_bytes(), path.name, format)
     except FileNotFoundError:
         raise ImportFailed("no such file or folder") from None
     except OSError as error:
@@ -207,7 +226,7 @@ def import_files(
         for path in map(Path, paths):
             report, records = FileReport(path=str(path)), []
             try:
-                records = parse(_read(path), format=format, name=path.name, fields=fields)
+                records = parse(_read(path, format), format=format, name=path.name, fields=fields)
             except ImportFailed as error:
                 report.error = str(error)
             pending.append((report, records))
@@ -244,7 +263,7 @@ def import_bytes(
     """Import an uploaded file's content atomically; `name` is shown in the report and hints the format."""
     report, records = FileReport(path=name), []
     try:
-        records = parse(decode(data), format=format, name=name, fields=fields)
+        records = parse(_decode(data, name, format), format=format, name=name, fields=fields)
     except ImportFailed as error:
         report.error = str(error)
     _write([(report, records)], imported_by, dry_run)

@@ -39,7 +39,8 @@ class ArticleRecord:
 
     `publisher` and `original_source` are outlet names (Sources are looked up by slug when saved).
     `links` holds one list per paragraph of {"start", "end", "url"} code-point offsets into that paragraph.
-    `line` is where the article starts in its file, for error messages.
+    `line` is where the article starts in its file, for error messages. `canonical_url` and `page_url`
+    come with a web page (stored as its `WebPage`); an article whose canonical URL is stored is a duplicate.
     """
 
     title: str
@@ -55,6 +56,9 @@ class ArticleRecord:
     links: list[list[dict]] = field(default_factory=list)
     raw_text: str = ""
     line: int = 1
+    # A web page's: the canonical URL it names (or its own), and where it was fetched or sent from.
+    canonical_url: str | None = None
+    page_url: str | None = None
 
     def __post_init__(self) -> None:
         if not self.links:

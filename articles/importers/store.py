@@ -13,7 +13,7 @@ from django.db.models import Model
 from django.utils.text import slugify
 
 from articles.importers.article_record import ArticleRecord
-from articles.models import UNKNOWN_PUBLISHER, Article, Paragraph, Source, Tag
+from articles.models import UNKNOWN_PUBLISHER, Article, Paragraph, Source, Tag, WebPage
 from articles.tasks import schedule_reuse_detection
 
 _IN_CHUNK = 500
@@ -85,6 +85,16 @@ def existing_checksums(checksums: list[str]) -> set[str]:
     return found
 
 
+def existing_canonical_urls(urls: list[str | None]) -> set[str]:
+    """Return which of the web pages' canonical URLs are already stored."""
+    wanted = sorted({url for url in urls if url})
+    found: set[str] = set()
+    for i in range(0, len(wanted), _IN_CHUNK):
+        chunk = wanted[i : i + _IN_CHUNK]
+        found.update(WebPage.objects.filter(canonical_url__in=chunk).values_list("canonical_url", flat=True))
+    return found
+
+
 def _sources(names: set[str]) -> dict[str, Source]:
     sources = {}
     for name in sorted(names):
@@ -116,16 +126,18 @@ def save_records(groups: list[list[ArticleRecord]], *, imported_by=None) -> list
     """Store each group's new records; return per group the articles created and the duplicates skipped.
 
 
-    A record whose checksum is stored already, or came earlier in this call, is a duplicate.
+    A record whose checksum (or, for a web page, canonical URL) is stored already, or came earlier in this
+    call, is a duplicate.
     """
     digests = [[checksum(record) for record in group] for group in groups]
     seen = existing_checksums([digest for group in digests for digest in group])
+    seen |= existing_canonical_urls([record.canonical_url for group in groups for record in group])
     kept: list[list[tuple[ArticleRecord, str]]] = []
     for group, group_digests in zip(groups, digests, strict=True):
         kept.append([])
         for record, digest in zip(group, group_digests, strict=True):
-            if digest not in seen:
-                seen.add(digest)
+            if digest not in seen and (record.canonical_url or digest) not in seen:
+                seen.update({digest, record.canonical_url} - {None})
                 kept[-1].append((record, digest))
     new = [pair for group in kept for pair in group]
     names = {r.publisher or UNKNOWN_PUBLISHER for r, _ in new} | {r.original_source for r, _ in new}
@@ -151,6 +163,11 @@ def save_records(groups: list[list[ArticleRecord]], *, imported_by=None) -> list
         (article.pk, position, text, found)
         for article, (record, _) in zip(articles, new, strict=True)
         for position, (text, found) in enumerate(zip(record.paragraphs, record.links, strict=True))
+    )
+    WebPage.objects.bulk_create(
+        WebPage(article=article, canonical_url=record.canonical_url, page_url=record.page_url)
+        for article, (record, _) in zip(articles, new, strict=True)
+        if record.canonical_url or record.page_url
     )
     schedule_reuse_detection(article.pk for article in articles)
     created = iter(articles)

@@ -319,7 +319,7 @@ def test_upload_over_the_size_limit_is_refused(staff_client, settings):
 def test_upload_without_files_is_a_bad_request(staff_client):
     response = staff_client.post(reverse("admin:articles_article_upload"), {})
     assert response.status_code == 400
-    assert "This field is required." in response.text
+    assert "Choose files to upload or give addresses of web pages." in response.text
 
 
 def test_upload_is_for_staff_only(client, analyst):

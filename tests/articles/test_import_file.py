@@ -142,7 +142,7 @@ def test_a_file_over_the_size_limit_is_refused_unread(tmp_path, settings):
 
 def test_an_unknown_format_is_refused():
     report = importers.import_bytes(GOOD_TEXT, name="a.txt", format="xml")
-    assert report.error == "unknown format 'xml'; choose one of: seed, text, jsonl, json"
+    assert report.error == "unknown format 'xml'; choose one of: seed, text, jsonl, json, html"
     assert counts() == (0, 0, 0, 0)
 
 

@@ -142,7 +142,7 @@ def test_a_forced_format_wins_and_an_unknown_one_is_refused():
     assert parse("Title\nBy Staff\nBody.", format="text")[0].paragraphs == ["By Staff Body."]
     with pytest.raises(ImportFailed) as error:
         parse("Title\n\nBody.", format="xml")
-    assert str(error.value) == "unknown format 'xml'; choose one of: seed, text, jsonl, json"
+    assert str(error.value) == "unknown format 'xml'; choose one of: seed, text, jsonl, json, html"
 
 
 def test_records_longer_than_the_columns_are_refused_before_the_database():

@@ -2,22 +2,28 @@
 
 from __future__ import annotations
 
+import itertools
+
 from django.core.management.base import BaseCommand, CommandError
 from tqdm import tqdm
 
 from articles import importers
 from articles.importers import json_document
+from articles.importers import web
 
 
 class Command(BaseCommand):
     help = (
-        "Import articles from files or folders (searched recursively for .txt, .md, .jsonl and .json; "
-        "a .json file that is one JSON object is one article, read through --field mappings). "
-        "Each file is imported atomically; texts already stored are skipped as duplicates."
+        "Import articles from files or folders (searched recursively for .txt, .md, .jsonl, .json and "
+        ".html) and web pages (http:// or https:// addresses, fetched). A .json file that is one JSON object "
+        "is one article, read through --field mappings. Each file or page is imported atomically; texts and "
+        "pages already stored are skipped as duplicates."
     )
 
     def add_arguments(self, parser) -> None:
-        parser.add_argument("paths", nargs="+", metavar="PATH", help="files or folders to import")
+        parser.add_argument(
+            "paths", nargs="+", metavar="PATH", help="files, folders or web page addresses to import"
+        )
         parser.add_argument(
             "--format",
             choices=list(importers.FORMATS),
@@ -39,15 +45,22 @@ class Command(BaseCommand):
             fields = json_document.parse_mapping(options["field"])
         except importers.ImportFailed as error:
             raise CommandError(str(error)) from None
-        files = importers.find_files(paths)
-        reports = importers.import_files(files, format=format, dry_run=dry_run, fields=fields)
+        urls = [path for path in paths if path.lower().startswith(("http://", "https://"))]
+        files = importers.find_files([path for path in paths if path not in urls])
+        pages = (web.url_report(url, dry_run=dry_run) for url in urls)
+        reports = itertools.chain(
+            importers.import_files(files, format=format, dry_run=dry_run, fields=fields), pages
+        )
         # The bar goes to the raw stream: OutputWrapper would add a newline to each redraw.
         quiet = options["verbosity"] < 1
-        bar = tqdm(reports, total=len(files), unit="file", file=self.stderr._out, disable=quiet)
+        bar = tqdm(reports, total=len(files) + len(urls), unit="file", file=self.stderr._out, disable=quiet)
         summary = importers.Summary(list(bar), dry_run=dry_run)
         first, *failures = summary.lines()
         self.stdout.write(first, self.style.SUCCESS if not failures else self.style.WARNING)
         for line in failures:
             self.stdout.write(line, self.style.ERROR)
+        for report, article in summary.existing:
+            self.stdout.write(f"  {report.path}: already imported as article {article.pk} ({article.title})")
         if summary.failed:
-            raise CommandError(f"{len(summary.failed)} of {len(files)} files failed; see the reasons above.")
+            count = len(files) + len(urls)
+            raise CommandError(f"{len(summary.failed)} of {count} files failed; see the reasons above.")

@@ -14,6 +14,7 @@ counts, what those offsets highlight, the label and the count.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import shutil
@@ -96,10 +97,8 @@ def _run_label_studio(work: Path, truth: list[dict], exports: dict) -> list[dict
                 target["documents"] = tool.task_count(project)
             except HttpError as error:
                 detail = error.body
-                try:
+                with contextlib.suppress(json.JSONDecodeError, AttributeError):
                     detail = json.loads(error.body).get("detail", error.body)
-                except (json.JSONDecodeError, AttributeError):
-                    pass
                 target["error"] = f"HTTP {error.status} `{_short(str(detail), 120)}`; no task created"
             targets.append(target)
     return targets
@@ -143,18 +142,18 @@ def section(results: dict) -> str:
     lines = [
         "## Round trip through doccano and Label Studio",
         "",
-        f"Run {datetime.now(UTC):%Y-%m-%d %H:%M} UTC by `make interop` (`python -m bench.interop`, never part of "
-        f"`make test` or CI) against {', '.join(versions)}, each installed from PyPI into a scratch virtual "
-        "environment under `.interop/` and served on 127.0.0.1 from a scratch data directory; "
-        f"{results['seconds']:.0f} s in all with the installs cached. Our side: "
-        f"{len({s['article'] for s in truth})} articles and {len(truth)} spans stored by our own importer and "
-        "`annotator/spans.py` (an emoji outside the BMP inside one span and before others, accented words, "
-        "two spans nested in others, two spans overlapping, two reviewers), exported by "
-        "`GET /api/v1/export/spans` and imported through each tool's API (doccano: the upload endpoint and "
-        "its import task; Label Studio: `POST /api/projects/<id>/import`). Read back: doccano's spans per "
-        "example, Label Studio's JSON export of the project. A span holds when the tool stored our article "
-        "text, our label and offsets that, counted in the unit its labelling page uses, highlight exactly "
-        "our quote (and Label Studio's own copy of the quote is ours too).",
+        f"Run {datetime.now(UTC):%Y-%m-%d %H:%M} UTC by `make interop` (`python -m bench.interop`, "
+        f"never part of `make test` or CI) against {', '.join(versions)}, each installed from PyPI into "
+        "a scratch virtual environment under `.interop/` and served on 127.0.0.1 from a scratch data "
+        f"directory; {results['seconds']:.0f} s in all with the installs cached. Our side: "
+        f"{len({s['article'] for s in truth})} articles and {len(truth)} spans stored by our own "
+        "importer and `annotator/spans.py` (an emoji outside the BMP inside one span and before others, "
+        "accented words, two spans nested in others, two spans overlapping, two reviewers), exported by "
+        "`GET /api/v1/export/spans` and imported through each tool's API (doccano: the upload endpoint "
+        "and its import task; Label Studio: `POST /api/projects/<id>/import`). Read back: doccano's spans "
+        "per example, Label Studio's JSON export of the project. A span holds when the tool stored our "
+        "article text, our label and offsets that, counted in the unit its labelling page uses, highlight "
+        "exactly our quote (and Label Studio's own copy of the quote is ours too).",
         "",
         "| tool | project | our export | unit its page counts | tool's answer | spans stored / expected "
         "| identical | result |",

@@ -79,7 +79,8 @@ class LabelStudio:
                                 content_type="application/json")  # fmt: skip
 
     def stored_spans(self, project: int, *, kind: str = "annotations") -> list[dict]:
-        """Return every `labels` region of the project's annotations (or predictions), with its task's text."""
+        """Return every `labels` region of the project's annotations (or predictions) with its task's
+        text."""
         tasks = self.api.get(f"/api/projects/{project}/export?exportType=JSON&download_all_tasks=true")
         spans = []
         for task in tasks:

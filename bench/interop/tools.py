@@ -53,8 +53,9 @@ def venv(name: str, python_versions: tuple[str, ...], requirements: list[str], l
 
 
 def version_of(bin_dir: Path, distribution: str) -> str:
+    code = f"import importlib.metadata as m; print(m.version({distribution!r}))"
     return subprocess.run(
-        [str(bin_dir / "python"), "-c", f"import importlib.metadata as m; print(m.version({distribution!r}))"],
+        [str(bin_dir / "python"), "-c", code],
         capture_output=True, text=True, check=True, env=clean_env({}),
     ).stdout.strip()  # fmt: skip
 

@@ -76,7 +76,8 @@ class StrictFilterBackend(DjangoFilterBackend):
         filters = filterset_class.base_filters if filterset_class is not None else {}
         # Without paging (the export streams everything) page and page_size would be silently ignored.
         common = COMMON_PARAMETERS if getattr(view, "pagination_class", None) else {"format"}
-        accepted = sorted({*filters, *common})
+        # A view may take parameters of its own besides the filters (the export's format options).
+        accepted = sorted({*filters, *common, *getattr(view, "extra_query_parameters", ())})
         unknown = sorted(set(request.query_params) - set(accepted))
         if unknown:
             raise exceptions.ValidationError(

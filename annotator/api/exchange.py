@@ -23,12 +23,15 @@ from annotator.formats import loader, rows
 from annotator.models import Annotation
 from articles import importers
 
-ExportError = schema.field_errors("ExportErrorSerializer", ["format", *ExportFilter.base_filters])
+ExportError = schema.field_errors(
+    "ExportErrorSerializer", ["format", *formats.OPTIONS, *ExportFilter.base_filters]
+)
 
 
 class SpanExportView(ApiView):
     filterset_class = ExportFilter
     pagination_class = None
+    extra_query_parameters = tuple(formats.OPTIONS)
 
     def get_queryset(self):
         return Annotation.objects.all()
@@ -48,7 +51,17 @@ class SpanExportView(ApiView):
                 enum=list(formats.FORMATS),
                 default=formats.DEFAULT_FORMAT,
                 description="The file format; an unknown one is a 400 naming the accepted ones.",
-            )
+            ),
+            *(
+                OpenApiParameter(
+                    option.name,
+                    str,
+                    enum=list(option.values),
+                    default=option.default,
+                    description=f"{option.description} Another format given this option is a 400.",
+                )
+                for option in formats.OPTIONS.values()
+            ),
         ],
         responses={**schema.EXPORT_RESPONSES, 400: ExportError, 401: UNAUTHENTICATED},
     )
@@ -57,11 +70,26 @@ class SpanExportView(ApiView):
             format = formats.get(request.query_params.get("format", formats.DEFAULT_FORMAT))
         except formats.UnknownFormat as error:
             raise exceptions.ValidationError({"format": [str(error)]}) from None
+        try:
+            options = formats.options_for(
+                format, {name: request.query_params.get(name) for name in formats.OPTIONS}
+            )
+        except formats.BadOptions as error:
+            raise exceptions.ValidationError(error.errors) from None
         queryset = self.filter_queryset(self.get_queryset())
+        # Checked before the first byte: a target that cannot hold some spans gets none, never a part.
+        refused = rows.refusal(queryset, format, options)
+        if refused:
+            raise exceptions.ValidationError(refused)
         base = request.build_absolute_uri(reverse("api:annotation-list"))
-        response = StreamingHttpResponse(
-            rows.stream(queryset, format, annotation_base=base), content_type=format.media_type
+        stream = rows.stream(
+            queryset,
+            format,
+            annotation_base=base,
+            options=options,
+            collection_id=request.build_absolute_uri(),
         )
+        response = StreamingHttpResponse(stream, content_type=format.media_type)
         response["Content-Disposition"] = f'attachment; filename="spans.{format.extension}"'
         return response
 
@@ -82,7 +110,9 @@ class SpanImportView(ApiView):
             "`SpanRecord` schema (the export's JSONL line; a W3C annotation is read into the same "
             "fields) and each span by the same rules as a span tagged over the API: edge white space "
             "trimmed, limits of note and attribution. One transaction: with any problem nothing is written "
-            "(400) unless `partial` is set."
+            "(400) unless `partial` is set. A span deleted here since the export is not brought back: it "
+            'is listed in `not_restored` ("deleted since the export, not restored") unless '
+            "`restore_deleted` is set."
         ),
         request={"multipart/form-data": ImportUploadSerializer},
         responses={
@@ -117,6 +147,7 @@ class SpanImportView(ApiView):
             dry_run=options["dry_run"],
             default_reviewer=default_reviewer,
             importer=request.user,
+            restore_deleted=options["restore_deleted"],
         )
         # A dry run answers as the real run would, so it can serve as a check before the import.
         failed = bool(report.problems) and not options["partial"]

@@ -46,48 +46,66 @@ class ImportFailureSerializer(serializers.Serializer):
     created = serializers.IntegerField(required=False)
     reanchored = serializers.IntegerField(required=False)
     existing = serializers.IntegerField(required=False)
+    restored = serializers.IntegerField(required=False)
     written = serializers.BooleanField(required=False)
     problems = serializers.ListField(
         child=serializers.DictField(), required=False, help_text="{line, message} per record that failed."
+    )
+    not_restored = serializers.ListField(
+        child=serializers.DictField(), required=False, help_text="{line, message} per span deleted since."
     )
     file = _messages()
     format = _messages()
     partial = _messages()
     dry_run = _messages()
+    restore_deleted = _messages()
     default_reviewer = _messages()
     non_field_errors = _messages()
     detail = serializers.CharField(required=False)
 
 
 class LabelStudioValueSerializer(serializers.Serializer):
-    start = serializers.IntegerField(help_text="UTF-16 code units into data.text.")
+    start = serializers.IntegerField(
+        help_text="Code points into data.text (UTF-16 code units with offsets=utf16)."
+    )
     end = serializers.IntegerField()
     text = serializers.CharField()
-    labels = serializers.ListField(child=serializers.CharField())
+    labels = serializers.ListField(child=serializers.CharField(), help_text="The label slug.")
 
 
 class LabelStudioRegionSerializer(serializers.Serializer):
-    id = serializers.CharField()
-    from_name = serializers.CharField()
-    to_name = serializers.CharField()
-    source = serializers.CharField()
-    type = serializers.CharField()
+    id = serializers.CharField(help_text="The span id.")
+    from_name = serializers.CharField(help_text='"label"')
+    to_name = serializers.CharField(help_text='"text"')
+    source = serializers.CharField(help_text='"$text"')
+    type = serializers.CharField(help_text='"labels"')
     value = LabelStudioValueSerializer()
 
 
 class LabelStudioAnnotationSerializer(serializers.Serializer):
-    id = serializers.CharField(help_text="<article id>:<reviewer>")
+    result = LabelStudioRegionSerializer(many=True)
+
+
+class LabelStudioPredictionSerializer(serializers.Serializer):
+    model_version = serializers.CharField(help_text="provenance:<reviewer>")
     result = LabelStudioRegionSerializer(many=True)
 
 
 class LabelStudioDataSerializer(serializers.Serializer):
     text = serializers.CharField(help_text='The article text: paragraphs joined with "\\n\\n".')
+    article = serializers.IntegerField(help_text="Article id.")
+    title = serializers.CharField()
+    reviewers = serializers.ListField(
+        child=serializers.CharField(), help_text="The reviewer of each annotation (or prediction), in order."
+    )
 
 
 class LabelStudioTaskSerializer(serializers.Serializer):
-    id = serializers.IntegerField(help_text="Article id.")
     data = LabelStudioDataSerializer()
-    annotations = LabelStudioAnnotationSerializer(many=True)
+    annotations = LabelStudioAnnotationSerializer(
+        many=True, required=False, help_text="One per reviewer; no id (Label Studio gives its own)."
+    )
+    predictions = LabelStudioPredictionSerializer(many=True, required=False, help_text="With as=predictions.")
 
 
 EXPORT_DESCRIPTION = "\n".join(
@@ -97,12 +115,34 @@ EXPORT_DESCRIPTION = "\n".join(
         *(f"- `{f.name}` ({f.media_type}): {f.description}" for f in FORMATS.values()),
         "",
         "Offsets count code points (Python string indices) unless said otherwise. Article-level offsets "
-        "(`article_start`/`article_end`, W3C TextPositionSelector, doccano) index the article text: its "
-        'paragraphs in order joined with "\\n\\n". Label Studio counts UTF-16 code units (JavaScript). '
-        "CoNLL tokens are `\\w+(?:[-'’]\\w+)*` or any single other non-space character; tags are BIO, and "
-        "where spans overlap the earlier (then longer) one keeps the shared tokens. doccano and CoNLL have "
-        "no place for the reviewer: add `reviewer=` to export one analyst's layer rather than everyone's "
-        "spans merged.",
+        "(`article_start`/`article_end`, W3C TextPositionSelector, doccano, Label Studio, CoNLL) index the "
+        'article text: its paragraphs in order joined with "\\n\\n".',
+        "",
+        "**Label Studio** (1.23): create a project with the labelling config "
+        '`<View><Labels name="label" toName="text"><Label value="<slug>"/>...</Labels>'
+        '<Text name="text" value="$text"/></View>` and import the file (API or import dialog). Offsets are '
+        "code points, as Label Studio 1.23 stores and draws them (`offsets=utf16` for older versions); tasks "
+        "and annotations carry no id, the annotations go to the importing user, `data.reviewers` names the "
+        "reviewer of each; `as=predictions` imports them as pre-annotations.",
+        "",
+        "**doccano** (1.8): a Sequence Labeling project with *Allow overlapping spans* on (without it "
+        "doccano silently keeps one of two overlapping spans: export with `overlap=refuse` to get a 400 "
+        "naming them instead) and *Count grapheme clusters as one character* on, which draws the code-point "
+        "offsets on the right characters. For a project without grapheme counting, export with "
+        "`offsets=utf16` (its page reads JavaScript indices: spans after an emoji would be drawn shifted).",
+        "",
+        "**CoNLL**: `-DOCSTART-<TAB>article=<id><TAB>levels=<N>`, then one "
+        "`token<TAB>start<TAB>end<TAB>tag...` line per token with N IOB2 tag columns, one per nesting level "
+        "(a nested span is a level deeper than the span holding it), a blank line after each paragraph; "
+        "every paragraph of an article with spans is written. Tokens are `\\w+(?:[-'’]\\w+)*` or any single "
+        "other non-space character, cut where a span starts or ends inside one, so offsets are exact. "
+        "`levels=1` asks for a single column and refuses (400) nested or overlapping spans by name.",
+        "",
+        "**CSV**: a text cell starting with =, +, -, @, tab or carriage return gets a leading single quote "
+        "(OWASP CSV injection guidance); `formulas=raw` for programs.",
+        "",
+        "doccano, CoNLL have no place for the reviewer: add `reviewer=` to export one analyst's layer rather "
+        "than everyone's spans merged. An option given to a format that does not take it is a 400.",
     ]
 )
 
@@ -118,5 +158,12 @@ EXPORT_RESPONSES = {
     (200, "application/json"): OpenApiResponse(
         LabelStudioTaskSerializer(many=True), description="label-studio: a JSON array of tasks."
     ),
-    (200, "text/plain"): OpenApiResponse(OpenApiTypes.STR, description="conll: token<TAB>tag lines."),
+    (200, "application/ld+json"): OpenApiResponse(
+        OpenApiTypes.OBJECT,
+        description="w3c-collection: one AnnotationCollection; its `first` AnnotationPage holds every "
+        "annotation (as in `w3c`, without their own @context).",
+    ),
+    (200, "text/plain"): OpenApiResponse(
+        OpenApiTypes.STR, description="conll: token<TAB>start<TAB>end<TAB>tag per level lines."
+    ),
 }

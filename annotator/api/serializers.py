@@ -224,6 +224,11 @@ class ImportUploadSerializer(serializers.Serializer):
         default=False, help_text="Keep the spans that anchor even when others fail (default: all or nothing)."
     )
     dry_run = serializers.BooleanField(default=False, help_text="Check everything, write nothing.")
+    restore_deleted = serializers.BooleanField(
+        default=False,
+        help_text="Bring back spans deleted since the export (default: leave them deleted and list them in "
+        "`not_restored`).",
+    )
     default_reviewer = serializers.CharField(
         required=False, help_text="Username for spans whose reviewer is missing or unknown here."
     )
@@ -238,5 +243,13 @@ class ImportReportSerializer(serializers.Serializer):
     created = serializers.IntegerField()
     reanchored = serializers.IntegerField(help_text="Of the created spans, those found by quote and context.")
     existing = serializers.IntegerField(help_text="Spans already present, left unchanged.")
+    restored = serializers.IntegerField(
+        help_text="Of the created spans, those deleted since the export and brought back (`restore_deleted`)."
+    )
     written = serializers.BooleanField()
     problems = ImportProblemSerializer(many=True)
+    not_restored = ImportProblemSerializer(
+        many=True,
+        help_text='Spans deleted since the export, left deleted ("deleted since the export, not restored"); '
+        "they do not stop the import.",
+    )

@@ -3,6 +3,8 @@
 One transaction for the whole file. By default any problem (bad record, unknown article, label or reviewer,
 quote not found) writes nothing; with `partial` the spans that anchor are kept and the rest reported.
 Spans already present (same paragraph, label, offsets and reviewer) are counted, never duplicated or changed.
+A span that was there and has been deleted since (an old export imported again) is not brought back: it is
+reported as "deleted since the export, not restored", unless the import asks to restore deleted spans.
 """
 
 from __future__ import annotations
@@ -28,7 +30,9 @@ class ImportReport:
     created: int = 0
     reanchored: int = 0
     existing: int = 0
+    restored: int = 0
     problems: list[RecordError] = field(default_factory=list)
+    not_restored: list[RecordError] = field(default_factory=list)
     written: bool = False
 
     def as_dict(self) -> dict:
@@ -36,8 +40,10 @@ class ImportReport:
             "created": self.created,
             "reanchored": self.reanchored,
             "existing": self.existing,
+            "restored": self.restored,
             "written": self.written,
             "problems": [{"line": p.line, "message": p.message} for p in self.problems],
+            "not_restored": [{"line": p.line, "message": p.message} for p in self.not_restored],
         }
 
 
@@ -64,12 +70,13 @@ def read(content: str, format: str | None = None) -> Iterator[SpanRecord | Recor
 class _Lookups:
     """Articles, paragraphs and users by their keys, each read once per import."""
 
-    def __init__(self, default_reviewer, importer) -> None:
+    def __init__(self, default_reviewer, importer, restore_deleted: bool = False) -> None:
         self.articles: dict[tuple, Article] = {}
         self.paragraphs: dict[int, list[Paragraph]] = {}
         self.users: dict[str, object] = {}
         self.default_reviewer = default_reviewer
         self.importer = importer
+        self.restore_deleted = restore_deleted
 
     def article(self, record: SpanRecord) -> Article:
         key = (record.article_checksum, record.article_url)
@@ -126,12 +133,21 @@ def _load_one(record: SpanRecord, lookups: _Lookups, report: ImportReport) -> No
     start, end, quote = spans.anchor(
         paragraph=paragraph, start=anchor.start, end=anchor.end, quote=record.quote
     )
-    if (
-        Annotation.objects.live()
-        .filter(paragraph=paragraph, label__slug=record.label, start=start, end=end, reviewer=reviewer)
-        .exists()
-    ):
+    same = Annotation.objects.filter(
+        paragraph=paragraph, label__slug=record.label, start=start, end=end, reviewer=reviewer
+    )
+    if same.live().exists():
         report.existing += 1
+        return
+    deleted = same.filter(deleted_at__isnull=False).order_by("-deleted_at").first()
+    if deleted is not None and not lookups.restore_deleted:
+        report.not_restored.append(
+            RecordError(
+                record.line,
+                f"{record.label} {quote!r} (span {deleted.pk}): deleted since the export, not restored; "
+                "ask to restore deleted spans to bring it back.",
+            )
+        )
         return
     spans.create(
         paragraph=paragraph,
@@ -147,6 +163,7 @@ def _load_one(record: SpanRecord, lookups: _Lookups, report: ImportReport) -> No
         updated_at=record.updated_at,
     )
     report.created += 1
+    report.restored += deleted is not None
     report.reanchored += anchor.moved
 
 
@@ -163,14 +180,19 @@ def load(
     dry_run: bool = False,
     default_reviewer=None,
     importer=None,
+    restore_deleted: bool = False,
 ) -> ImportReport:
     """Anchor and create every record's span in one transaction; return what happened, line by line.
+
+    A record whose span was deleted since (same paragraph, label, offsets and reviewer as a deleted span, and
+    no live one) is reported in `not_restored` and left deleted, unless `restore_deleted`: then it is
+    created again (counted in `created` and `restored`).
 
     The history records each span as imported by `importer` (by its reviewer when None); the spans keep
     the creation and update times the file gives.
     """
     report = ImportReport()
-    lookups = _Lookups(default_reviewer, importer)
+    lookups = _Lookups(default_reviewer, importer, restore_deleted)
     with transaction.atomic():
         for record in records:
             if isinstance(record, RecordError):

@@ -146,15 +146,59 @@ def iter_rows(
                 yield row
 
 
-def stream(queryset: QuerySet[Annotation], format: Format, *, annotation_base: str = "") -> Iterator[bytes]:
+def stream(
+    queryset: QuerySet[Annotation],
+    format: Format,
+    *,
+    annotation_base: str = "",
+    options: dict[str, str] | None = None,
+    collection_id: str = "",
+) -> Iterator[bytes]:
     """Yield the export file of the live spans in `queryset` in pieces of about 64 KiB (jsonl through
-    `fast_jsonl`, which yields the same bytes)."""
+    `fast_jsonl`, which yields the same bytes). `options` are the format's (`formats.options_for`)."""
     if format.name == "jsonl":
         from annotator.formats import fast_jsonl  # it imports this module's constants
 
         return fast_jsonl.write(queryset)
-    rows = iter_rows(queryset, texts=format.needs_texts, by_article=format.needs_texts)
-    options = {"fields": FIELDS}
+    return buffered(
+        format.write(
+            format_rows(queryset, format),
+            **write_options(
+                queryset,
+                format,
+                annotation_base=annotation_base,
+                options=options,
+                collection_id=collection_id,
+            ),
+        )
+    )
+
+
+def format_rows(queryset: QuerySet[Annotation], format: Format) -> Iterator[dict]:
+    """Return the rows `format` is written from: with texts and article by article when it needs texts."""
+    return iter_rows(queryset, texts=format.needs_texts, by_article=format.needs_texts)
+
+
+def write_options(
+    queryset: QuerySet[Annotation],
+    format: Format,
+    *,
+    annotation_base: str = "",
+    options: dict[str, str] | None = None,
+    collection_id: str = "",
+) -> dict:
+    """Return the keyword arguments of `format.write` for an export of `queryset`."""
+    written = {"fields": FIELDS, **(options or {})}
     if annotation_base:
-        options["annotation_base"] = annotation_base
-    return buffered(format.write(rows, **options))
+        written["annotation_base"] = annotation_base
+    if collection_id:
+        written["collection_id"] = collection_id
+    if getattr(format.module, "NEEDS_TOTAL", False):
+        written["total"] = exportable(queryset).count()
+    return written
+
+
+def refusal(queryset: QuerySet[Annotation], format: Format, options: dict[str, str]) -> dict[str, list[str]]:
+    """Return {option: [message]} naming the spans `format` cannot hold under `options`, else {}; reads the
+    spans (article by article) only when an option asks for the check."""
+    return format.refusal(lambda: iter_rows(queryset, by_article=True), options)

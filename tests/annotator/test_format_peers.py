@@ -60,29 +60,68 @@ def test_doccano_offsets_index_the_article_text():
     ]
 
 
-def test_label_studio_tasks_have_the_samples_fields_and_types(label_studio_sample):
+def test_doccano_offsets_can_be_utf16_for_a_project_without_grapheme_counting():
+    [line] = [orjson.loads(x) for x in b"".join(doccano.write(ROWS, offsets="utf16")).splitlines()]
+    utf16 = line["text"].encode("utf-16-le")
+    quotes = [utf16[s * 2 : e * 2].decode("utf-16-le") for s, e, _ in line["label"]]
+    assert quotes == ["On Monday", "mayor", "the budget would be cut by 10%", "privatisation 😮"]
+    [*_, (start, end, _)] = line["label"]
+    assert (start, end) == (line["text"].index("privatisation"), line["text"].index("privatisation") + 16)
+
+
+def test_label_studio_tasks_have_the_samples_fields_and_types_but_no_ids(label_studio_sample):
     tasks = json.loads(b"".join(label_studio.write(ROWS + OTHER_ARTICLE)))
     assert len(tasks) == 2
-    # `task_path` is where the editor's example found its task file, not a field of an exported task.
-    expected = {key: value for key, value in shape(label_studio_sample).items() if key != "task_path"}
+    # `task_path` is where the editor's example found its task file, not a field of an exported task; the
+    # task and annotation ids are Label Studio's own to give (an annotation id that is not one of its numbers
+    # is a 500 on import).
+    expected = {
+        key: value for key, value in shape(label_studio_sample).items() if key not in {"task_path", "id"}
+    }
+    expected["annotations"] = [{"result": expected["annotations"][0]["result"]}]
+    expected["data"] = {"article": "int", "reviewers": ["str"], "text": "str", "title": "str"}
     for task in tasks:
         assert shape(task) == expected
 
 
-def test_label_studio_groups_spans_by_reviewer_with_utf16_offsets():
+def test_label_studio_groups_spans_by_reviewer_with_code_point_offsets():
     [task] = json.loads(b"".join(label_studio.write(ROWS)))
-    assert task["id"] == 7
-    by_id = {a["id"]: a["result"] for a in task["annotations"]}
-    assert sorted(by_id) == ["7:alice", "7:bob"]
+    assert task["data"]["article"] == 7 and task["data"]["reviewers"] == ["alice", "bob"]
+    alice, bob = (annotation["result"] for annotation in task["annotations"])
+    assert [r["value"]["text"] for r in bob] == ["the budget would be cut by 10%"]
     text = task["data"]["text"]
-    utf16 = text.encode("utf-16-le")
-    for result in by_id["7:alice"] + by_id["7:bob"]:
+    for result in alice + bob:
         value = result["value"]
-        assert utf16[value["start"] * 2 : value["end"] * 2].decode("utf-16-le") == value["text"]
-    emoji = next(r for r in by_id["7:alice"] if r["value"]["labels"] == ["speculation"])
-    code_points = text.index("privatisation")
-    assert emoji["value"]["start"] == code_points  # no astral character before it
-    assert emoji["value"]["end"] == code_points + len("privatisation ") + 2  # the emoji is two UTF-16 units
+        assert text[value["start"] : value["end"]] == value["text"]
+    emoji = next(r for r in alice if r["value"]["labels"] == ["speculation"])
+    start = text.index("privatisation")
+    assert (emoji["value"]["start"], emoji["value"]["end"]) == (start, start + len("privatisation 😮"))
+    assert emoji["id"] == "3" and emoji["type"] == "labels"
+
+
+def test_label_studio_offsets_can_be_utf16_for_older_versions():
+    text = "😮 " + PARAGRAPHS[0]
+    [task] = json.loads(
+        b"".join(
+            label_studio.write(
+                [row("Monday", "reported_fact", paragraphs=[text], paragraph=0)], offsets="utf16"
+            )
+        )
+    )
+    [[region]] = [annotation["result"] for annotation in task["annotations"]]
+    assert (region["value"]["start"], region["value"]["end"]) == (
+        text.index("Monday") + 1,
+        text.index("Monday") + 7,
+    )
+
+
+def test_label_studio_can_give_the_spans_as_predictions():
+    [task] = json.loads(b"".join(label_studio.write(ROWS, **{"as": "predictions"})))
+    assert "annotations" not in task
+    assert [p["model_version"] for p in task["predictions"]] == ["provenance:alice", "provenance:bob"]
+    assert [r["value"]["text"] for r in task["predictions"][1]["result"]] == [
+        "the budget would be cut by 10%"
+    ]
 
 
 def test_label_studio_export_of_nothing_is_an_empty_list():

@@ -14,7 +14,7 @@ from jsonschema import Draft4Validator, FormatChecker
 from referencing import Registry, Resource
 from referencing.jsonschema import DRAFT4
 
-from annotator.formats import w3c
+from annotator.formats import w3c, w3c_collection
 from annotator.formats.span_records import RecordError, SpanRecord
 from tests.annotator.format_rows import row
 
@@ -201,3 +201,62 @@ def test_ids_under_an_api_url_end_with_its_slash_and_urns_do_not():
         "https://provenance.example/api/v1/annotations/7/"
     )
     assert w3c.annotation_id("urn:provenance:annotation:", 7) == "urn:provenance:annotation:7"
+
+
+def collection_of(
+    *rows: dict, collection_id: str = "https://provenance.example/api/v1/export/spans?format=w3c-collection"
+) -> dict:
+    data = b"".join(
+        w3c_collection.write(
+            rows,
+            total=len(rows),
+            collection_id=collection_id,
+            annotation_base="https://provenance.example/api/v1/annotations/",
+        )
+    )
+    return orjson.loads(data)
+
+
+def test_the_collection_meets_every_must_of_collections_and_pages(conformance):
+    collection = collection_of(*ROWS)
+    collection_musts = conformance.assertions("collections/collectionMusts.test")
+    page_musts = conformance.assertions("collections/pages/pageMusts.test")
+    assert len(collection_musts) == 10 and len(page_musts) == 15
+    assert conformance.failures(collection, collection_musts) == []
+    assert conformance.failures(collection, page_musts) == []
+    # The page is also valid standing alone, with the context it inherits.
+    page = {"@context": collection["@context"], **collection["first"]}
+    assert conformance.failures(page, page_musts) == []
+
+
+def test_the_collection_holds_every_annotation_in_its_page(conformance):
+    collection = collection_of(*ROWS)
+    assert {key: collection[key] for key in ("type", "total", "last")} == {
+        "type": "AnnotationCollection",
+        "total": 3,
+        "last": "https://provenance.example/api/v1/export/spans?format=w3c-collection#page1",
+    }
+    page = collection["first"]
+    assert (page["type"], page["startIndex"], page["partOf"]["id"]) == ("AnnotationPage", 0, collection["id"])
+    assert page["id"] == collection["last"]
+    items = page["items"]
+    assert [item["target"]["selector"][0]["exact"] for item in items] == [
+        "mayor",
+        "On Monday",
+        "privatisation 😮",
+    ]
+    assert items == [{k: v for k, v in a.items() if k != "@context"} for a in exported(*ROWS)]
+    musts = conformance.assertions("annotations/annotationMusts.test")
+    for item in items:
+        assert conformance.failures({"@context": collection["@context"], **item}, musts) == []
+
+
+def test_an_empty_collection_is_valid_and_the_collection_reads_back(conformance):
+    empty = collection_of(collection_id="urn:provenance:spans")
+    assert (empty["total"], empty["first"]["items"]) == (0, [])
+    assert conformance.failures(empty, conformance.assertions("collections/collectionMusts.test")) == []
+    text = b"".join(w3c_collection.write(ROWS, total=3)).decode()
+    records = list(w3c.read(text))
+    assert [(r.quote, r.label, r.article_start) for r in records] == [
+        (r["quote"], r["label"], r["article_start"]) for r in ROWS
+    ]

@@ -90,7 +90,7 @@ def test_csv_has_a_header_and_survives_commas_quotes_and_newlines(client_for, an
         ("w3c", "application/x-ndjson", lambda b: json.loads(b.splitlines()[0])["type"] == "Annotation"),
         ("doccano", "application/x-ndjson", lambda b: len(json.loads(b)["label"]) == 3),
         ("label-studio", "application/json", lambda b: len(json.loads(b)[0]["annotations"]) == 2),
-        ("conll", "text/plain; charset=utf-8", lambda b: b"mayor\tB-attributed_claim" in b),
+        ("conll", "text/plain; charset=utf-8", lambda b: b"mayor\t49\t54\tB-attributed_claim\n" in b),
     ],
 )
 def test_every_format_streams(client_for, analyst, tagged, format, content_type, check):
@@ -112,7 +112,10 @@ def test_an_unknown_format_is_a_400_naming_the_accepted_ones(client_for, analyst
     response = client_for(analyst).get(f"{URL}?format=xml")
     assert response.status_code == 400
     assert response.json() == {
-        "format": ["Unknown format 'xml'. Accepted formats: jsonl, csv, w3c, doccano, label-studio, conll."]
+        "format": [
+            "Unknown format 'xml'. Accepted formats: jsonl, csv, w3c, w3c-collection, doccano, label-studio, "
+            "conll."
+        ]
     }
 
 

@@ -69,8 +69,31 @@ def test_every_operation_documents_its_errors_and_parameters(openapi):
 def test_the_export_documents_each_format_and_the_offsets(openapi):
     export = openapi["paths"]["/api/v1/export/spans"]["get"]
     [format] = [p for p in export["parameters"] if p["name"] == "format"]
-    assert format["schema"]["enum"] == ["conll", "csv", "doccano", "jsonl", "label-studio", "w3c"]
+    assert format["schema"]["enum"] == [
+        "conll",
+        "csv",
+        "doccano",
+        "jsonl",
+        "label-studio",
+        "w3c",
+        "w3c-collection",
+    ]
     assert 'joined with "\\n\\n"' in export["description"]
+    options = {
+        p["name"]: p
+        for p in export["parameters"]
+        if p["name"] in {"offsets", "overlap", "as", "levels", "formulas"}
+    }
+    assert {name: (set(p["schema"]["enum"]), p["schema"]["default"]) for name, p in options.items()} == {
+        "offsets": ({"codepoints", "utf16"}, "codepoints"),
+        "overlap": ({"allow", "refuse"}, "allow"),
+        "as": ({"annotations", "predictions"}, "annotations"),
+        "levels": ({"any", "1", "2", "3", "4", "5", "6", "7", "8", "9"}, "any"),
+        "formulas": ({"escape", "raw"}, "escape"),
+    }
+    assert "Count grapheme clusters as one character" in export["description"]
+    assert "Allow overlapping spans" in export["description"]
+    assert "OWASP" in options["formulas"]["description"]
     assert {p["name"] for p in export["parameters"]} >= {
         "label",
         "reviewer",

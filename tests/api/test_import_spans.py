@@ -60,8 +60,9 @@ def test_moved_spans_are_re_anchored_and_changed_ones_make_the_import_fail_whole
     response = post(client_for(staff), exported)
     assert response.status_code == 400
     assert response.json() == {
-        "created": 2, "reanchored": 2, "existing": 0, "written": False,
+        "created": 2, "reanchored": 2, "existing": 0, "restored": 0, "written": False,
         "problems": [{"line": 2, "message": "the quote 'cut by 10%' is not in the article."}],
+        "not_restored": [],
     }  # fmt: skip
     assert Annotation.objects.filter(article=edited).count() == 0
 

@@ -58,8 +58,10 @@ def test_export_then_import_into_an_emptied_database_gives_identical_spans(clien
         "created": None,
         "reanchored": 0,
         "existing": 0,
+        "restored": 0,
         "written": True,
         "problems": [],
+        "not_restored": [],
     }
     assert snapshot() == corpus
     assert set(AnnotationChange.objects.values_list("action", "actor__username")) == {("import", "sam")}

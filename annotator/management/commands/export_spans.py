@@ -29,6 +29,17 @@ class Command(BaseCommand):
             default="urn:provenance:annotation:",
             help="Prefix of the W3C annotation ids, e.g. https://host/api/v1/annotations/",
         )
+        parser.add_argument(
+            "--collection-id",
+            default="",
+            help="IRI of the w3c-collection export (default urn:provenance:spans).",
+        )
+        for option in formats.OPTIONS.values():
+            parser.add_argument(
+                f"--{option.name}",
+                choices=option.values,
+                help=f"{option.description} (default {option.default})",
+            )
         for name in FILTERS:
             parser.add_argument(
                 f"--{name.replace('_', '-')}",
@@ -40,18 +51,27 @@ class Command(BaseCommand):
         values = {name: options[name] for name in FILTERS if options[name] is not None}
         filterset = ExportFilter(values, queryset=Annotation.objects.all())
         if not filterset.is_valid():
-            raise CommandError(
-                " ".join(f"--{k.replace('_', '-')}: {' '.join(v)}" for k, v in filterset.errors.items())
-            )
+            raise CommandError(_flags(filterset.errors))
         format = formats.get(options["format"])
+        try:
+            format_options = formats.options_for(format, {name: options[name] for name in formats.OPTIONS})
+        except formats.BadOptions as error:
+            raise CommandError(_flags(error.errors)) from None
         target = None if options["output"] == "-" else _writable_target(options["output"])
+        refused = rows.refusal(filterset.qs, format, format_options)
+        if refused:
+            raise CommandError(_flags(refused))
         total = rows.exportable(filterset.qs).count()
         progress = tqdm(total=total, unit="span", file=self.stderr, disable=options["verbosity"] == 0)
-        spans = rows.iter_rows(filterset.qs, texts=format.needs_texts, by_article=format.needs_texts)
-        counted = _counting(spans, progress)
-        chunks = formats.buffered(
-            format.write(counted, fields=rows.FIELDS, annotation_base=options["annotation_base"])
+        counted = _counting(rows.format_rows(filterset.qs, format), progress)
+        written = rows.write_options(
+            filterset.qs,
+            format,
+            annotation_base=options["annotation_base"],
+            options=format_options,
+            collection_id=options["collection_id"],
         )
+        chunks = formats.buffered(format.write(counted, **written))
         try:
             if target is None:
                 for chunk in chunks:
@@ -62,6 +82,10 @@ class Command(BaseCommand):
             progress.close()
         if target is not None:
             self.stdout.write(f"Wrote {total:,} spans as {format.name} to {options['output']}.")
+
+
+def _flags(errors: dict[str, list[str]]) -> str:
+    return " ".join(f"--{k.replace('_', '-')}: {' '.join(v)}" for k, v in errors.items())
 
 
 def _writable_target(output: str) -> Path:

@@ -26,6 +26,11 @@ class Command(BaseCommand):
         )
         parser.add_argument("--dry-run", action="store_true", help="Check everything, write nothing.")
         parser.add_argument(
+            "--restore-deleted",
+            action="store_true",
+            help="Bring back spans deleted since the export (default: leave them deleted and list them).",
+        )
+        parser.add_argument(
             "--default-reviewer", help="Username for spans whose reviewer is missing or unknown."
         )
 
@@ -47,8 +52,9 @@ class Command(BaseCommand):
             partial=options["partial"],
             dry_run=options["dry_run"],
             default_reviewer=reviewer,
+            restore_deleted=options["restore_deleted"],
         )
-        for problem in report.problems:
+        for problem in report.problems + report.not_restored:
             self.stderr.write(f"{file}:{problem.line}: {problem.message}")
         verb = (
             "Would create"
@@ -60,6 +66,12 @@ class Command(BaseCommand):
         self.stdout.write(
             f"{verb} {report.created:,} spans ({report.reanchored:,} re-anchored by quote and context); "
             f"{report.existing:,} already present; {len(report.problems):,} problems."
+            + (f" {report.restored:,} deleted since the export restored." if report.restored else "")
+            + (
+                f" {len(report.not_restored):,} deleted since the export, not restored (--restore-deleted)."
+                if report.not_restored
+                else ""
+            )
         )
         if report.problems and not options["partial"]:
             if options["dry_run"]:

@@ -12,7 +12,7 @@ PYTHON ?= $(shell for c in python3.13 python3.12 python3 \
 	  $$p -c 'import sys; sys.exit(sys.version_info < (3, 12))' 2>/dev/null && { echo $$p; break; }; \
 	done)
 
-.PHONY: run test lint migrate bench worker demo import clean browser backup restore
+.PHONY: run test lint migrate bench worker demo import clean browser backup restore interop
 
 $(BIN)/.installed: pyproject.toml requirements.lock
 	@if [ -z "$(PYTHON)" ]; then \
@@ -86,6 +86,11 @@ lint: $(VENV)
 BENCH_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/annotator_bench
 bench: $(VENV)
 	BENCH_DATABASE_URL=$(BENCH_DATABASE_URL) $(BIN)/python -m bench $(BENCH)
+
+# Round trip through doccano 1.8.4 and Label Studio 1.23, installed from PyPI under .interop/ (git-ignored):
+# imports our exports through their APIs and compares what they store; never part of `make test`.
+interop: $(VENV)
+	$(BIN)/python -m bench.interop
 
 clean:
 	rm -rf $(VENV) var/*.sqlite3

@@ -1,0 +1,227 @@
+"""Round trip through the real peer tools: our doccano and Label Studio exports imported into doccano 1.8.4
+and Label Studio 1.23 through their APIs, read back and compared span by span with our database.
+
+It installs both tools from PyPI into scratch virtual environments (`.interop/`, git-ignored) and runs
+their servers on 127.0.0.1, so it runs only when asked: `make interop` (`python -m bench.interop`). A
+plain `make bench` keeps the section of the last round trip as it is.
+
+The steps: `bench.interop.fixture` stores three articles and twelve spans on a scratch SQLite database
+with our own importer and span write path and downloads the exports from our API; each tool gets a fresh
+data directory; each export goes into its own project; what the tool stored is compared with the spans our
+database holds (`bench.interop.compare`): the text, the offsets in the unit the tool's labelling page
+counts, what those offsets highlight, the label and the count.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import shutil
+import sqlite3
+import time
+from datetime import UTC, datetime
+from pathlib import Path
+
+from bench.databases import run_child_on_scratch_sqlite
+from bench.interop import compare, doccano, label_studio, tools
+from bench.interop.fixture import EXPORTS
+from bench.interop.http import HttpError
+
+REPO = Path(__file__).resolve().parents[1]
+RESULTS = REPO / "bench" / "results" / "interop.md"
+LABELS = ["reported_fact", "attributed_claim", "speculation", "boilerplate"]
+# Whether the last round trip held for every target that should keep every span; read by `bench.interop`.
+LAST_VERDICT: bool | None = None
+
+
+def _short(text: str, width: int = 48) -> str:
+    text = text.replace("\n", "⏎")
+    return text if len(text) <= width else text[: width - 1] + "…"
+
+
+def _cell(text: str) -> str:
+    return text.replace("|", "\\|")
+
+
+def _target(tool: str, version: str, setting: str, export: str, unit: str, ours: list[dict]) -> dict:
+    return {"tool": tool, "version": version, "setting": setting, "export": export, "unit": unit,
+            "ours": ours, "stored": [], "tool_said": "", "comparison": None, "error": ""}  # fmt: skip
+
+
+def _run_doccano(work: Path, truth: list[dict], exports: dict) -> list[dict]:
+    targets = []
+    with doccano.Doccano(work) as tool:
+        for name, settings in doccano.PROJECTS.items():
+            keeps_all = settings["allow_overlapping"]
+            export = "doccano" if settings["grapheme_mode"] else "doccano-utf16"
+            if (
+                exports[export]["status"] != 200
+            ):  # an option our API does not have (yet): say so, use the default
+                export = "doccano"
+            unit = doccano.unit(settings)
+            ours = truth if keeps_all else compare.kept_without_overlap(truth)
+            target = _target("doccano", tool.version, name, export, unit, ours)
+            target["overlap_allowed"] = keeps_all
+            project = tool.create_project(f"Provenance round trip ({name})", settings)
+            try:
+                result = tool.import_jsonl(project, exports[export]["body"].encode())
+                target["tool_said"] = f"errors: {json.dumps(result.get('error', []), ensure_ascii=False)}"
+                target["stored"] = tool.stored_spans(project)
+                target["documents"] = tool.example_count(project)
+            except (HttpError, RuntimeError) as error:
+                target["error"] = str(error)
+            targets.append(target)
+    return targets
+
+
+def _run_label_studio(work: Path, truth: list[dict], exports: dict) -> list[dict]:
+    targets = []
+    with label_studio.LabelStudio(work) as tool:
+        for export, kind in (("label-studio", "annotations"), ("label-studio-predictions", "predictions")):
+            target = _target("Label Studio", tool.version, f"labels config, as {kind}", export,
+                             label_studio.UNIT, truth)  # fmt: skip
+            target["overlap_allowed"] = True
+            if exports[export]["status"] != 200:
+                target["error"] = f"our API refused `{exports[export]['query']}`: {exports[export]['body']}"
+                targets.append(target)
+                continue
+            project = tool.create_project(f"Provenance round trip ({kind})", LABELS)
+            try:
+                summary = tool.import_tasks(project, exports[export]["body"].encode())
+                target["tool_said"] = (
+                    f"{summary['task_count']} tasks, {summary['annotation_count']} annotations, "
+                    f"{summary['prediction_count']} predictions"
+                )
+                target["stored"] = tool.stored_spans(project, kind=kind)
+                target["documents"] = tool.task_count(project)
+            except HttpError as error:
+                detail = error.body
+                with contextlib.suppress(json.JSONDecodeError, AttributeError):
+                    detail = json.loads(error.body).get("detail", error.body)
+                target["error"] = f"HTTP {error.status} `{_short(str(detail), 120)}`; no task created"
+            targets.append(target)
+    return targets
+
+
+def measure(work: Path) -> dict:
+    started = time.monotonic()
+    fixture = run_child_on_scratch_sqlite("bench.interop.fixture", "interop")
+    truth, exports = fixture["truth"], fixture["exports"]
+    (work / "exports.json").write_text(json.dumps(fixture, ensure_ascii=False, indent=1))
+    targets = []
+    for run in (_run_doccano, _run_label_studio):
+        try:
+            targets += run(work, truth, exports)
+        except (RuntimeError, OSError) as error:  # a tool that does not install or start: say so, go on
+            name = {_run_doccano: "doccano", _run_label_studio: "Label Studio"}[run]
+            targets.append({**_target(name, "(not run)", "", "", "", truth),
+                            "error": f"could not run: {error}", "overlap_allowed": True})  # fmt: skip
+    for target in targets:
+        target["comparison"] = compare.compare(
+            target["ours"], target["stored"], target["unit"] or "code points"
+        )
+        (work / f"stored-{target['tool']}-{target['setting']}.json".replace(" ", "_")).write_text(
+            json.dumps(target["stored"], ensure_ascii=False, indent=1)
+        )
+    return {"truth": truth, "exports": exports, "targets": targets, "seconds": time.monotonic() - started}
+
+
+def _verdict(target: dict) -> str:
+    comparison, ours = target["comparison"], target["ours"]
+    if target["error"]:
+        return "**fails**: nothing stored"
+    if comparison.holds:
+        return "holds" if target["overlap_allowed"] else "holds for the spans it keeps"
+    return f"**fails**: {len(ours) - comparison.identical} of {len(ours)} differ"
+
+
+def section(results: dict) -> str:
+    truth, targets = results["truth"], results["targets"]
+    versions = sorted({f"{t['tool']} {t['version']}" for t in targets})
+    lines = [
+        "## Round trip through doccano and Label Studio",
+        "",
+        f"Run {datetime.now(UTC):%Y-%m-%d %H:%M} UTC by `make interop` (`python -m bench.interop`, "
+        f"never part of `make test` or CI) against {', '.join(versions)}, each installed from PyPI into "
+        "a scratch virtual environment under `.interop/` and served on 127.0.0.1 from a scratch data "
+        f"directory; {results['seconds']:.0f} s in all with the installs cached. Our side: "
+        f"{len({s['article'] for s in truth})} articles and {len(truth)} spans stored by our own "
+        "importer and `annotator/spans.py` (an emoji outside the BMP inside one span and before others, "
+        "accented words, two spans nested in others, two spans overlapping, two reviewers), exported by "
+        "`GET /api/v1/export/spans` and imported through each tool's API (doccano: the upload endpoint "
+        "and its import task; Label Studio: `POST /api/projects/<id>/import`). Read back: doccano's spans "
+        "per example, Label Studio's JSON export of the project. A span holds when the tool stored our "
+        "article text, our label and offsets that, counted in the unit its labelling page uses, highlight "
+        "exactly our quote (and Label Studio's own copy of the quote is ours too).",
+        "",
+        "| tool | project | our export | unit its page counts | tool's answer | spans stored / expected "
+        "| identical | result |",
+        "|---|---|---|---|---|---|---|---|",
+    ]
+    for target in targets:
+        comparison = target["comparison"]
+        query = EXPORTS.get(target["export"], "")
+        answer = target["error"] or target["tool_said"]
+        lines.append(
+            f"| {target['tool']} {target['version']} | {target['setting']} | `{query}` | {target['unit']} | "
+            f"{_cell(_short(answer, 140))} | {comparison.stored_count} / {len(target['ours'])} | "
+            f"{comparison.identical} | {_verdict(target)} |"
+        )
+    for target in targets:
+        comparison = target["comparison"]
+        if not target["overlap_allowed"]:
+            kept = {id(span) for span in target["ours"]}
+            dropped = [s for s in truth if id(s) not in kept and s not in target["ours"]]
+            lines += [
+                "",
+                f"{target['tool']}, {target['setting']} project: overlapping spans refused, so "
+                f"{len(target['ours'])} of {len(truth)} can be kept; doccano drops the others without an "
+                f"error ({target['tool_said'] or 'no answer'}): "
+                + "; ".join(f"{s['label']} “{_short(s['quote'], 40)}”" for s in dropped)
+                + ".",
+            ]
+        bad = [check for check in comparison.checks if not check.identical]
+        if target["error"] or not bad and not comparison.extra:
+            continue
+        lines += ["", f"{target['tool']}, {target['setting']}: the spans that differ", "",
+                  "| our span (code points) | label | what the tool stored |", "|---|---|---|"]  # fmt: skip
+        for check in bad:
+            span = check.ours
+            lines.append(
+                f"| {span['start']}–{span['end']} “{_cell(_short(span['quote'], 40))}” | {span['label']} | "
+                f"{_cell('; '.join(check.problems))} |"
+            )
+        for extra in comparison.extra:
+            lines.append(
+                f"| none | {extra['label']} | {extra['start']}–{extra['end']}, shows "
+                f"{_cell(repr(extra['shows']))} |"
+            )
+    lines += [
+        "",
+        "Units: doccano stores the integers it is given and its labelling page counts them as grapheme "
+        "clusters when the project counts grapheme clusters, else as JavaScript string indices (UTF-16 code "
+        "units); Label Studio's page counts code points (Label Studio PR #1559). Grapheme clusters are "
+        "counted here only for texts where every cluster is one code point (ours are: the emoji is U+1F30A, "
+        "the accents precomposed).",
+    ]
+    return "\n".join(lines)
+
+
+def run() -> str:
+    global LAST_VERDICT
+    if not os.environ.get("INTEROP"):
+        print("   the round trip installs doccano and Label Studio from PyPI: run it by `make interop`; "
+              "keeping the last results", flush=True)  # fmt: skip
+        return (
+            RESULTS.read_text()
+            if RESULTS.exists()
+            else "## Round trip through doccano and Label Studio\n\nNot run yet: `make interop`."
+        )
+    work = tools.INTEROP_DIR / "last-run"
+    shutil.rmtree(work, ignore_errors=True)
+    work.mkdir(parents=True)
+    print(f"   logs and what each tool stored: {work}; SQLite {sqlite3.sqlite_version}", flush=True)
+    results = measure(work)
+    LAST_VERDICT = all(target["comparison"].holds and not target["error"] for target in results["targets"])
+    return section(results)

@@ -2,7 +2,15 @@ from django.urls import path
 
 from annotator.project_urls import urlpatterns as project_urlpatterns
 from annotator.views import (
-    agreement, articles, compare, labels, provenance, sources, tagging, web_import, workbench,
+    agreement,
+    articles,
+    compare,
+    labels,
+    provenance,
+    sources,
+    tagging,
+    web_import,
+    workbench,
 )  # fmt: skip
 
 app_name = "annotator"

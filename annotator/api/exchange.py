@@ -19,8 +19,7 @@ from annotator.api.filters import ExportFilter
 from annotator.api.permissions import IsStaff
 from annotator.api.serializers import ImportReportSerializer, ImportUploadSerializer
 from annotator.api.views import FORBIDDEN, UNAUTHENTICATED
-from annotator.formats import loader, rows, w3c_collection
-from annotator.formats import label_mapping, loader, rows
+from annotator.formats import label_mapping, loader, rows, w3c_collection
 from annotator.formats.documents import FileRefused
 from annotator.models import Annotation
 from articles import importers

@@ -71,7 +71,8 @@ def test_an_unknown_format_is_refused_before_anything_is_read(folder):
     with pytest.raises(CommandError) as error:
         run(str(folder), "--format", "xml")
     assert str(error.value) == (
-        "Error: argument --format: invalid choice: 'xml' (choose from 'seed', 'text', 'jsonl', 'json', 'html')"
+        "Error: argument --format: invalid choice: 'xml' "
+        "(choose from 'seed', 'text', 'jsonl', 'json', 'html')"
     )
     assert Article.objects.count() == 0
 

@@ -8,8 +8,7 @@ from django.core.management.base import BaseCommand, CommandError
 from tqdm import tqdm
 
 from articles import importers
-from articles.importers import json_document
-from articles.importers import web
+from articles.importers import json_document, web
 
 
 class Command(BaseCommand):

@@ -51,7 +51,8 @@ def test_the_panel_shows_the_history_newest_first(client, analyst, story, paragr
     assert "<strong>alice</strong> created the span <span" in entries[3]
     assert "<li>changed the label from <del>Attributed claim</del> to <ins>Speculation</ins></li>" in body
     assert "<li>added the note <ins>hedged</ins></li>" in body
-    assert "deleted: " not in body and "→" not in body.split('class="history-list"')[1]
+    history_list = body.split('class="history-list"')[1].split("</ol>")[0]
+    assert "deleted: " not in body and "→" not in history_list
 
 
 def test_undoing_a_creation_and_removing_a_note_read_in_plain_words(client, analyst, paragraph, labels):

@@ -51,7 +51,7 @@ def test_doccano_export_sample_creates_its_articles_and_spans(staff_client, shar
     assert response.status_code == 200, response.json()
     assert response.json() == {
         "created": 4, "reanchored": 0, "existing": 0, "written": True, "problems": [],
-        "articles_created": 3, "not_imported": [],
+        "restored": 0, "not_restored": [], "articles_created": 3, "not_imported": [],
     }  # fmt: skip
     assert spans() == [
         ("EU rejects German call to boycott British lamb.", 0, 0, 2, "EU", "reported_fact", ""),

@@ -1,5 +1,6 @@
 """A team project end to end in Chromium: staff create it from the article list, two analysts tag a seed
-differently and mark it done from the keyboard, the curator settles the gold layer, the gold export holds it."""
+differently and mark it done from the keyboard, the curator settles the gold layer, the gold export holds
+it."""
 
 from __future__ import annotations
 

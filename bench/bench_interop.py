@@ -181,6 +181,14 @@ def section(results: dict) -> str:
                 + "; ".join(f"{s['label']} “{_short(s['quote'], 40)}”" for s in dropped)
                 + ".",
             ]
+            refusal = results["exports"].get("doccano-utf16-refuse")
+            if refusal:
+                answer = (
+                    f"answers {refusal['status']} `{_cell(_short(refusal['body'].strip(), 300))}`"
+                    if refusal["status"] != 200
+                    else "answers 200 and exports them anyway"
+                )
+                lines[-1] += f" Our export asked with `{refusal['query']}` {answer}."
         bad = [check for check in comparison.checks if not check.identical]
         if target["error"] or not bad and not comparison.extra:
             continue
@@ -199,11 +207,14 @@ def section(results: dict) -> str:
             )
     lines += [
         "",
-        "Units: doccano stores the integers it is given and its labelling page counts them as grapheme "
-        "clusters when the project counts grapheme clusters, else as JavaScript string indices (UTF-16 code "
-        "units); Label Studio's page counts code points (Label Studio PR #1559). Grapheme clusters are "
-        "counted here only for texts where every cluster is one code point (ours are: the emoji is U+1F30A, "
-        "the accents precomposed).",
+        "Units, as each tool's own page code reads them: doccano stores the integers it is given, and its "
+        "labelling page (the bundle in doccano's `backend/client/dist`) reads them as grapheme clusters "
+        "when the project counts grapheme clusters, else as JavaScript string indices (UTF-16 code units); "
+        "Label Studio 1.23.2's editor takes a text region's offsets in code points "
+        "(`libs/editor/src/tags/object/RichText/model.js` in its bundled source map; its PR #1559). "
+        "Grapheme clusters are counted here only for texts where every cluster is one code point (ours "
+        "are: the emoji is U+1F30A, the accents precomposed); the check refuses any other text rather "
+        "than count it wrongly.",
     ]
     return "\n".join(lines)
 

@@ -80,20 +80,25 @@ class LabelStudio:
 
     def stored_spans(self, project: int, *, kind: str = "annotations") -> list[dict]:
         """Return every `labels` region of the project's annotations (or predictions) with its task's
-        text."""
+        text. The JSON export holds annotations whole but predictions as ids, so those are read from
+        `/api/predictions`."""
         tasks = self.api.get(f"/api/projects/{project}/export?exportType=JSON&download_all_tasks=true")
+        texts = {task["id"]: task["data"]["text"] for task in tasks}
+        if kind == "predictions":
+            results = [(p["task"], p["result"]) for p in self.api.get(f"/api/predictions?project={project}")]
+        else:
+            results = [(task["id"], a["result"]) for task in tasks for a in task["annotations"]]
         spans = []
-        for task in tasks:
-            for annotation in task.get(kind, []):
-                for region in annotation["result"]:
-                    if region.get("type") != "labels":
-                        continue
-                    value = region["value"]
-                    for label in value["labels"]:
-                        spans.append(
-                            {"text": task["data"]["text"], "start": value["start"], "end": value["end"],
-                             "label": label, "quote": value.get("text")}
-                        )  # fmt: skip
+        for task, result in results:
+            for region in result:
+                if region.get("type") != "labels":
+                    continue
+                value = region["value"]
+                for label in value["labels"]:
+                    spans.append(
+                        {"text": texts[task], "start": value["start"], "end": value["end"], "label": label,
+                         "quote": value.get("text")}
+                    )  # fmt: skip
         return spans
 
     def task_count(self, project: int) -> int:

@@ -69,6 +69,8 @@ def _run_doccano(work: Path, truth: list[dict], exports: dict) -> list[dict]:
                 target["tool_said"] = f"errors: {json.dumps(result.get('error', []), ensure_ascii=False)}"
                 target["stored"] = tool.stored_spans(project)
                 target["documents"] = tool.example_count(project)
+                ours = [json.loads(line) for line in exports[export]["body"].splitlines() if line.strip()]
+                target["reexport"] = compare.doccano_lines_differ(ours, tool.export_jsonl(project))
             except (HttpError, RuntimeError) as error:
                 target["error"] = str(error)
             targets.append(target)
@@ -205,6 +207,18 @@ def section(results: dict) -> str:
                 f"| none | {extra['label']} | {extra['start']}–{extra['end']}, shows "
                 f"{_cell(repr(extra['shows']))} |"
             )
+    for target in targets:
+        if "reexport" in target:
+            differences = target["reexport"]
+            lines += [
+                "",
+                f"doccano's own JSONL export of the {target['setting']} project "
+                + (
+                    "equals the file we imported (each article's spans compared as a set)."
+                    if not differences
+                    else "differs from the file we imported: " + _cell("; ".join(differences)) + "."
+                ),
+            ]
     lines += [
         "",
         "Units, as each tool's own page code reads them: doccano stores the integers it is given, and its "

@@ -19,7 +19,7 @@ from annotator.api.filters import ExportFilter
 from annotator.api.permissions import IsStaff
 from annotator.api.serializers import ImportReportSerializer, ImportUploadSerializer
 from annotator.api.views import FORBIDDEN, UNAUTHENTICATED
-from annotator.formats import loader, rows
+from annotator.formats import loader, rows, w3c_collection
 from annotator.models import Annotation
 from articles import importers
 
@@ -28,10 +28,41 @@ ExportError = schema.field_errors(
 )
 
 
+PAGING = ("page_size", "page")
+MAX_PAGE_SIZE = 10_000
+
+
+def _whole_number(value: str, name: str, largest: int | None = None) -> int:
+    limit = f" from 1 to {largest}" if largest else " from 1"
+    try:
+        number = int(value)
+    except ValueError:
+        number = 0
+    if number < 1 or (largest and number > largest):
+        raise exceptions.ValidationError({name: [f"Give a whole number{limit}, not {value!r}."]})
+    return number
+
+
+def _paging(request, format: formats.Format) -> tuple[int, int | None] | None:
+    """Return (page size, page number or None for the collection) when the request pages a w3c-collection,
+    None when it does not page; raise ValidationError for paging that cannot apply."""
+    given = {name: request.query_params.get(name) for name in PAGING if name in request.query_params}
+    if not given:
+        return None
+    if format.name != "w3c-collection":
+        raise exceptions.ValidationError(
+            {name: [f"'{name}' applies to format w3c-collection only, not {format.name}."] for name in given}
+        )
+    if "page_size" not in given:
+        raise exceptions.ValidationError({"page": ["'page' needs 'page_size'."]})
+    size = _whole_number(given["page_size"], "page_size", MAX_PAGE_SIZE)
+    return size, _whole_number(given["page"], "page") if "page" in given else None
+
+
 class SpanExportView(ApiView):
     filterset_class = ExportFilter
     pagination_class = None
-    extra_query_parameters = tuple(formats.OPTIONS)
+    extra_query_parameters = (*formats.OPTIONS, *PAGING)
 
     def get_queryset(self):
         return Annotation.objects.all()
@@ -62,6 +93,17 @@ class SpanExportView(ApiView):
                 )
                 for option in formats.OPTIONS.values()
             ),
+            OpenApiParameter(
+                "page_size",
+                int,
+                description="w3c-collection only: serve the collection in pages of this many annotations "
+                f"(1 to {MAX_PAGE_SIZE}), as the Web Annotation Protocol does: the collection embeds its "
+                "first page, each page names the URL of the next. Without it the collection holds every "
+                "annotation in one page (what a file needs).",
+            ),
+            OpenApiParameter(
+                "page", int, description="w3c-collection with page_size: serve this page (from 1) on its own."
+            ),
         ],
         responses={**schema.EXPORT_RESPONSES, 400: ExportError, 401: UNAUTHENTICATED},
     )
@@ -76,7 +118,12 @@ class SpanExportView(ApiView):
             )
         except formats.BadOptions as error:
             raise exceptions.ValidationError(error.errors) from None
+        paging = _paging(request, format)
         queryset = self.filter_queryset(self.get_queryset())
+        collection_id = request.build_absolute_uri()
+        if paging:
+            pages, total, queryset, collection_id = self._page(request, queryset, *paging)
+            options |= {"pages": pages, "total": total}
         # Checked before the first byte: a target that cannot hold some spans gets none, never a part.
         refused = rows.refusal(queryset, format, options)
         if refused:
@@ -87,11 +134,28 @@ class SpanExportView(ApiView):
             format,
             annotation_base=base,
             options=options,
-            collection_id=request.build_absolute_uri(),
+            collection_id=collection_id,
         )
         response = StreamingHttpResponse(stream, content_type=format.media_type)
         response["Content-Disposition"] = f'attachment; filename="spans.{format.extension}"'
         return response
+
+    @staticmethod
+    def _page(request, queryset, size: int, number: int | None):
+        """Return the paging of a w3c-collection, its number of spans, the spans of the page served and the
+        collection's IRI."""
+        query = request.query_params.copy()
+        query.pop("page", None)
+        collection_id = request.build_absolute_uri(f"{request.path}?{query.urlencode()}")
+        pages = w3c_collection.Pages(size=size, number=number, url=lambda k: f"{collection_id}&page={k}")
+        total = rows.exportable(queryset).count()
+        count = pages.count(total)
+        if number is not None and number > count:
+            message = (
+                f"Page {number} does not exist: the collection has {count} page{'s' if count > 1 else ''}."
+            )
+            raise exceptions.ValidationError({"page": [message]})
+        return pages, total, rows.page_of(queryset, number or 1, size), collection_id
 
 
 class SpanImportView(ApiView):

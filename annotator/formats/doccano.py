@@ -22,18 +22,11 @@ from operator import itemgetter
 import orjson
 
 from annotator.formats import nesting
-from articles.text import utf16_offset
+from annotator.formats.units import converter
 
 MEDIA_TYPE = "application/x-ndjson"
 EXTENSION = "jsonl"
 NEEDS_TEXTS = True
-
-
-def _offsets(row: dict, text: str, unit: str) -> tuple[int, int]:
-    start, end = row["article_start"], row["article_end"]
-    if unit == "utf16" and not text.isascii():
-        return utf16_offset(text, start), utf16_offset(text, end)
-    return start, end
 
 
 def write(rows: Iterable[dict], *, offsets: str = "codepoints", **_options) -> Iterator[bytes]:
@@ -41,9 +34,12 @@ def write(rows: Iterable[dict], *, offsets: str = "codepoints", **_options) -> I
     for _, spans in groupby(rows, key=itemgetter("article")):
         spans = list(spans)
         text = spans[0]["article_text"]
+        unit = converter(text, offsets)
         line = {
             "text": text,
-            "label": sorted([*_offsets(row, text, offsets), row["label"]] for row in spans),
+            "label": sorted(
+                [unit(row["article_start"]), unit(row["article_end"]), row["label"]] for row in spans
+            ),
         }
         yield orjson.dumps(line, option=orjson.OPT_APPEND_NEWLINE)
 

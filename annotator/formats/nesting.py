@@ -51,4 +51,5 @@ def refusal(rows: Iterable[dict], limit: int, what: str) -> str | None:
         return None
     named = "; ".join(f"{describe(row)} overlaps {describe(blocker)}" for row, blocker in misfits[:LISTED])
     more = f"; and {len(misfits) - LISTED} more" if len(misfits) > LISTED else ""
-    return f"{len(misfits)} spans do not fit {what}, nothing was exported: {named}{more}."
+    count = f"{len(misfits)} spans do not" if len(misfits) > 1 else "1 span does not"
+    return f"{count} fit {what}, nothing was exported: {named}{more}."

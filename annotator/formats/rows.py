@@ -193,9 +193,15 @@ def write_options(
         written["annotation_base"] = annotation_base
     if collection_id:
         written["collection_id"] = collection_id
-    if getattr(format.module, "NEEDS_TOTAL", False):
+    if getattr(format.module, "NEEDS_TOTAL", False) and "total" not in written:  # a page knows its total
         written["total"] = exportable(queryset).count()
     return written
+
+
+def page_of(queryset: QuerySet[Annotation], number: int, size: int) -> QuerySet[Annotation]:
+    """Return the spans of page `number` (from 1) of `size` spans, in the order the export writes them."""
+    order = exportable(queryset).order_by("paragraph_id", "id").values_list("id", flat=True)
+    return queryset.filter(pk__in=list(order[(number - 1) * size : number * size]))
 
 
 def refusal(queryset: QuerySet[Annotation], format: Format, options: dict[str, str]) -> dict[str, list[str]]:

@@ -109,7 +109,7 @@ def test_a_single_column_refuses_nested_spans_by_name():
     start = TEXT.index("the budget")
     assert conll.refusal(lambda: rows, {"levels": "1"}) == {
         "levels": [
-            "1 spans do not fit in 1 tag column (nested or overlapping), nothing was exported: span 2 "
+            "1 span does not fit in 1 tag column (nested or overlapping), nothing was exported: span 2 "
             f"(attributed_claim 'budget' at {start + 4}-{start + 10} in article 7) overlaps span 1 "
             f"(reported_fact 'the budget would be cut' at {start}-{start + 23} in article 7)."
         ]

@@ -260,3 +260,24 @@ def test_an_empty_collection_is_valid_and_the_collection_reads_back(conformance)
     assert [(r.quote, r.label, r.article_start) for r in records] == [
         (r["quote"], r["label"], r["article_start"]) for r in ROWS
     ]
+
+
+def test_paged_collections_and_their_pages_meet_every_must(conformance):
+    base = "https://provenance.example/api/v1/export/spans?format=w3c-collection&page_size=2"
+
+    def document(number):
+        pages = w3c_collection.Pages(size=2, number=number, url=lambda k: f"{base}&page={k}")
+        chunks = w3c_collection.write(
+            ROWS[:2] if number in (None, 1) else ROWS[2:], total=3, collection_id=base, pages=pages
+        )
+        return orjson.loads(b"".join(chunks))
+
+    collection, second = document(None), document(2)
+    assert conformance.failures(collection, conformance.assertions("collections/collectionMusts.test")) == []
+    page_musts = conformance.assertions("collections/pages/pageMusts.test")
+    assert conformance.failures(collection, page_musts) == []
+    assert conformance.failures(second, page_musts) == []
+    assert (collection["first"]["next"], collection["last"], second["prev"], second["startIndex"]) == (
+        f"{base}&page=2", f"{base}&page=2", f"{base}&page=1", 2,
+    )  # fmt: skip
+    assert [item["target"]["selector"][0]["exact"] for item in second["items"]] == ["privatisation 😮"]

@@ -210,4 +210,5 @@ def test_the_export_refuses_paging_parameters_it_would_ignore(client_for, analys
     response = client_for(analyst).get(f"{URL}?page=2&page_size=1")
     assert response.status_code == 400
     assert set(response.json()) == {"page", "page_size"}
-    assert response.json()["page"][0].startswith("Unknown query parameter 'page'. Accepted: article, ")
+    # Only the w3c-collection is served in pages.
+    assert response.json()["page"] == ["'page' applies to format w3c-collection only, not jsonl."]

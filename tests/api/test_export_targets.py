@@ -196,3 +196,49 @@ def test_the_command_takes_the_options_and_refuses_as_the_api_does(analyst, nest
     call_command("export_spans", "--format", "w3c-collection", "--output", str(target), verbosity=0)
     collection = json.loads(target.read_text())
     assert (collection["id"], collection["total"]) == ("urn:provenance:spans", 4)
+
+
+def test_the_w3c_collection_can_be_served_in_pages_that_link_each_other(client_for, analyst, nested):
+    _, made = nested
+    client = client_for(analyst)
+    collection = json.loads(body(client.get(f"{URL}?format=w3c-collection&page_size=3")))
+    base = "http://testserver/api/v1/export/spans?format=w3c-collection&page_size=3"
+    assert (collection["id"], collection["total"], collection["last"]) == (base, 4, f"{base}&page=2")
+    first = collection["first"]
+    assert (first["id"], first["startIndex"], first["next"], len(first["items"])) == (
+        f"{base}&page=1", 0, f"{base}&page=2", 3,
+    )  # fmt: skip
+    assert "prev" not in first
+    second = json.loads(body(client.get(first["next"])))
+    assert (second["@context"], second["type"], second["id"]) == (
+        "http://www.w3.org/ns/anno.jsonld", "AnnotationPage", f"{base}&page=2",
+    )  # fmt: skip
+    assert (second["partOf"]["id"], second["partOf"]["total"], second["startIndex"]) == (base, 4, 3)
+    assert (second["prev"], "next" in second) == (f"{base}&page=1", False)
+    whole = json.loads(body(client.get(f"{URL}?format=w3c-collection")))["first"]["items"]
+    assert first["items"] + second["items"] == whole
+    assert len({item["id"] for item in whole}) == len(made)
+
+
+@pytest.mark.parametrize(
+    ("query", "errors"),
+    [
+        (
+            "format=jsonl&page_size=2",
+            {"page_size": ["'page_size' applies to format w3c-collection only, not jsonl."]},
+        ),
+        ("format=w3c-collection&page=2", {"page": ["'page' needs 'page_size'."]}),
+        (
+            "format=w3c-collection&page_size=0",
+            {"page_size": ["Give a whole number from 1 to 10000, not '0'."]},
+        ),
+        ("format=w3c-collection&page_size=2&page=x", {"page": ["Give a whole number from 1, not 'x'."]}),
+        (
+            "format=w3c-collection&page_size=2&page=3",
+            {"page": ["Page 3 does not exist: the collection has 2 pages."]},
+        ),
+    ],
+)
+def test_paging_that_cannot_apply_is_a_400(client_for, analyst, nested, query, errors):
+    response = client_for(analyst).get(f"{URL}?{query}")
+    assert (response.status_code, response.json()) == (400, errors)

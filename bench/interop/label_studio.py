@@ -100,6 +100,3 @@ class LabelStudio:
                          "quote": value.get("text")}
                     )  # fmt: skip
         return spans
-
-    def task_count(self, project: int) -> int:
-        return self.api.get(f"/api/projects/{project}")["task_number"]

@@ -105,7 +105,7 @@ def _run_label_studio(work: Path, truth: list[dict], exports: dict) -> list[dict
 
 
 def measure(work: Path) -> dict:
-    started = time.monotonic()
+    started, load = time.monotonic(), os.getloadavg()[0]
     fixture = run_child_on_scratch_sqlite("bench.interop.fixture", "interop")
     truth, exports = fixture["truth"], fixture["exports"]
     (work / "exports.json").write_text(json.dumps(fixture, ensure_ascii=False, indent=1))
@@ -124,7 +124,8 @@ def measure(work: Path) -> dict:
         (work / f"stored-{target['tool']}-{target['setting']}.json".replace(" ", "_")).write_text(
             json.dumps(target["stored"], ensure_ascii=False, indent=1)
         )
-    return {"truth": truth, "exports": exports, "targets": targets, "seconds": time.monotonic() - started}
+    seconds = time.monotonic() - started
+    return {"truth": truth, "exports": exports, "targets": targets, "seconds": seconds, "load": load}
 
 
 def _verdict(target: dict) -> str:
@@ -150,7 +151,9 @@ def section(results: dict) -> str:
         f"Run {datetime.now(UTC):%Y-%m-%d %H:%M} UTC by `make interop` (`python -m bench.interop`, "
         f"never part of `make test` or CI) against {', '.join(versions)}, each installed from PyPI into "
         "a scratch virtual environment under `.interop/` and served on 127.0.0.1 from a scratch data "
-        f"directory; {results['seconds']:.0f} s in all with the installs cached. Our side: "
+        f"directory; {results['seconds']:.0f} s in all with the installs cached (load average "
+        f"{results['load']:.1f} on {os.cpu_count()} cores when it started: a duration, not a measure). "
+        "Our side: "
         f"{len({s['article'] for s in truth})} articles and {len(truth)} spans stored by our own "
         "importer and `annotator/spans.py` (an emoji outside the BMP inside one span and before others, "
         "accented words, two spans nested in others, two spans overlapping, two reviewers), exported by "

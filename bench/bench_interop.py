@@ -79,17 +79,25 @@ def _run_doccano(work: Path, truth: list[dict], exports: dict) -> list[dict]:
 def _run_label_studio(work: Path, truth: list[dict], exports: dict) -> list[dict]:
     targets = []
     with label_studio.LabelStudio(work) as tool:
-        for export, kind in (("label-studio", "annotations"), ("label-studio-predictions", "predictions")):
-            target = _target("Label Studio", tool.version, f"labels config, as {kind}", export,
+        for export, kind, how in (
+            ("label-studio", "annotations", "API"),
+            ("label-studio", "annotations", "import dialog"),
+            ("label-studio-predictions", "predictions", "API"),
+        ):
+            target = _target("Label Studio", tool.version, f"labels config, as {kind}, by its {how}", export,
                              label_studio.UNIT, truth)  # fmt: skip
             target["overlap_allowed"] = True
             if exports[export]["status"] != 200:
                 target["error"] = f"our API refused `{exports[export]['query']}`: {exports[export]['body']}"
                 targets.append(target)
                 continue
-            project = tool.create_project(f"Provenance round trip ({kind})", LABELS)
+            project = tool.create_project(f"Provenance round trip ({kind}, {how})", LABELS)
+            content = exports[export]["body"].encode()
             try:
-                summary = tool.import_tasks(project, exports[export]["body"].encode())
+                if how == "API":
+                    summary = tool.import_tasks(project, content)
+                else:
+                    summary = tool.import_file_as_the_dialog_does(project, content)
                 target["tool_said"] = (
                     f"{summary['task_count']} tasks, {summary['annotation_count']} annotations, "
                     f"{summary['prediction_count']} predictions"
@@ -158,7 +166,8 @@ def section(results: dict) -> str:
         "importer and `annotator/spans.py` (an emoji outside the BMP inside one span and before others, "
         "accented words, two spans nested in others, two spans overlapping, two reviewers), exported by "
         "`GET /api/v1/export/spans` and imported through each tool's API (doccano: the upload endpoint "
-        "and its import task; Label Studio: `POST /api/projects/<id>/import`). Read back: doccano's spans "
+        "and its import task; Label Studio: `POST /api/projects/<id>/import` with the tasks as its body, "
+        "and as its import dialog sends them: a file upload, then `reimport`). Read back: doccano's spans "
         "per example, Label Studio's JSON export of the project. A span holds when the tool stored our "
         "article text, our label and offsets that, counted in the unit its labelling page uses, highlight "
         "exactly our quote (and Label Studio's own copy of the quote is ours too).",

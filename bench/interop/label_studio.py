@@ -5,8 +5,9 @@ annotations (and predictions) it stored.
 with a legacy API token given on the command line (`--user-token`, `--enable-legacy-api-token`), which
 the API takes as `Authorization: Token ...`. The project's labelling config is the one our export's
 documentation names: `<Labels name="label" toName="text">` over `<Text name="text" value="$text"/>`.
-The file goes to `POST /api/projects/<id>/import` as the import dialog sends it, and
-`GET /api/projects/<id>/export?exportType=JSON` reads back what was stored.
+The file goes to `POST /api/projects/<id>/import` as a JSON body (the API) and as the import dialog sends it
+(a file upload, then `reimport`); `GET /api/projects/<id>/export?exportType=JSON` and `/api/predictions`
+read back what was stored.
 """
 
 from __future__ import annotations
@@ -77,6 +78,17 @@ class LabelStudio:
         """Import a JSON task file as the import dialog sends it; return Label Studio's summary."""
         return self.api.request("POST", f"/api/projects/{project}/import", body=content,
                                 content_type="application/json")  # fmt: skip
+
+    def import_file_as_the_dialog_does(self, project: int, content: bytes) -> dict:
+        """Import a JSON task file as the import dialog does: upload it without creating tasks
+        (`commit_to_project=false`), then `POST /api/projects/<id>/reimport` with the upload's id, which
+        creates them; return Label Studio's summary."""
+        uploaded = self.api.post_file(f"/api/projects/{project}/import?commit_to_project=false", "file",
+                                      "tasks.json", content, "application/json")  # fmt: skip
+        return self.api.post_json(
+            f"/api/projects/{project}/reimport",
+            {"file_upload_ids": uploaded["file_upload_ids"], "files_as_tasks_list": False},
+        )
 
     def stored_spans(self, project: int, *, kind: str = "annotations") -> list[dict]:
         """Return every `labels` region of the project's annotations (or predictions) with its task's

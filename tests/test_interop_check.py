@@ -1,8 +1,17 @@
-"""The round trip's span-by-span comparison (bench/interop/compare.py), on fixed spans: no tool runs here."""
+"""The round trip through doccano and Label Studio, its pure parts: the span-by-span comparison
+(bench/interop/compare.py) on fixed spans, and how its section goes into BENCHMARKS.md. No tool runs here."""
 
 import pytest
 
-from bench.interop.compare import GraphemesUnknown, code_point_index, compare, in_unit, kept_without_overlap
+from bench.interop.__main__ import HEADING, splice
+from bench.interop.compare import (
+    GraphemesUnknown,
+    code_point_index,
+    compare,
+    doccano_lines_differ,
+    in_unit,
+    kept_without_overlap,
+)
 
 TEXT = "Harbour vote 🌊 passed.\n\nThe mayor said the fees would double."
 VOTE = {"text": TEXT, "start": 8, "end": 21, "quote": "vote 🌊 passed", "label": "reported_fact"}
@@ -77,3 +86,27 @@ def test_grapheme_offsets_are_refused_for_a_text_with_joining_characters():
 
 def test_doccano_keeps_the_first_of_overlapping_spans_in_start_order():
     assert kept_without_overlap([FEES, VOTE, MAYOR]) == [VOTE, MAYOR]
+
+
+def test_doccano_reexport_differences_name_the_lacking_spans():
+    ours = [{"text": TEXT, "label": [[8, 21, "reported_fact"], [39, 60, "speculation"]]}]
+    assert (
+        doccano_lines_differ(
+            ours, [{"text": TEXT, "label": [[39, 60, "speculation"], [8, 21, "reported_fact"]]}]
+        )
+        == []
+    )
+    assert doccano_lines_differ(ours, [{"text": TEXT, "label": [[39, 60, "speculation"]]}]) == [
+        "text 'Harbour vote 🌊 passed.\\n\\n': 1 spans, lacking [(8, 21, 'reported_fact')], adding none"
+    ]
+
+
+def test_the_section_replaces_only_its_own_part_of_benchmarks():
+    document = "# Benchmarks\n\n## Import: x\n\nfigures\n\n## Load: y\n\nhand-added lines\n"
+    inserted = splice(document, f"{HEADING}\n\nfirst run\n", ["## Load: y"])
+    assert inserted == (
+        "# Benchmarks\n\n## Import: x\n\nfigures\n\n"
+        f"{HEADING}\n\nfirst run\n\n## Load: y\n\nhand-added lines\n"
+    )
+    replaced = splice(inserted, f"{HEADING}\n\nsecond run\n", ["## Load: y"])
+    assert replaced == inserted.replace("first run", "second run")

@@ -189,3 +189,24 @@ def kept_without_overlap(ours: list[dict]) -> list[dict]:
 
 def label_counts(spans: list[dict]) -> Counter:
     return Counter(span["label"] for span in spans)
+
+
+def doccano_lines_differ(ours: list[dict], theirs: list[dict]) -> list[str]:
+    """Compare doccano JSONL lines (`text`, `label` as [start, end, label]) text by text, labels as sets;
+    return each difference, or nothing when doccano's own export says what ours says."""
+    theirs_by_text = {line["text"]: sorted(map(tuple, line.get("label", []))) for line in theirs}
+    problems = []
+    for line in ours:
+        mine = sorted(map(tuple, line["label"]))
+        found = theirs_by_text.pop(line["text"], None)
+        if found is None:
+            problems.append(f"no line for the text {line['text'][:40]!r}")
+        elif found != mine:
+            lacking = [span for span in mine if span not in found]
+            added = [span for span in found if span not in mine]
+            problems.append(
+                f"text {line['text'][:24]!r}: {len(found)} spans, lacking {lacking or 'none'}, "
+                f"adding {added or 'none'}"
+            )
+    problems += [f"a line we did not export: {text[:40]!r}" for text in theirs_by_text]
+    return problems

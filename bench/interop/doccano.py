@@ -9,8 +9,11 @@ webserver` would bind every interface). The import is the browser's: the file go
 
 from __future__ import annotations
 
+import io
+import json
 import secrets
 import time
+import zipfile
 from pathlib import Path
 
 from bench.interop import tools
@@ -93,6 +96,31 @@ class Doccano:
             raise RuntimeError(f"doccano stored the project settings {stored}, not {settings}")
         return project["id"]
 
+    def _wait(self, task: str, what: str, timeout: float) -> object:
+        """Wait for a queued doccano task; return its result."""
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            status = self.api.get(f"/v1/tasks/status/{task}")
+            if status["ready"]:
+                if status["error"]:
+                    raise RuntimeError(f"doccano's {what} failed: {status['error']}")
+                return status["result"]
+            time.sleep(0.5)
+        raise RuntimeError(f"doccano's {what} did not finish within {timeout:.0f} s; see {self.log}")
+
+    def export_jsonl(self, project: int, timeout: float = 180) -> list[dict]:
+        """Return the lines of doccano's own JSONL export of the project, as its export dialog makes it."""
+        queued = self.api.post_json(
+            f"/v1/projects/{project}/download", {"format": "JSONL", "exportApproved": False}
+        )
+        self._wait(queued["task_id"], "export", timeout)
+        archive = self.api.request(
+            "GET", f"/v1/projects/{project}/download?taskId={queued['task_id']}", raw=True
+        )
+        with zipfile.ZipFile(io.BytesIO(archive)) as files:
+            [name] = [name for name in files.namelist() if name.endswith(".jsonl")]
+            return [json.loads(line) for line in files.read(name).decode().splitlines() if line.strip()]
+
     def import_jsonl(self, project: int, content: bytes, timeout: float = 180) -> dict:
         """Import a JSONL file as the upload dialog does; return the finished task's result (its errors)."""
         upload = self.api.post_file("/v1/fp/process/", "filepond", "spans.jsonl", content, "application/json")
@@ -101,15 +129,7 @@ class Doccano:
             {"format": "JSONL", "task": "SequenceLabeling", "uploadIds": [upload], "column_data": "text",
              "column_label": "label", "delimiter": "", "encoding": "utf_8"},
         )  # fmt: skip
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            status = self.api.get(f"/v1/tasks/status/{queued['task_id']}")
-            if status["ready"]:
-                if status["error"]:
-                    raise RuntimeError(f"doccano's import failed: {status['error']}")
-                return status["result"]
-            time.sleep(0.5)
-        raise RuntimeError(f"doccano's import did not finish within {timeout:.0f} s; see {self.log}")
+        return self._wait(queued["task_id"], "import", timeout)
 
     def stored_spans(self, project: int) -> list[dict]:
         """Return every span of the project as doccano stores it, with its example's text."""

@@ -70,6 +70,9 @@ SPANS = [
 EXPORTS = {
     "doccano": "format=doccano",
     "doccano-utf16": "format=doccano&offsets=utf16",
+    # What a researcher with a default doccano project should ask for: a refusal naming the overlapping
+    # spans instead of a file doccano would silently thin out.
+    "doccano-utf16-refuse": "format=doccano&offsets=utf16&overlap=refuse",
     "label-studio": "format=label-studio",
     "label-studio-predictions": "format=label-studio&as=predictions",
 }

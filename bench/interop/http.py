@@ -25,7 +25,8 @@ class Client:
         self.base, self.authorization = base.rstrip("/"), authorization
 
     def request(self, method: str, path: str, *, body: bytes | None = None, content_type: str = "",
-                timeout: float = 120) -> object:  # fmt: skip
+                timeout: float = 120, raw: bool = False) -> object:  # fmt: skip
+        """Send one request; return the answer's JSON, else its text (its bytes with `raw`)."""
         headers = {"Accept": "application/json, */*;q=0.5"}  # doccano answers an upload in plain text
         if self.authorization:
             headers["Authorization"] = self.authorization
@@ -35,7 +36,10 @@ class Client:
         request = urllib.request.Request(url, data=body, method=method, headers=headers)
         try:
             with urllib.request.urlopen(request, timeout=timeout) as response:
-                text = response.read().decode()
+                data = response.read()
+                if raw:
+                    return data
+                text = data.decode()
         except urllib.error.HTTPError as error:
             raise HttpError(method, url, error.code, error.read().decode(errors="replace")) from None
         try:

@@ -5,8 +5,9 @@ annotations (and predictions) it stored.
 with a legacy API token given on the command line (`--user-token`, `--enable-legacy-api-token`), which
 the API takes as `Authorization: Token ...`. The project's labelling config is the one our export's
 documentation names: `<Labels name="label" toName="text">` over `<Text name="text" value="$text"/>`.
-The file goes to `POST /api/projects/<id>/import` as the import dialog sends it, and
-`GET /api/projects/<id>/export?exportType=JSON` reads back what was stored.
+The file goes to `POST /api/projects/<id>/import` as a JSON body (the API) and as the import dialog sends it
+(a file upload, then `reimport`); `GET /api/projects/<id>/export?exportType=JSON` and `/api/predictions`
+read back what was stored.
 """
 
 from __future__ import annotations
@@ -78,23 +79,36 @@ class LabelStudio:
         return self.api.request("POST", f"/api/projects/{project}/import", body=content,
                                 content_type="application/json")  # fmt: skip
 
+    def import_file_as_the_dialog_does(self, project: int, content: bytes) -> dict:
+        """Import a JSON task file as the import dialog does: upload it without creating tasks
+        (`commit_to_project=false`), then `POST /api/projects/<id>/reimport` with the upload's id, which
+        creates them; return Label Studio's summary."""
+        uploaded = self.api.post_file(f"/api/projects/{project}/import?commit_to_project=false", "file",
+                                      "tasks.json", content, "application/json")  # fmt: skip
+        return self.api.post_json(
+            f"/api/projects/{project}/reimport",
+            {"file_upload_ids": uploaded["file_upload_ids"], "files_as_tasks_list": False},
+        )
+
     def stored_spans(self, project: int, *, kind: str = "annotations") -> list[dict]:
         """Return every `labels` region of the project's annotations (or predictions) with its task's
-        text."""
+        text. The JSON export holds annotations whole but predictions as ids, so those are read from
+        `/api/predictions`."""
         tasks = self.api.get(f"/api/projects/{project}/export?exportType=JSON&download_all_tasks=true")
+        texts = {task["id"]: task["data"]["text"] for task in tasks}
+        if kind == "predictions":
+            results = [(p["task"], p["result"]) for p in self.api.get(f"/api/predictions?project={project}")]
+        else:
+            results = [(task["id"], a["result"]) for task in tasks for a in task["annotations"]]
         spans = []
-        for task in tasks:
-            for annotation in task.get(kind, []):
-                for region in annotation["result"]:
-                    if region.get("type") != "labels":
-                        continue
-                    value = region["value"]
-                    for label in value["labels"]:
-                        spans.append(
-                            {"text": task["data"]["text"], "start": value["start"], "end": value["end"],
-                             "label": label, "quote": value.get("text")}
-                        )  # fmt: skip
+        for task, result in results:
+            for region in result:
+                if region.get("type") != "labels":
+                    continue
+                value = region["value"]
+                for label in value["labels"]:
+                    spans.append(
+                        {"text": texts[task], "start": value["start"], "end": value["end"], "label": label,
+                         "quote": value.get("text")}
+                    )  # fmt: skip
         return spans
-
-    def task_count(self, project: int) -> int:
-        return self.api.get(f"/api/projects/{project}")["task_number"]

@@ -41,13 +41,13 @@ def venv(name: str, python_versions: tuple[str, ...], requirements: list[str], l
         return home / "bin"
     shutil.rmtree(home, ignore_errors=True)
     home.parent.mkdir(parents=True, exist_ok=True)
+    python = find_python(python_versions)
+    print(f"   installing {name} with {python} into {home} (log: {log})", flush=True)
+    pip = [str(home / "bin" / "python"), "-m", "pip", "install", "--disable-pip-version-check"]
     with log.open("a") as out:
-        python = find_python(python_versions)
-        print(f"   installing {name} with {python} into {home} (log: {log})", flush=True)
-        subprocess.run([python, "-m", "venv", str(home)], check=True, stdout=out, stderr=out)
-        pip = [str(home / "bin" / "python"), "-m", "pip", "install", "--disable-pip-version-check"]
-        subprocess.run([*pip, "--upgrade", "pip"], check=True, stdout=out, stderr=out)
-        subprocess.run([*pip, *requirements], check=True, stdout=out, stderr=out)
+        for command in ([python, "-m", "venv", str(home)], [*pip, "--upgrade", "pip"], [*pip, *requirements]):
+            if subprocess.run(command, stdout=out, stderr=out, check=False).returncode:
+                raise RuntimeError(f"installing {name} failed at `{' '.join(command)}`; see {log}")
     marker.write_text(wanted)
     return home / "bin"
 

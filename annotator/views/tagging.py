@@ -1,7 +1,8 @@
 """Span writes from the workbench: create, change, delete, undo.
 
 Each view checks the shape of the input, calls the one write path in `annotator.spans`, and answers an htmx
-request with the re-rendered paragraph plus an `annotationChanged` event for the rest of the page.
+request with the re-rendered paragraph plus an `annotationChanged` event for the rest of the page (with a
+warning when the span contradicts another of the reviewer's spans: saved all the same).
 Errors come back as plain text with their status (400 invalid, 403 not yours, 409 conflict) and write nothing;
 an htmx request's conflict also brings the span's paragraph as it now is, as an out-of-band swap.
 """

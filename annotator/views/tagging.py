@@ -82,18 +82,30 @@ def _paragraph_response(
     *,
     message: str,
     undo: int | None,
-    warning: str = "",
+    written: Annotation | None = None,
 ) -> HttpResponse:
-    """Return the changed paragraph for htmx to swap in, or send a browser without JavaScript back."""
+    """Return the changed paragraph for htmx to swap in, or send a browser without JavaScript back.
+
+    For a span just `written` (created or changed), warn when it contradicts another of its reviewer's spans.
+    """
     layer = Layer.from_request(request)
     next_url = request.POST.get("next", "")
+    excluded = contradictions.exclusions()
     if not request.htmx:
-        if warning:
-            messages.warning(request, warning)
+        if written is not None:
+            drawn = page_paragraphs([paragraph], Layer("all"), request.user, excluded=excluded)
+            warning = contradictions.warning(written, drawn[0].layer_spans, excluded)
+            if warning:
+                messages.warning(request, warning)
         if next_url and url_has_allowed_host_and_scheme(next_url, {request.get_host()}):
             return redirect(next_url)
         return redirect(f"{article.get_absolute_url()}{layer.suffix}#para-{paragraph.pk}")
-    page_paragraphs([paragraph], layer, request.user)
+    page_paragraphs([paragraph], layer, request.user, excluded=excluded)
+    warning = ""
+    if written is not None:
+        # The layer shows the writer's spans whenever they may write (their own, everyone's, or staff editing
+        # the reviewer's layer they look at), so the drawn rows hold every span it could contradict.
+        warning = contradictions.warning(written, paragraph.layer_spans, excluded)
     response = render(request, "annotator/article.html#paragraph", {"p": paragraph, "article": article})
     retarget(response, f"#para-{paragraph.pk}")
     reswap(response, "outerHTML")
@@ -138,7 +150,7 @@ def span_create(request: HtmxHttpRequest, pk: int) -> HttpResponse:
         paragraph,
         message=message,
         undo=_undo_id(annotation),
-        warning=contradictions.warning(annotation),
+        written=annotation,
     )
 
 
@@ -177,7 +189,7 @@ def span_change(request: HtmxHttpRequest, pk: int) -> HttpResponse:
         annotation.paragraph,
         message=f"Span saved as {changed.label.name}.",
         undo=_undo_id(changed),
-        warning=contradictions.warning(changed),
+        written=changed,
     )
 
 

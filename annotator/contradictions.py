@@ -25,28 +25,24 @@ def exclusions() -> dict[int, set[int]]:
     return excluded
 
 
-def contradicted_by(annotation: Annotation) -> list[Annotation]:
-    """Return the reviewer's other live spans over any of the same words whose label excludes this span's."""
-    excluded = exclusions().get(annotation.label_id)
-    if not excluded:
-        return []
-    return list(
-        Annotation.objects.live()
-        .filter(
-            paragraph_id=annotation.paragraph_id,
-            reviewer_id=annotation.reviewer_id,
-            label_id__in=excluded,
-            start__lt=annotation.end,
-            end__gt=annotation.start,
-        )
-        .exclude(pk=annotation.pk)
-        .select_related("label")
-    )
+def warning(annotation: Annotation, rows: Iterable, excluded: dict[int, set[int]]) -> str:
+    """Return the warning that names each span contradicting `annotation`, or "" when there is none.
 
-
-def warning(annotation: Annotation) -> str:
-    """Return the warning that names each contradicting span, or "" when there is none."""
-    others = contradicted_by(annotation)
+    `rows` are the drawn spans of the annotation's paragraph (`views.common.SpanRow`, which the answer to a
+    write reads anyway) and `excluded` comes from `exclusions()`: no query of its own.
+    """
+    excludes = excluded.get(annotation.label_id)
+    if not excludes:
+        return ""
+    others = [
+        row
+        for row in rows
+        if row.pk != annotation.pk
+        and row.reviewer_id == annotation.reviewer_id
+        and row.label.pk in excludes
+        and row.start < annotation.end
+        and annotation.start < row.end
+    ]
     if not others:
         return ""
     named = "; ".join(
@@ -56,10 +52,11 @@ def warning(annotation: Annotation) -> str:
     return f"Contradiction: {named}, which excludes {annotation.label.name}. Both spans are kept."
 
 
-def contradicting_ids(rows: Iterable) -> set[int]:
+def contradicting_ids(rows: Iterable, excluded: dict[int, set[int]] | None = None) -> set[int]:
     """Return the ids among span rows (with pk, paragraph_id, start, end, label, reviewer_id) that overlap
     another row of the same reviewer whose label excludes theirs."""
-    excluded = exclusions()
+    if excluded is None:
+        excluded = exclusions()
     if not excluded:
         return set()
     by_place = defaultdict(list)

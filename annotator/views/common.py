@@ -121,19 +121,21 @@ def page_paragraphs(
     *,
     rows: list[SpanRow] | None = None,
     flagged: set[int] | None = None,
+    excluded: dict[int, set[int]] | None = None,
 ) -> list[Paragraph]:
     """Return paragraphs as the article page draws them: each with the layer's spans as `layer_spans` and the
     ids of spans that contradict another as `contradicting`.
 
     Pass `rows` (and `flagged`) when the layer's spans of these paragraphs are read already (the full page
-    reads them for its side panel); otherwise they are read here.
+    reads them for its side panel); otherwise they are read here. `excluded` (from
+    `contradictions.exclusions()`) saves reading which labels exclude which when the caller has it.
     """
     paragraphs = list(paragraphs)
     if rows is None:
         labels = {label.pk: label for label in Label.objects.all()}
         rows = span_rows(layer.filter(Annotation.objects.filter(paragraph__in=paragraphs), user), labels)
     if flagged is None:
-        flagged = contradictions.contradicting_ids(rows)
+        flagged = contradictions.contradicting_ids(rows, excluded)
     by_paragraph = defaultdict(list)
     for row in rows:
         by_paragraph[row.paragraph_id].append(row)

@@ -1,7 +1,8 @@
 """Span writes from the workbench: create, change, delete, undo.
 
 Each view checks the shape of the input, calls the one write path in `annotator.spans`, and answers an htmx
-request with the re-rendered paragraph plus an `annotationChanged` event for the rest of the page.
+request with the re-rendered paragraph plus an `annotationChanged` event for the rest of the page (with a
+warning when the span contradicts another of the reviewer's spans: saved all the same).
 Errors come back as plain text with their status (400 invalid, 403 not yours, 409 conflict) and write nothing;
 an htmx request's conflict also brings the span's paragraph as it now is, as an out-of-band swap.
 """
@@ -81,18 +82,30 @@ def _paragraph_response(
     *,
     message: str,
     undo: int | None,
-    warning: str = "",
+    written: Annotation | None = None,
 ) -> HttpResponse:
-    """Return the changed paragraph for htmx to swap in, or send a browser without JavaScript back."""
+    """Return the changed paragraph for htmx to swap in, or send a browser without JavaScript back.
+
+    For a span just `written` (created or changed), warn when it contradicts another of its reviewer's spans.
+    """
     layer = Layer.from_request(request)
     next_url = request.POST.get("next", "")
+    excluded = contradictions.exclusions()
     if not request.htmx:
-        if warning:
-            messages.warning(request, warning)
+        if written is not None:
+            drawn = page_paragraphs([paragraph], Layer("all"), request.user, excluded=excluded)
+            warning = contradictions.warning(written, drawn[0].layer_spans, excluded)
+            if warning:
+                messages.warning(request, warning)
         if next_url and url_has_allowed_host_and_scheme(next_url, {request.get_host()}):
             return redirect(next_url)
         return redirect(f"{article.get_absolute_url()}{layer.suffix}#para-{paragraph.pk}")
-    page_paragraphs([paragraph], layer, request.user)
+    page_paragraphs([paragraph], layer, request.user, excluded=excluded)
+    warning = ""
+    if written is not None:
+        # The layer shows the writer's spans whenever they may write (their own, everyone's, or staff editing
+        # the reviewer's layer they look at), so the drawn rows hold every span it could contradict.
+        warning = contradictions.warning(written, paragraph.layer_spans, excluded)
     response = render(request, "annotator/article.html#paragraph", {"p": paragraph, "article": article})
     retarget(response, f"#para-{paragraph.pk}")
     reswap(response, "outerHTML")
@@ -138,7 +151,7 @@ def span_create(request: HtmxHttpRequest, pk: int) -> HttpResponse:
         paragraph,
         message=message,
         undo=_undo_id(annotation),
-        warning=contradictions.warning(annotation),
+        written=annotation,
     )
 
 
@@ -177,7 +190,7 @@ def span_change(request: HtmxHttpRequest, pk: int) -> HttpResponse:
         annotation.paragraph,
         message=f"Span saved as {changed.label.name}.",
         undo=_undo_id(changed),
-        warning=contradictions.warning(changed),
+        written=changed,
     )
 
 

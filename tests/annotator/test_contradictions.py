@@ -81,10 +81,21 @@ def test_relabelling_into_a_contradiction_warns_too(client, analyst, paragraph, 
     )
 
 
-def test_spans_that_only_touch_do_not_contradict(analyst, paragraph, labels):
+def test_spans_that_only_touch_do_not_contradict(client, analyst, paragraph, labels):
     spans.create(paragraph=paragraph, label="reported_fact", start=0, end=9, reviewer=analyst)
-    touching = spans.create(paragraph=paragraph, label="speculation", start=10, end=14, reviewer=analyst)
-    assert contradictions.warning(touching) == ""
+    client.force_login(analyst)
+    response = tag(client, paragraph, "said", "speculation")  # right after "The mayor"
+    assert json.loads(response["HX-Trigger"])["annotationChanged"]["warning"] == ""
+    assert contradictions.exclusions()[labels["speculation"].pk] == {labels["reported_fact"].pk}
+
+
+def test_without_htmx_the_warning_comes_as_a_message_after_the_redirect(client, analyst, paragraph, labels):
+    spans.create(paragraph=paragraph, label="speculation", start=4, end=9, reviewer=analyst)
+    client.force_login(analyst)
+    url = reverse("annotator:span-create", args=[paragraph.article_id])
+    data = {"paragraph": paragraph.pk, "start": 0, "end": 9, "quote": "The mayor", "label": "reported_fact"}
+    page = client.post(url, data, follow=True).content.decode()
+    assert "Contradiction: “mayor” is also tagged Speculation, which excludes Reported fact." in page
 
 
 def test_the_admin_sets_which_labels_exclude_each_other(client, staff, labels):

@@ -18,6 +18,8 @@ def rates(monkeypatch):
     monkeypatch.setattr(
         SimpleRateThrottle, "THROTTLE_RATES", {"token-address": "5/hour", "token-account": "3/hour"}
     )
+    # A stopped clock: on a busy machine the tries span a second or more, and Retry-After would read 3599.
+    monkeypatch.setattr(SimpleRateThrottle, "timer", lambda self: 1_800_000_000.0)
 
 
 def ask(username: str, password: str, address: str = "203.0.113.5"):

@@ -54,6 +54,11 @@ class ApiPagination(PageNumberPagination):
     max_page_size = 500
 
     def get_page_size(self, request):
+        # DRF takes `page=` for page 1, though the schema says integer: refused like any empty parameter.
+        if request.query_params.get(self.page_query_param) == "":
+            raise exceptions.ValidationError(
+                {self.page_query_param: ["This parameter is empty: give a value or leave it out."]}
+            )
         # DRF falls back to the default page size for a page_size that is no number; the schema says integer.
         requested = request.query_params.get(self.page_size_query_param)
         if requested is not None:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from urllib.parse import urlencode
+
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpResponse
@@ -45,7 +47,8 @@ def curate(request: HtmxHttpRequest, slug: str, pk: int) -> HttpResponse:
         view.rendered_gold = render_highlights(view.paragraph.text, view.gold)
     last = span_ops.last_undoable(article=article, actor=request.user)
     undo = last if last is not None and last.annotation.reviewer_id == project.gold_reviewer_id else None
-    gold_layer = f"{article.get_absolute_url()}?reviewer={project.gold_reviewer.get_username()}"
+    gold_query = urlencode({"reviewer": project.gold_reviewer.get_username()})
+    gold_layer = f"{article.get_absolute_url()}?{gold_query}"
     context = {
         "project": project,
         "article": article,

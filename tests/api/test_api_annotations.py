@@ -248,6 +248,7 @@ def test_list_filters_by_article_label_reviewer_and_time(client_for, analyst, co
         ("updated_since=9999-12-31T23:59:59-23:00", {"updated_since": [
             "9999-12-31T23:59:59-23:00 is out of range once moved to UTC."]}),
         ("format=xml", {"format": ["Unknown format 'xml'. This endpoint answers JSON only: format=json."]}),
+        ("page=", {"page": ["This parameter is empty: give a value or leave it out."]}),
         ("lable=speculation", {"lable": [
             "Unknown query parameter 'lable'. Accepted: article, format, label, layer, page, page_size, "
             "paragraph, project, reviewer, updated_since."]}),

@@ -1,5 +1,6 @@
 """A team project end to end in Chromium: staff create it from the article list, two analysts tag a seed
-differently and mark it done from the keyboard, the curator settles the gold layer, the gold export holds it."""
+differently and mark it done from the keyboard, the curator settles the gold layer, the gold export holds
+it."""
 
 from __future__ import annotations
 
@@ -62,6 +63,8 @@ def test_two_analysts_disagree_the_curator_settles_the_gold_export_holds_it(
     tag(page, claim, CLAIM, "c")
     page.keyboard.press("d")
     expect(page.locator(".queue-bar .status.done")).to_have_text("Done")
+    page.keyboard.press("n")  # her queue is empty now
+    expect(page.locator("main")).to_contain_text("Nothing left in your queue")
 
     # Bob, in blind mode, sees none of alice's spans; he agrees on the fact, calls the claim speculation.
     as_user(page, live_server, bob)

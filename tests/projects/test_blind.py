@@ -45,6 +45,7 @@ def test_analysts_see_only_their_own_spans_until_curated(client, api_for, blind)
     page = everyone(client, article)
     assert "The mayor said" in page and f'data-annotation-id="{blind["alice_span"].pk}"' in page
     assert f'data-annotation-id="{blind["bob_span"].pk}"' not in page
+    assert "?reviewer=bob" not in page  # not even who has tagged
     bob_layer = client.get(article.get_absolute_url() + "?reviewer=bob").content.decode()
     assert "data-annotation-id" not in bob_layer.split('id="paragraphs"')[1].split("</article>")[0]
     popover = client.get(
@@ -60,7 +61,8 @@ def test_analysts_see_only_their_own_spans_until_curated(client, api_for, blind)
     assert [line["quote"] for line in lines] == ["The mayor said"]
 
     curation.set_curated(blind["project"], article, blind["cora"], True)
-    assert f'data-annotation-id="{blind["bob_span"].pk}"' in everyone(client, article)
+    page = everyone(client, article)
+    assert f'data-annotation-id="{blind["bob_span"].pk}"' in page and "?reviewer=bob" in page
     assert api_quotes(api_for(blind["alice"]), article) == ["The mayor said", "the budget would be cut"]
 
 

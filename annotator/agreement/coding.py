@@ -3,10 +3,10 @@
 The formulas are those of nltk's `nltk.metrics.agreement.AnnotationTask` (Artstein and Poesio's notation):
 `kappa_pairwise` for Cohen's kappa, `pi` (multi-pi, which is Fleiss' 1971 kappa) and `alpha` with the binary
 distance. The tests hold every figure here equal to AnnotationTask's on hand-made and random data. The figures
-are computed here, from counts, because AnnotationTask works from (coder, item, label) triples and scans them
-per item (quadratic in the items), and a bootstrap interval needs each figure a thousand times over: a project
-of 6 analysts and 50 articles has some 180,000 triples per label. Counts add up over blocks (paragraphs,
-articles), so a resample is a weighted sum of per-block counts.
+are computed here, from counts, because AnnotationTask recomputes from its (coder, item, label) triples on
+every call: on the benchmark's project (6 analysts, 50 articles, 180,000 triples per label) one label's `pi`
+took 2.4 s and `kappa` 4.2 s of CPU, and a bootstrap interval needs each figure a thousand times over. Counts
+add up over blocks (paragraphs, articles), so a resample is a weighted sum of per-block counts.
 
 Per block and per coding scheme (one label's binary coding, or all labels as label sets), with K categories:
 

@@ -165,36 +165,38 @@ class _Sums:
 
     def _coding(self):
         all_masks = np.concatenate([m.ravel() for m in self.masks] + [np.zeros(1, dtype=np.int64)])
-        self.set_codes = np.unique(
-            all_masks
-        )  # category k of the all-labels scheme is the label set set_codes[k]
-        self.schemes = {}
+        # Category k of the all-labels scheme is the label set whose bit mask is set_codes[k].
+        self.set_codes = np.unique(all_masks)
         for scheme in [*self.slugs, ALL]:
-            parts = []
-            for d, doc in enumerate(self.documents):
-                mask = self.masks[d]
-                if scheme == ALL:
-                    codes, k = np.searchsorted(self.set_codes, mask), len(self.set_codes)
-                else:
-                    codes, k = (mask >> self.bits[scheme]) & 1, 2
-                rows = [self.index[a] for a in doc.analysts]
-                pairs = [
-                    (self.pair_index[(min(rows[a], rows[b]), max(rows[a], rows[b]))],)
-                    + ((a, b) if rows[a] < rows[b] else (b, a))
-                    for a, b in combinations(range(len(rows)), 2)
-                ]
-                part = coding.scheme_sums(codes, self.token_block[d], len(doc.paragraphs), k, pairs)
-                if part["confusion"].shape[1] < len(self.pairs):
-                    padded = np.zeros((len(doc.paragraphs), len(self.pairs), k, k))
-                    padded[:, : part["confusion"].shape[1]] = part["confusion"]
-                    part["confusion"] = padded
-                parts.append(part)
+            k = len(self.set_codes) if scheme == ALL else 2
+            parts = [self._document_counts(d, scheme, k) for d in range(len(self.documents))]
+            empty = coding.scheme_sums(
+                np.zeros((0, 0), dtype=np.int64), np.zeros(0, dtype=np.int64), 0, k, []
+            )
+            empty["confusion"] = np.zeros((0, len(self.pairs), k, k))
+            parts = parts or [empty]
             confusion = np.concatenate([p["confusion"] for p in parts])
             self.linear[f"{scheme}:equal"] = np.trace(confusion, axis1=-2, axis2=-1)
             self.linear[f"{scheme}:first"] = confusion.sum(axis=-1)
             self.linear[f"{scheme}:second"] = confusion.sum(axis=-2)
             for name in ("agreeing", "items", "totals", "disagreeing"):
                 self.linear[f"{scheme}:{name}"] = np.concatenate([p[name] for p in parts])
+
+    def _document_counts(self, d: int, scheme: str, k: int) -> dict:
+        """One document's per-paragraph counts for one scheme, its analyst pairs placed at their project-wide
+        pair index (the first analyst of a pair is the one earlier in the project's order)."""
+        doc, mask = self.documents[d], self.masks[d]
+        codes = np.searchsorted(self.set_codes, mask) if scheme == ALL else (mask >> self.bits[scheme]) & 1
+        position = [self.index[a] for a in doc.analysts]
+        pairs = []
+        for a, b in combinations(range(len(position)), 2):
+            first, second = (a, b) if position[a] < position[b] else (b, a)
+            pairs.append((self.pair_index[(position[first], position[second])], first, second))
+        part = coding.scheme_sums(codes, self.token_block[d], len(doc.paragraphs), k, pairs)
+        confusion = np.zeros((len(doc.paragraphs), len(self.pairs), k, k))
+        confusion[:, : part["confusion"].shape[1]] = part["confusion"]
+        part["confusion"] = confusion
+        return part
 
     # --- characters ---------------------------------------------------------------------------------------
     def _unitizing(self):
@@ -430,7 +432,8 @@ def _diagnose(scope: Scope, labels: list[tuple[str, str]], spans_by_label: dict[
         )
     if not project and scope.blocks < 2:
         notes.append(
-            "This article has one paragraph: its intervals cannot be estimated by resampling paragraphs."
+            f"This article has {scope.blocks} paragraph{'s' if scope.blocks != 1 else ''}: its intervals "
+            "cannot be estimated by resampling paragraphs."
         )
     for analyst in scope.analysts:
         if scope.spans.get(analyst, 0) == 0:

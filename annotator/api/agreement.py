@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 from django.http import Http404, HttpResponse
-from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, PolymorphicProxySerializer, extend_schema
 from rest_framework import exceptions, serializers
 from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 
 from annotator.agreement import data, report
+from annotator.api import schema
 from annotator.api.base import ApiView
 from annotator.api.views import FORBIDDEN, READ_ERRORS
 
@@ -19,6 +21,26 @@ GOLD = OpenApiParameter(
     default="0",
     description="1 counts the project's gold layer as one more reviewer, named `gold`.",
 )
+SLUG = OpenApiParameter(
+    "slug", str, OpenApiParameter.PATH, description="The project's slug (as in its page's address)."
+)
+TABLE = OpenApiParameter(
+    "table",
+    str,
+    OpenApiParameter.PATH,
+    enum=list(data.TABLES),
+    description="figures: every measure per label; pairs: Cohen's kappa per analyst pair; attribution: "
+    "agreement on who claims are attributed to, per pair; articles: the project's articles with their "
+    "all-labels figures.",
+)
+OUTPUT = OpenApiParameter(
+    "format", str, enum=["json", "csv"], default="json", description="JSON rows, or the same rows as CSV."
+)
+ARTICLE = OpenApiParameter(
+    "article", int, description="An article of the project: its figures instead of the project's."
+)
+ReportError = schema.field_errors("AgreementReportErrorSerializer", ["gold"])
+TableError = schema.field_errors("AgreementTableErrorSerializer", ["gold", "format", "article"])
 
 
 class FigureSerializer(serializers.Serializer):
@@ -86,6 +108,13 @@ class ReportSerializer(serializers.Serializer):
     articles = ArticleRowSerializer(many=True)
 
 
+def _gold(request) -> bool:
+    gold = request.query_params.get("gold", "0")
+    if gold not in ("0", "1"):
+        raise exceptions.ValidationError({"gold": ["Choose 0 or 1."]})
+    return gold == "1"
+
+
 def _project(request, slug):
     project = data.visible_projects(request.user).filter(slug=slug).first()
     if project is None:
@@ -125,12 +154,14 @@ class ProjectAgreementView(ApiView):
             "bootstrap interval (resampling articles); agreement on who claims are attributed to; "
             "diagnostics. Analysts see only the projects they are on."
         ),
-        parameters=[GOLD],
-        responses={200: ReportSerializer, 403: FORBIDDEN, **READ_ERRORS},
+        operation_id="project_agreement",
+        parameters=[SLUG, GOLD],
+        responses={200: ReportSerializer, 400: ReportError, 403: FORBIDDEN, **READ_ERRORS},
     )
     def get(self, request, slug):
+        gold = _gold(request)
         project = _project(request, slug)
-        result = data.project_report(project, gold=request.query_params.get("gold") == "1")
+        result = data.project_report(project, gold=gold)
         return Response(
             {
                 "project": project.slug,
@@ -150,21 +181,33 @@ class AgreementTableView(ApiView):
 
     @extend_schema(
         summary="One agreement table of a project or of one of its articles, as JSON rows or CSV",
-        parameters=[
-            GOLD,
-            OpenApiParameter("format", str, enum=["json", "csv"], default="json"),
-            OpenApiParameter("article", int, description="An article of the project: its figures instead."),
-        ],
+        operation_id="project_agreement_table",
+        parameters=[SLUG, TABLE, GOLD, OUTPUT, ARTICLE],
         responses={
-            200: OpenApiResponse(
-                description="Rows of the table (`figures`, `pairs`, `attribution` or `articles`); "
-                "text/csv with `format=csv`."
+            (200, "application/json"): OpenApiResponse(
+                PolymorphicProxySerializer(
+                    component_name="AgreementTableRow",
+                    serializers=[
+                        FigureRowSerializer,
+                        PairRowSerializer,
+                        AttributionRowSerializer,
+                        ArticleRowSerializer,
+                    ],
+                    resource_type_field_name=None,
+                    many=True,
+                ),
+                description="The table's rows, shaped as the table named in the path.",
             ),
+            (200, "text/csv"): OpenApiResponse(
+                OpenApiTypes.STR, description="With format=csv: a header row, then the same rows."
+            ),
+            400: TableError,
             403: FORBIDDEN,
             **READ_ERRORS,
         },
     )
     def get(self, request, slug, table):
+        gold = _gold(request)
         project = _project(request, slug)
         if table not in data.TABLES:
             raise Http404(f"No table {table!r}; the tables are {', '.join(data.TABLES)}.")
@@ -172,7 +215,7 @@ class AgreementTableView(ApiView):
         if output not in ("json", "csv"):
             raise exceptions.ValidationError({"format": ["Choose json or csv."]})
         article = request.query_params.get("article")
-        result = data.project_report(project, gold=request.query_params.get("gold") == "1")
+        result = data.project_report(project, gold=gold)
         if article is not None:
             if not article.isdigit() or not any(s.key == int(article) for s in result.articles):
                 raise exceptions.ValidationError({"article": ["This article is not in the project."]})

@@ -32,9 +32,9 @@ urlpatterns = [
     path("v1/auth/token/", TokenView.as_view(), name="token"),
     path("v1/export/spans", SpanExportView.as_view(), name="export-spans"),
     path("v1/import/", SpanImportView.as_view(), name="import-spans"),
-    path("v1/projects/<slug:slug>/agreement/", ProjectAgreementView.as_view(), name="project-agreement"),
+    path("v1/projects/<str:slug>/agreement/", ProjectAgreementView.as_view(), name="project-agreement"),
     path(
-        "v1/projects/<slug:slug>/agreement/<str:table>/", AgreementTableView.as_view(), name="agreement-table"
+        "v1/projects/<str:slug>/agreement/<str:table>/", AgreementTableView.as_view(), name="agreement-table"
     ),
     path("v1/import/page/", PageImportView.as_view(), name="import-page"),
     path("v1/", include(router.urls)),

@@ -260,3 +260,15 @@ def test_analysts_who_share_no_article_are_named_and_fleiss_is_flagged():
     )
     pair = next(p for p in result.project.pairs if (p.first, p.second, p.label) == ("ann", "dee", ALL))
     assert (pair.tokens, pair.figure.value) == (0, None)
+
+
+def test_an_empty_project_has_no_figures_and_says_why():
+    result = build([], LABELS)
+    assert result.project.rows == []
+    assert result.project.diagnostics == [
+        "Agreement needs two analysts on the same text; this project has 0, so there is no figure."
+    ]
+    (article,) = build([_document(1, [], ["ann", "bob"], [])], LABELS).articles
+    assert "This article has 0 paragraphs: its intervals cannot be estimated by resampling paragraphs." in (
+        article.diagnostics
+    )

@@ -145,3 +145,23 @@ def test_the_article_list_filters_by_project(client, team):
     page = client.get("/?project=harbour").content.decode()
     assert "Story 0" in page and "Outside story" not in page
     assert "assigned" in page
+
+
+def test_the_project_page_links_to_agreement_where_the_reader_may_see_it(client, team):
+    project, first = team["project"], team["articles"][0]
+    agreement = reverse("annotator:project-agreement", args=[project.slug])
+    per_article = reverse("annotator:article-agreement", args=[project.slug, first.pk])
+    client.force_login(team["alice"])
+    page = client.get(project.get_absolute_url()).content.decode()
+    assert f'id="project-agreement" href="{agreement}"' in page
+    assert client.get(agreement).status_code == 200
+    client.force_login(team["cora"])
+    page = client.get(project.get_absolute_url()).content.decode()
+    assert f'href="{per_article}">Agreement</a>' in page
+    # Blind: analysts get no agreement (a kappa of 1 would tell them how the others labelled), so no link.
+    Project.objects.filter(pk=project.pk).update(blind=True)
+    client.force_login(team["alice"])
+    page = client.get(project.get_absolute_url()).content.decode()
+    assert "project-agreement" not in page and client.get(agreement).status_code == 403
+    client.force_login(team["cora"])
+    assert 'id="project-agreement"' in client.get(project.get_absolute_url()).content.decode()

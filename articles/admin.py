@@ -130,7 +130,7 @@ class UploadForm(forms.Form):
     format = forms.ChoiceField(
         choices=[("", "detect"), *((name, name) for name in importers.FORMATS)], required=False
     )
-    fields = forms.CharField(
+    json_fields = forms.CharField(
         required=False,
         widget=forms.Textarea(attrs={"rows": 3}),
         label="JSON fields",
@@ -139,8 +139,8 @@ class UploadForm(forms.Form):
         "Leave empty to use the usual names.",
     )
 
-    def clean_fields(self) -> dict[str, str]:
-        lines = [line.strip() for line in self.cleaned_data["fields"].splitlines() if line.strip()]
+    def clean_json_fields(self) -> dict[str, str]:
+        lines = [line.strip() for line in self.cleaned_data["json_fields"].splitlines() if line.strip()]
         try:
             return json_document.parse_mapping(lines)
         except importers.ImportFailed as error:
@@ -274,7 +274,7 @@ class ArticleAdmin(admin.ModelAdmin):
             if form.is_valid():
                 fmt = form.cleaned_data["format"] or None
                 uploads = form.cleaned_data["files"]
-                fields = form.cleaned_data["fields"]
+                fields = form.cleaned_data["json_fields"]
                 reports = [self._import_upload(upload, fmt, request.user, fields) for upload in uploads]
                 reports += [
                     web.url_report(url, imported_by=request.user) for url in form.cleaned_data["urls"]

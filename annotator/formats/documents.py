@@ -6,12 +6,12 @@ article-level offsets, and hands the records to `loader.load`, so a peer span is
 checked and reported exactly as a span of our JSONL export, and written through `annotator.spans`.
 
 The article is found, in this order, by the checksum the document carries (our exports' metadata), by its
-text (the same paragraphs as a stored article, white space aside), by its URL, and by an article id it
+text's checksum (a text that is an article's title and paragraphs), by its text (the same paragraphs as a
+stored article, white space aside), by its URL, and by an article id it
 carries when that article's text is the document's text, white space aside (an id alone, which may come
 from another database, is not trusted). Otherwise the document's text becomes a new article through the
-corpus importer (`articles.importers.save_article`): one paragraph per block between blank lines (our
-exports' separator), or per line when there is no blank line, each kept as it is; titled with the
-document's title or the start of its first paragraph.
+corpus importer (`articles.importers.save_article`): one paragraph per line, kept as it is, blank lines
+dropped; titled with the document's title or the start of its first paragraph.
 
 Offsets move from the document's text to the article's text unchanged when the two are equal, else by
 matching their non-white-space characters one to one (a CoNLL text has its tokens joined by single
@@ -37,8 +37,9 @@ from articles.models import Article
 
 CONTEXT = 32
 TITLE_LENGTH = 100
-_BLANK_LINE = re.compile(r"\r?\n\r?\n")
-_LINE_BREAK = re.compile(r"\r?\n")
+# A line break, with any blank lines after it. Spaces at the end of a line stay with it: our paragraphs may
+# end in one, and an exported text must come back as the same paragraphs.
+_LINE_BREAKS = re.compile(r"\r?\n(?:[ \t\f\v]*\r?\n)*")
 
 
 class FileRefused(ValueError):
@@ -93,10 +94,9 @@ def check_offsets(text: str, start: object, end: object) -> str | None:
 
 
 def paragraphs_of(text: str) -> list[str]:
-    """Return the paragraphs an article made from `text` has: the blocks between blank lines (our exports
-    join paragraphs with one), else its lines; kept as they are, blank ones dropped."""
-    breaks = _BLANK_LINE if _BLANK_LINE.search(text) else _LINE_BREAK
-    return [block for block in breaks.split(text) if block.strip()]
+    """Return the paragraphs an article made from `text` has: its lines, as they are, blank ones dropped
+    (our exports join paragraphs with a blank line, and our paragraphs hold no line break)."""
+    return [line for line in _LINE_BREAKS.split(text) if line.strip()]
 
 
 def _title(document: PeerDocument, paragraphs: list[str]) -> str:
@@ -139,7 +139,9 @@ class OffsetMap:
 
 
 class _Articles:
-    def __init__(self, importer, dry_run: bool) -> None:
+    """Finds each document's article, or creates it through the corpus importer; counts those created."""
+
+    def __init__(self, importer) -> None:
         self.importer = importer
         self.created = 0
 
@@ -150,6 +152,10 @@ class _Articles:
             if found is not None:
                 return found
         if paragraphs:
+            # A text that is an article's title and paragraphs is that article (its content checksum).
+            found = visible.filter(checksum=Article.checksum_of(paragraphs)).first()
+            if found is not None:
+                return found
             for candidate in visible.filter(
                 paragraphs__position=0, paragraphs__text=paragraphs[0]
             ).distinct():
@@ -260,7 +266,7 @@ def load(
         RecordError(lines[0], f"{len(lines):,} span(s) labelled {name!r}: the label is mapped to nothing.")
         for name, lines in sorted(skipped.items())
     ]
-    articles = _Articles(importer or default_reviewer, dry_run)
+    articles = _Articles(importer or default_reviewer)
     with transaction.atomic():
         items: list[SpanRecord | RecordError] = list(peer.problems)
         for document in peer.documents:

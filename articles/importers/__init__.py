@@ -2,10 +2,10 @@
 
 One module per input format (`seed`, `plaintext`, `article_json_lines`, `json_document`, `html_page`), each a
 pure `parse(text) -> list[ArticleRecord]` (`article_record`; `json_document` also takes its field mapping).
-Each file is atomic: a file with any problem writes
-nothing, and the next file goes on. Articles whose title and paragraphs are already stored are skipped as
-duplicates. An article without a publisher (plain text, JSON Lines without `publisher`) is filed under the
-source "Unknown publisher", which the admin's "re-assign publisher" action fixes in bulk.
+Each file is atomic: a file with any problem writes nothing, and the next file goes on. Articles whose title
+and paragraphs are already stored are skipped as duplicates. An article without a publisher (plain text,
+JSON Lines without `publisher`) is filed under the source "Unknown publisher", which the admin's "re-assign
+publisher" action fixes in bulk.
 """
 
 from __future__ import annotations

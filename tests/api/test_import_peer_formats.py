@@ -288,16 +288,27 @@ def test_brat_spans_notes_and_what_is_not_imported(staff_client, shared_dir):
     text = (folder / "110-note_annotation.txt").read_text()
     discworld = Annotation.objects.get(quote="Discworld", note__gt="")
     assert discworld.note == "Should fictional places be annotated?"
-    # Every T line comes back on its own characters: article offsets equal brat's, the text being the same.
+    # Every T line comes back on its own characters: brat's offset into the .txt is, line by line, the
+    # paragraph and the offset into it (each line of the .txt is a paragraph).
     stored = Article.objects.get()
-    article_text = "\n\n".join(stored.paragraphs.order_by("position").values_list("text", flat=True))
+    assert stored.title == "110-note_annotation"
+    paragraphs = list(stored.paragraphs.order_by("position").values_list("text", flat=True))
+    assert paragraphs == [line for line in text.split("\n") if line.strip()]
+    line_starts = [i for i, _ in enumerate(text) if i == 0 or text[i - 1] == "\n"]
+    line_of = {start: n for n, start in enumerate(s for s in line_starts if text[s:].split("\n")[0].strip())}
+    mapped = dict(mapping.split("=") for mapping in BRAT_LABELS)
+    expected = set()
     for line in (folder / "110-note_annotation.ann").read_text().splitlines():
         if line.startswith("T"):
             _, kind_offsets, covered = line.split("\t")
-            start, end = map(int, kind_offsets.split()[1:])
-            assert covered == text[start:end]
-            assert Annotation.objects.filter(quote=covered).exists()
-    assert stored.title == "110-note_annotation" and article_text.split() == text.split()
+            kind, start, end = kind_offsets.split()
+            line_start = max(s for s in line_of if s <= int(start))
+            position = line_of[line_start]
+            expected.add((position, int(start) - line_start, int(end) - line_start, covered, mapped[kind]))
+    assert (
+        set(Annotation.objects.values_list("paragraph__position", "start", "end", "quote", "label__slug"))
+        == expected
+    )
 
 
 def test_brat_discontinuous_and_misplaced_spans(staff_client, tmp_path):

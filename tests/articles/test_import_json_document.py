@@ -127,12 +127,12 @@ def test_admin_upload_with_field_mapping(client, staff, basil):
     upload = SimpleUploadedFile("basil.json", json.dumps(data, indent=1).encode())
 
     response = client.post(
-        reverse("admin:articles_article_upload"), {"files": [upload], "fields": "paragraphs=sentences\n"}
+        reverse("admin:articles_article_upload"), {"files": [upload], "json_fields": "paragraphs=sentences\n"}
     )
 
     assert "Imported: 1 article" in response.text
     assert stored(Article.objects.get()) == expected(basil / BASIL_ARTICLE)
-    bad = client.post(reverse("admin:articles_article_upload"), {"files": [upload], "fields": "text"})
+    bad = client.post(reverse("admin:articles_article_upload"), {"files": [upload], "json_fields": "text"})
     assert bad.status_code == 400 and "write a field mapping as OURS=THEIRS" in bad.text
 
 

@@ -47,7 +47,7 @@ HOST = "127.0.0.1"
 SECONDS, POSTGRES_ANALYSTS, SQLITE_ANALYSTS = 60, 25, 5
 # On SQLite the task worker scans this many new synthetic articles while the analysts write.
 SQLITE_WORKER_ARTICLES = 400
-WORKERS, THREADS = 4, 8
+WORKERS, THREADS = int(os.environ.get("LOAD_WORKERS", 4)), int(os.environ.get("LOAD_THREADS", 8))
 ARTICLES, PARAGRAPHS, WORDS = 4, 20, 50
 MAX_CYCLES, REQUEST_TIMEOUT, STARTUP_SECONDS, LOGIN_SECONDS = 5_000, 30, 60, 180
 PASSWORD = "load-test-password"

@@ -153,9 +153,13 @@ def source_overview(only: Source | None = None) -> list[SourceRow]:
     return list(rows.values())
 
 
-def unknown_publisher_articles() -> int:
-    """Return how many visible articles have no known publisher (the Sources page says so in a note)."""
-    return Article.objects.visible().filter(publisher__name=UNKNOWN_PUBLISHER).count()
+def unknown_publisher() -> tuple[Source | None, int]:
+    """Return the source standing for "no known publisher" and how many visible articles it holds (the
+    Sources page says so in a note that leads to them)."""
+    source = Source.objects.filter(name=UNKNOWN_PUBLISHER).first()
+    if source is None:
+        return None, 0
+    return source, Article.objects.visible().filter(publisher=source).count()
 
 
 @dataclass

@@ -19,7 +19,8 @@ def sources(request: HtmxHttpRequest) -> HttpResponse:
     """The corpus' overview of its outlets, each beside the label shares of its live spans."""
     shares = Annotation.objects.live().label_shares()
     rows = [(row, shares.get(row.source.pk, [])) for row in provenance.source_overview()]
-    context = {"rows": rows, "unknown_publisher": provenance.unknown_publisher_articles()}
+    unknown, unknown_count = provenance.unknown_publisher()
+    context = {"rows": rows, "unknown": unknown, "unknown_count": unknown_count}
     return render(request, "annotator/sources.html", context)
 
 

@@ -93,7 +93,12 @@ def test_unknown_publisher_is_no_outlet_on_the_sources_page(client, analyst, cor
     client.force_login(analyst)
     html = client.get(reverse("annotator:sources")).content.decode()
     assert UNKNOWN_PUBLISHER not in re.sub(r'<p class="muted sources-unknown">.*?</p>', "", html, flags=re.S)
-    assert "1 article has no known publisher: it is left out here" in html
+    assert (
+        '<a href="/?publisher=unknown-publisher">1 article has no known publisher</a>: it is left out here'
+        in html
+    )
+    listed = client.get("/?publisher=unknown-publisher").content.decode()
+    assert orphan.title in listed and "Valley Wire</a></td>" not in listed
     assert "reused by Valley Courier" in re.sub(r"<[^>]+>", "", _row(html, "Valley Wire"))
     assert client.get(reverse("annotator:outlet", args=["unknown-publisher"])).status_code == 404
 

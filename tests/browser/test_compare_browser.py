@@ -76,7 +76,9 @@ def test_a_pan13_passage_across_paragraphs_is_marked_on_both_sides(
     _compare(page, live_server, suspicious, source)
 
     expect(page.locator(".compare-summary")).to_have_text("1 reused passage: 1 verbatim.")
-    expect(page.locator(".compare-passages li")).to_contain_text("verbatim, 100% alike: undated, earlier import ¶4–5")
+    expect(page.locator(".compare-passages li")).to_contain_text(
+        "verbatim, 100% alike: undated, earlier import ¶4–5"
+    )
     first, second = (source.paragraphs.get(position=n) for n in (3, 4))
     start = "In line with established Internet usage"
     expect(page.locator(f"#o{first.pk} .mk.same").first).to_contain_text(start)

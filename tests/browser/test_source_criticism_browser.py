@@ -132,7 +132,9 @@ def test_the_sources_page_and_an_outlets_page(page: Page, live_server, analyst, 
     table = page.locator(".sources-table")
     expect(table.locator("tbody th")).to_have_count(18)
     expect(table).not_to_contain_text(UNKNOWN_PUBLISHER)
-    expect(page.locator(".sources-unknown")).to_contain_text("1 article has no known publisher")
+    expect(page.locator(".sources-unknown")).to_contain_text(
+        "1 article has no known publisher: it is left out"
+    )
     # The table scrolls within its own box in a half-screen window; the page does not scroll sideways.
     assert _fits_the_window(page)
     box = page.locator(".table-scroll")

@@ -101,3 +101,13 @@ def test_an_article_without_reuse_says_so(client, analyst, db):
     client.force_login(analyst)
     html = client.get(reverse("annotator:provenance", args=[article.pk])).content.decode()
     assert "No other article shares a passage with this one." in html
+
+
+def test_the_article_page_links_its_publisher_and_original_source_to_their_outlet_pages(
+    client, analyst, chain
+):
+    client.force_login(analyst)
+    _, repost, _ = chain
+    html = client.get(repost.get_absolute_url()).content.decode()
+    assert f"<dt>Published by</dt><dd>{COURIER}, " in html
+    assert f"<dt>Original source</dt><dd>{WIRE}, " in html

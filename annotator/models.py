@@ -122,6 +122,22 @@ class LabelShare:
         return f"{self.share * 100:.2f}"
 
 
+def _blind_articles_open(user) -> bool:
+    """Whether any blind project has an article not curated yet, asked once per request.
+
+    Kept on the user object, which the authentication middleware loads anew for every request, so the
+    answer never outlives the request that asked."""
+    try:
+        return user._blind_articles_open
+    except AttributeError:
+        found = ProjectArticle.objects.filter(project__blind=True, curated_at__isnull=True).exists()
+        try:
+            user._blind_articles_open = found
+        except AttributeError:  # AnonymousUser and the like take no attributes
+            pass
+        return found
+
+
 class AnnotationQuerySet(models.QuerySet):
     def live(self) -> AnnotationQuerySet:
         return self.filter(deleted_at__isnull=True)
@@ -168,10 +184,9 @@ class AnnotationQuerySet(models.QuerySet):
         """
         if user.is_staff:
             return self
-        blind_and_open = ProjectArticle.objects.filter(project__blind=True, curated_at__isnull=True)
-        if not blind_and_open.exists():
-            # The usual case, and worth one small query: the correlated subquery below costs several
-            # milliseconds of query building on every span list, panel and paragraph the workbench draws.
+        if not _blind_articles_open(user):
+            # The usual case, and worth one small query per request: the correlated subquery below costs
+            # several milliseconds of query building on every span list, panel and paragraph drawn.
             return self
         hidden = ProjectArticle.objects.filter(
             article_id=OuterRef("article_id"),

@@ -256,8 +256,8 @@ def test_a_conflict_answers_htmx_with_the_paragraph_as_it_now_is_in_the_chosen_l
     url = change_url(claim) + "?layer=all"
     # session, user, span, savepoint, its lock, its re-read, rollback, release, labels, spans: no page, no
     # side panel (the lock takes the span's row alone, so the span and its relations are read after it), and
-    # which labels exclude each other, to mark contradicting spans
-    with django_assert_max_num_queries(11):
+    # which labels exclude each other, to mark contradicting spans, and whether any blind project is open
+    with django_assert_max_num_queries(12):
         response = client.post(url, {"version": 1, "label": "reported_fact", "note": "mine"}, **HTMX)
     assert response.status_code == 409
     body = response.content.decode()

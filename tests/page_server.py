@@ -79,7 +79,10 @@ class PageServer:
                 if isinstance(route.body, bytes):
                     self.send_header("Content-Length", str(len(route.body)))
                     self.end_headers()
-                    self.wfile.write(route.body)
+                    try:
+                        self.wfile.write(route.body)
+                    except (BrokenPipeError, ConnectionResetError):
+                        pass  # the fetcher stopped reading (a refusal), as it may
                     server.sent[self.path] = len(route.body)
                     return
                 self.send_header("Connection", "close")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 from collections import defaultdict
 from dataclasses import dataclass
 
@@ -131,10 +132,8 @@ def _blind_articles_open(user) -> bool:
         return user._blind_articles_open
     except AttributeError:
         found = ProjectArticle.objects.filter(project__blind=True, curated_at__isnull=True).exists()
-        try:
+        with contextlib.suppress(AttributeError):  # AnonymousUser and the like take no attributes
             user._blind_articles_open = found
-        except AttributeError:  # AnonymousUser and the like take no attributes
-            pass
         return found
 
 

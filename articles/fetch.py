@@ -92,6 +92,8 @@ class Target:
 
 
 def parse_url(url: str) -> Target:
+    if any(ord(character) < 32 or ord(character) == 127 for character in url.strip()):
+        raise FetchRefused(f"the address {url.strip()!r} contains control characters (line breaks, tabs)")
     try:
         parts = urlsplit(url.strip())
         port = parts.port
@@ -150,7 +152,7 @@ def _open(target: Target, address: Address, timeout: float) -> urllib3.BaseHTTPR
             "GET", target.path, headers=headers, redirect=False, preload_content=False, assert_same_host=False
         )
     except urllib3.exceptions.SSLError:
-        raise FetchRefused(f"the TLS certificate of {target.host} cannot be verified") from None
+        raise FetchRefused(f"no verified secure (TLS) connection to {target.host} can be made") from None
     except (urllib3.exceptions.TimeoutError, TimeoutError):
         seconds = settings.FETCH_TIMEOUT_SECONDS
         raise FetchRefused(f"{target.host} did not answer within {seconds} seconds") from None
@@ -211,7 +213,10 @@ def fetch(url: str) -> FetchedPage:
                 location = response.headers.get("Location")
                 if not location:
                     raise FetchRefused(f"{url} redirects ({response.status}) but names no new address")
-                url = urljoin(url, location)
+                try:
+                    url = urljoin(url, location)
+                except ValueError:
+                    raise FetchRefused(f"{url} redirects to an invalid address: {location!r}") from None
                 continue
             if response.status != 200:
                 reason = f" {response.reason}" if response.reason else ""

@@ -6,6 +6,7 @@ FETCH_ALLOWED_NETWORKS = ["127.0.0.1/32"], the intranet allow-list; the fetcher 
 
 from __future__ import annotations
 
+import contextlib
 import threading
 import time
 from collections.abc import Callable, Iterator
@@ -79,7 +80,9 @@ class PageServer:
                 if isinstance(route.body, bytes):
                     self.send_header("Content-Length", str(len(route.body)))
                     self.end_headers()
-                    self.wfile.write(route.body)
+                    # The fetcher may stop reading (a refusal): not an error of the server's.
+                    with contextlib.suppress(BrokenPipeError, ConnectionResetError):
+                        self.wfile.write(route.body)
                     server.sent[self.path] = len(route.body)
                     return
                 self.send_header("Connection", "close")

@@ -89,17 +89,29 @@ def _cut(text: str, limit: int) -> str:
 
 
 def paragraphs_of(body: etree._Element) -> list[str]:
-    """Return the text of each block of trafilatura's body, in order; a table row's cells joined by " | "."""
-    found = []
-    for element in body.iter(*BLOCKS):
-        if any(ancestor.tag in BLOCKS for ancestor in element.iterancestors()):
-            continue  # its text is in the enclosing block's
+    """Return the text of each block of trafilatura's body, in order; a table row's cells joined by " | ".
+
+    Text outside every block (trafilatura leaves some as the tail of a heading or a list, or as a
+    container's own text) is a paragraph of its own, so nothing extracted is dropped.
+    """
+    found: list[str] = []
+
+    def add(text: str | None) -> None:
+        if cleaned := _clean(text):
+            found.append(cleaned)
+
+    def walk(element: etree._Element) -> None:
         if element.tag == "row":
-            text = " | ".join(filter(None, (_clean("".join(cell.itertext())) for cell in element)))
+            add(" | ".join(filter(None, (_clean("".join(cell.itertext())) for cell in element))))
+        elif element.tag in BLOCKS:
+            add("".join(element.itertext()))
         else:
-            text = _clean("".join(element.itertext()))
-        if text:
-            found.append(text)
+            add(element.text)
+            for child in element:
+                walk(child)
+                add(child.tail)
+
+    walk(body)
     return found
 
 

@@ -181,3 +181,21 @@ def test_the_connection_goes_to_the_checked_address_with_the_name_in_the_host_he
     page = fetch(f"http://news.test:{page_server.port}/story")
     assert page.content == ARTICLE_HTML.encode()
     assert page_server.requests[0][1]["Host"] == f"news.test:{page_server.port}"
+
+
+def test_odd_addresses_are_refused_with_their_reason(page_server):
+    page_server.redirect("/broken", "http://[::1")
+    assert refused(page_server.url("/broken")) == (
+        f"{page_server.url('/broken')} redirects to an invalid address: 'http://[::1'"
+    )
+    assert refused("http://example.org:99999/") == (
+        "'http://example.org:99999/' is not a valid URL: Port out of range 0-65535"
+    )
+    assert refused("http://example.org/a\r\nX-Injected: 1") == (
+        "the address 'http://example.org/a\\r\\nX-Injected: 1' contains control characters "
+        "(line breaks, tabs)"
+    )
+    page_server.page("/story")
+    assert refused(f"https://127.0.0.1:{page_server.port}/story") == (
+        "no verified secure (TLS) connection to 127.0.0.1 can be made"
+    )

@@ -78,7 +78,7 @@ def test_the_same_page_is_not_imported_twice_even_with_other_text(tmp_path):
         (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + bytes(200),
          "the file is binary (it holds NUL bytes), not an HTML page"),
         (b"  \n ", "the page is empty"),
-        (b"<!doctype html><html><head><title>Menu</title></head><body><nav>Home</nav></body></html>",
+        (b"<!doctype html><html><head><title>App</title></head><body><script>start()</script></body></html>",
          "no article text was found in the page"),
     ],
 )  # fmt: skip

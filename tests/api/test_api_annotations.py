@@ -271,8 +271,8 @@ def test_the_list_costs_the_same_queries_whatever_the_page_size(
     with CaptureQueriesContext(connection) as queries:
         response = client.get(f"{URL}?page_size={page_size}")
     assert len(response.json()["results"]) == min(page_size, 12)
-    # token lookup, count, page
-    assert len(queries) == 3
+    # token lookup, whether any blind project is in progress, count, page
+    assert len(queries) == 4
 
 
 def test_a_misspelt_field_is_refused_by_name_and_nothing_is_written(client_for, analyst, paragraph, annotate):

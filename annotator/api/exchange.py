@@ -187,8 +187,9 @@ class SpanImportView(ApiView):
             "unknown label refuses the file with the list of known ones. doccano offsets are code points "
             "(`offsets=utf16` for a project that does not count grapheme clusters); each Label Studio result"
             " is read in code points (Label Studio 1.23) or UTF-16 units (older versions), whichever holds "
-            "its `text`, else placed by its `text`. brat: `file` is the `.ann`, `text_file` the `.txt`; `#` "
-            "notes become span notes. Relations, events, attributes, normalisations, discontinuous spans and"
+            "its `text`, else placed by its `text`. brat: `file` is the `.ann`, `text_file` the `.txt`, "
+            "or `file` is a zip of `.txt`/`.ann` pairs (our `format=brat` export); `#` notes become span "
+            "notes. Relations, events, attributes, normalisations, discontinuous spans and"
             " predictions are listed in `not_imported`, never dropped silently. A file that is not of its "
             "format gets one `file` error."
         ),
@@ -222,10 +223,10 @@ class SpanImportView(ApiView):
             try:
                 importers.check_size(upload_file.size)
                 name = upload_file.name or key
-                files.append((name, loader.decode_file(name, upload_file.read())))
+                files += loader.decode_upload(name, upload_file.read())
             except importers.ImportFailed as error:
                 raise exceptions.ValidationError({key: [str(error)]}) from None
-        format = options.get("format") or loader.detect_any(files[0][1], files[0][0])
+        format = options.get("format") or loader.detect_files(files)
         if format in loader.PEER_FORMATS and default_reviewer is None:
             default_reviewer = request.user  # doccano, brat and CoNLL name no reviewer: the spans are yours
         try:

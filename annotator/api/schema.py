@@ -174,4 +174,8 @@ EXPORT_RESPONSES = {
     (200, "text/plain"): OpenApiResponse(
         OpenApiTypes.STR, description="conll: token<TAB>start<TAB>end<TAB>tag per level lines."
     ),
+    (200, "application/zip"): OpenApiResponse(
+        OpenApiTypes.BINARY,
+        description="brat: a zip archive of `.txt`/`.ann` pairs and an `annotation.conf`.",
+    ),
 }

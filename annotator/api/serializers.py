@@ -231,7 +231,8 @@ class _LabelMappings(serializers.ListField):
 class ImportUploadSerializer(serializers.Serializer):
     file = serializers.FileField(
         help_text="Our JSONL export, a W3C Web Annotation file (JSON or JSON lines), a doccano JSONL file, a "
-        "Label Studio JSON export, a CoNLL/IOB file, or a brat `.ann` file (with `text_file`)."
+        "Label Studio JSON export, a CoNLL/IOB file, a brat `.ann` file (with `text_file`), or a zip of brat "
+        "`.txt`/`.ann` pairs (our `format=brat` export; `.conf` files in it are ignored)."
     )
     text_file = serializers.FileField(
         required=False, help_text="brat only: the `.txt` document the `.ann` file annotates."

@@ -13,7 +13,7 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from types import ModuleType
 
-from annotator.formats import conll, csv, doccano, jsonl, label_studio, w3c, w3c_collection
+from annotator.formats import brat_out, conll, csv, doccano, jsonl, label_studio, w3c, w3c_collection
 
 
 @dataclass(frozen=True)
@@ -125,6 +125,13 @@ FORMATS = {
         Format("doccano", doccano, "doccano sequence-labelling JSONL, one line per article."),
         Format("label-studio", label_studio, "Label Studio JSON tasks, one task per article."),
         Format("conll", conll, "CoNLL IOB2 tags with offsets, one tag column per nesting level."),
+        Format(
+            "brat",
+            brat_out,
+            "brat standoff: a zip of `<article id>.txt` (the article text) and `<article id>.ann` "
+            "(`T` lines in code points, `#` AnnotatorNotes; line breaks and tabs in notes become spaces) per "
+            "article, and an annotation.conf; `import/` reads the zip back.",
+        ),
     )
 }
 DEFAULT_FORMAT = "jsonl"

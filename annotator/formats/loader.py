@@ -9,6 +9,8 @@ reported as "deleted since the export, not restored", unless the import asks to 
 
 from __future__ import annotations
 
+import io
+import zipfile
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 
@@ -90,11 +92,53 @@ def detect_any(content: str, name: str = "") -> str:
     return detect_format(content)
 
 
+def detect_files(files: list[tuple[str, str]]) -> str:
+    """Return the span format of (name, text) files: brat's when one is an `.ann`, else the first file's."""
+    ann = next(((name, text) for name, text in files if name.lower().endswith(".ann")), files[0])
+    return detect_any(ann[1], ann[0])
+
+
 def decode_file(name: str, data: bytes) -> str:
     """Return a span file's text (`importers.decode`); a brat `.ann` may be empty: a text without spans."""
     if not data and name.lower().endswith(".ann"):
         return ""
     return importers.decode(data)
+
+
+ZIP_SKIPPED = (".conf",)  # brat's configuration files, which an exported folder carries beside the pairs
+
+
+def decode_upload(name: str, data: bytes) -> list[tuple[str, str]]:
+    """Return the (name, text) files of an upload: a zip archive (our brat export, or a zipped brat folder)
+    gives its `.txt`/`.ann` members, folders and brat's `.conf` files left out; any other file is itself.
+
+    Raise `importers.ImportFailed` for an archive that cannot be read or is, unpacked, over the size limit
+    (checked on the sizes the archive declares, then on the bytes read), or a member that is not UTF-8.
+    """
+    if not name.lower().endswith(".zip") and not data.startswith(b"PK\x03\x04"):
+        return [(name, decode_file(name, data))]
+    try:
+        archive = zipfile.ZipFile(io.BytesIO(data))
+        members = [
+            m for m in archive.infolist()
+            if not m.is_dir() and not m.filename.startswith("__MACOSX/")
+            and not m.filename.lower().endswith(ZIP_SKIPPED)
+        ]  # fmt: skip
+        importers.check_size(sum(m.file_size for m in members))
+        files, total = [], 0
+        for member in members:
+            content = archive.read(member)
+            total += len(content)
+            importers.check_size(total)
+            try:
+                files.append((member.filename, decode_file(member.filename, content)))
+            except importers.ImportFailed as error:
+                raise importers.ImportFailed(f"{member.filename} in {name}: {error}") from None
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, NotImplementedError, RuntimeError, EOFError) as error:
+        raise importers.ImportFailed(f"{name} is not a readable zip archive ({error})") from None
+    if not files:
+        raise importers.ImportFailed(f"{name} holds no file to import: brat needs .txt and .ann pairs")
+    return files
 
 
 def _first_value(content: str) -> object:
@@ -128,8 +172,7 @@ def load_files(
     """
     from annotator.formats import brat, conll_in, doccano_in, documents, label_mapping, label_studio_in
 
-    ann = next(((name, text) for name, text in files if name.lower().endswith(".ann")), files[0])
-    format = format or detect_any(ann[1], ann[0])
+    format = format or detect_files(files)
     if format not in SPAN_IMPORT_FORMATS:
         raise UnknownFormat(format, SPAN_IMPORT_FORMATS)
     if format == "brat":

@@ -114,7 +114,7 @@ def test_an_unknown_format_is_a_400_naming_the_accepted_ones(client_for, analyst
     assert response.json() == {
         "format": [
             "Unknown format 'xml'. Accepted formats: jsonl, csv, w3c, w3c-collection, doccano, label-studio, "
-            "conll."
+            "conll, brat."
         ]
     }
 

@@ -70,6 +70,7 @@ def test_the_export_documents_each_format_and_the_offsets(openapi):
     export = openapi["paths"]["/api/v1/export/spans"]["get"]
     [format] = [p for p in export["parameters"] if p["name"] == "format"]
     assert format["schema"]["enum"] == [
+        "brat",
         "conll",
         "csv",
         "doccano",
@@ -79,6 +80,11 @@ def test_the_export_documents_each_format_and_the_offsets(openapi):
         "w3c-collection",
     ]
     assert 'joined with "\\n\\n"' in export["description"]
+    assert export["responses"]["200"]["content"]["application/zip"] == {
+        "schema": {"type": "string", "format": "binary"}
+    }
+    assert "- `brat` (application/zip): brat standoff: a zip of `<article id>.txt`" in export["description"]
+    assert "`#` AnnotatorNotes; line breaks and tabs in notes become spaces" in export["description"]
     options = {
         p["name"]: p
         for p in export["parameters"]

@@ -74,7 +74,7 @@ class Command(BaseCommand):
         for path in _files(file):
             try:
                 importers.check_size(path.stat().st_size)
-                files.append((str(path), loader.decode_file(path.name, path.read_bytes())))
+                files += loader.decode_upload(str(path), path.read_bytes())
             except OSError as error:
                 raise CommandError(f"{path}: {error.strerror}") from None
             except importers.ImportFailed as error:

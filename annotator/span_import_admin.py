@@ -14,7 +14,7 @@ from django.template.response import TemplateResponse
 
 from annotator.formats import UnknownFormat, label_mapping, loader
 from annotator.formats.documents import FileRefused
-from annotator.formats.offsets import CODE_POINTS, UNITS
+from annotator.formats.units import CODE_POINTS, UNITS
 from articles import importers
 from articles.admin import MultipleFileField
 

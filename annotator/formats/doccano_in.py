@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import orjson
 
-from annotator.formats import offsets as units
+from annotator.formats import units
 from annotator.formats.documents import FileRefused, PeerDocument, PeerFile, PeerSpan, check_offsets
 from annotator.formats.span_records import RecordError
 

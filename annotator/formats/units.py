@@ -1,4 +1,7 @@
-"""Offsets in the unit a target tool counts: code points (Python) or UTF-16 units (JavaScript)."""
+"""Offsets in the unit a peer tool counts: code points (Python) or UTF-16 units (JavaScript), both ways.
+
+The exports convert from code points (`converter`); the peer-format imports convert back (`code_point`,
+`utf16_slice`). Import options name the units `CODE_POINTS` / `UTF16`; the export option says "codepoints"."""
 
 from __future__ import annotations
 
@@ -13,3 +16,29 @@ def converter(text: str, unit: str) -> Callable[[int], int]:
         return lambda index: index
     astral = [i for i, ch in enumerate(text) if ord(ch) > 0xFFFF]
     return lambda index: index + bisect_left(astral, index)
+
+
+CODE_POINTS = "code-points"
+UTF16 = "utf16"
+UNITS = (CODE_POINTS, UTF16)
+
+
+def utf16_slice(text: str, start: int, end: int) -> str | None:
+    """Return text[start:end] counted in UTF-16 code units, or None when an edge splits a character."""
+    data = text.encode("utf-16-le", "surrogatepass")
+    try:
+        return data[2 * start : 2 * end].decode("utf-16-le")
+    except UnicodeDecodeError:
+        return None
+
+
+def code_point(text: str, utf16_offset: int) -> int | None:
+    """Return the code-point offset of a UTF-16 offset into `text`, or None when it splits a character."""
+    if text.isascii():
+        return utf16_offset
+    head = utf16_slice(text, 0, utf16_offset)
+    return None if head is None else len(head)
+
+
+def utf16_length(text: str) -> int:
+    return len(text.encode("utf-16-le", "surrogatepass")) // 2

@@ -9,7 +9,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from annotator.formats import UnknownFormat, label_mapping, loader
 from annotator.formats.documents import FileRefused
-from annotator.formats.offsets import CODE_POINTS, UNITS
+from annotator.formats.units import CODE_POINTS, UNITS
 from articles import importers
 
 

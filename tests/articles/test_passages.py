@@ -68,14 +68,15 @@ def test_reordered_sentences_are_still_one_passage():
 
 
 def test_a_six_word_coincidence_never_links():
+    # Six words in a row ("Stratford upon Avon in south Warwickshire") and a navigation line in common.
     earlier = (
-        "Jump to: navigation, search. Flooding closed the main road through Stratford upon Avon in "
+        "Jump to: navigation, search. Flooding closed the main road through Stratford upon Avon in south "
         "Warwickshire on Sunday, and the fire service rescued two drivers whose cars were caught by the "
         "rising water."
     )
     later = (
         "Jump to: navigation, search. A new exhibition about the playwright opens this spring at a museum in "
-        "Stratford upon Avon in Warwickshire, with letters and costumes lent by collectors from abroad."
+        "Stratford upon Avon in south Warwickshire, with letters and costumes lent by collectors from abroad."
     )
     assert align(earlier, later) == []
 

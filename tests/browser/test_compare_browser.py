@@ -66,8 +66,8 @@ def _import_plain_text(path: Path):
     return article
 
 
-def test_a_pan13_passage_across_paragraphs_is_marked_on_both_sides(
-    page: Page, live_server, analyst, shared_dir, problems
+def test_a_pan13_passage_across_paragraphs_is_marked_on_both_sides_and_carries_a_span(
+    page: Page, live_server, analyst, annotate, shared_dir, problems
 ):
     corpus = shared_dir / "corpus" / "pan13-dev"
     source, suspicious = (_import_plain_text(corpus / name) for name in PAN_PAIR)
@@ -88,4 +88,23 @@ def test_a_pan13_passage_across_paragraphs_is_marked_on_both_sides(
     # Only the reused stretch of the long suspicious paragraph is marked, not the whole paragraph.
     marked = target.locator(".mk.same").inner_text()
     assert len(marked) < len(suspicious.paragraphs.get().text) / 4
+
+    # A span at the end of the passage's first source paragraph lands inside the suspicious paragraph,
+    # whose lines were re-flowed: the transfer matches words, not line breaks.
+    annotate(first, HYPERLINK, "attributed_claim", reviewer=analyst)
+    page.reload()
+    # Neither document is dated, so the sides are named by import order.
+    page.get_by_role("link", name="Undated, earlier import → undated, later import: preview").click()
+    preview = page.locator("#transfer-preview")
+    expect(preview).to_contain_text("any external website may provide a")
+    preview.get_by_role("button", name="Transfer the checked spans").click()
+    expect(page.locator(".transfer-result")).to_contain_text("Transferred 1 span to")
+    created = Annotation.objects.get(article=suspicious)
+    paragraph = suspicious.paragraphs.get()
+    assert created.quote == paragraph.text[created.start : created.end]
+    assert " ".join(created.quote.split()) == HYPERLINK
+    assert created.label.slug == "attributed_claim"
     assert problems == []
+
+
+HYPERLINK = "any external website may provide a hyperlink to the IPCC website or to any of its pages"

@@ -57,3 +57,20 @@ def test_the_sample_has_its_pairs_and_gold_cases(shared_dir: Path, monkeypatch):
     assert verbatim.susp_text[case.susp_start : case.susp_end].split() == (
         verbatim.src_text[case.src_start : case.src_end].split()
     )
+
+
+def _figures(plagdet: float, granularity: float = 1.0, false_links: int = 0) -> dict:
+    one = {"plagdet": plagdet, "granularity": granularity, "false_links": false_links, "negatives": 270}
+    return {"all": one, "types": {folder: one for folder in pan13.FOLDERS}}
+
+
+def test_the_section_states_each_target_met_or_missed_with_the_baseline_beside_it():
+    from bench.bench_pan13 import verdicts
+
+    line = verdicts(_figures(0.96, granularity=1.2, false_links=3), _figures(0.5))
+    assert line.startswith("Against the targets, stored links (word-5-gram baseline, same run): ")
+    assert "plagdet overall 0.960 (0.500), target ≥ 0.80: met" in line
+    assert "plagdet verbatim 0.960 (0.500), target ≥ 0.95: met" in line
+    assert "granularity overall 1.200 (1.000), target ≤ 1.10: missed" in line
+    assert "negative pairs falsely linked 3 / 270 = 1.1% (0 / 270), target ≤ 1%: missed" in line
+    assert "target ≥ 0.95: missed" in verdicts(_figures(0.9), _figures(0.5))

@@ -486,7 +486,8 @@ def build(first: Article, second: Article, viewer: AbstractBaseUser | None = Non
                 mark.mark(start, end, "boilerplate", note)
     passages = [_passage_view(n, p, *sides) for n, p in enumerate(reused)]
     _mark_passages(reused, [p.title for p in passages], sides, marks, (older_is, newer_is))
-    labels = {label.pk: label for label in Label.objects.all()}
+    signed_in = viewer is not None and viewer.is_authenticated
+    labels = {label.pk: label for label in Label.objects.all()} if signed_in else {}
     spans = _viewer_spans([older, newer], viewer, labels)
     views = [
         [

@@ -15,14 +15,15 @@ from dataclasses import dataclass, field
 from typing import NamedTuple
 
 from django.contrib.auth.base_user import AbstractBaseUser
-from django.db.models import Exists, OuterRef
 from django.utils.html import conditional_escape, format_html
 from django.utils.safestring import SafeString, mark_safe
 
 from annotator import alignment
 from annotator.alignment import Aligned, Side
 from annotator.models import Annotation, Label
-from articles.models import Article, BoilerplateDismissal, BoilerplateSuggestion
+from annotator.span_rows import span_rows
+from annotator.suggestions import not_dismissed_by
+from articles.models import Article, BoilerplateSuggestion
 from articles.passages import Document, Kind
 
 KIND_NAMES = {Kind.VERBATIM: "verbatim", Kind.EDITED: "edited", Kind.REWRITTEN: "rewritten or summarised"}
@@ -113,20 +114,16 @@ def _cut_by_spans(pieces: list[Piece], spans: list[tuple[int, int, SpanMark]]) -
     return result
 
 
-def _viewer_spans(articles: list[Article], viewer) -> dict[int, list[tuple[int, int, SpanMark]]]:
-    """Return the viewer's live spans on the two articles, per paragraph."""
+def _viewer_spans(
+    articles: list[Article], viewer, labels: dict[int, Label]
+) -> dict[int, list[tuple[int, int, SpanMark]]]:
+    """Return the viewer's live spans on the two articles (their own layer), per paragraph."""
     if viewer is None or not viewer.is_authenticated:
         return {}
     found: dict[int, list[tuple[int, int, SpanMark]]] = {}
-    rows = (
-        Annotation.objects.live()
-        .filter(article__in=articles, reviewer=viewer)
-        .select_related("label")
-        .order_by("paragraph_id", "start", "-end", "pk")
-    )
-    for span in rows:
-        mark = SpanMark(span.pk, span.label_id, span.label.name, span.quote, span.note, span.attributed_to)
-        found.setdefault(span.paragraph_id, []).append((span.start, span.end, mark))
+    for row in span_rows(Annotation.objects.filter(article__in=articles).for_layer(viewer), labels):
+        mark = SpanMark(row.pk, row.label.pk, row.label.name, row.quote, row.note, row.attributed_to)
+        found.setdefault(row.paragraph_id, []).append((row.start, row.end, mark))
     return found
 
 
@@ -295,10 +292,7 @@ def _boilerplate(paragraph_ids: list[int], viewer: AbstractBaseUser | None) -> d
     boilerplate: to that analyst they are text like any other, shown and counted as such."""
     suggestions = BoilerplateSuggestion.objects.filter(paragraph_id__in=paragraph_ids)
     if viewer is not None and viewer.is_authenticated:
-        dismissed = BoilerplateDismissal.objects.filter(
-            user=viewer, paragraph=OuterRef("paragraph"), start=OuterRef("start"), end=OuterRef("end")
-        )
-        suggestions = suggestions.exclude(Exists(dismissed))
+        suggestions = not_dismissed_by(viewer, suggestions)
     ranges: dict[int, list[_Range]] = {}
     for pid, start, end in suggestions.values_list("paragraph_id", "start", "end"):
         ranges.setdefault(pid, []).append(_Range(start, end, _SUGGESTED))
@@ -492,7 +486,9 @@ def build(first: Article, second: Article, viewer: AbstractBaseUser | None = Non
                 mark.mark(start, end, "boilerplate", note)
     passages = [_passage_view(n, p, *sides) for n, p in enumerate(reused)]
     _mark_passages(reused, [p.title for p in passages], sides, marks, (older_is, newer_is))
-    spans = _viewer_spans([older, newer], viewer)
+    signed_in = viewer is not None and viewer.is_authenticated
+    labels = {label.pk: label for label in Label.objects.all()} if signed_in else {}
+    spans = _viewer_spans([older, newer], viewer, labels)
     views = [
         [
             ParagraphView(pid, position, _cut_by_spans(side_marks[pid].pieces(), spans.get(pid, [])))
@@ -501,6 +497,7 @@ def build(first: Article, second: Article, viewer: AbstractBaseUser | None = Non
         for side, side_marks in zip(sides, marks, strict=True)
     ]
     rows = _rows(views[0], views[1], _blocks(_paragraph_pairs(every, *sides)))
+    used_labels = {mark.label_id for found in spans.values() for _, _, mark in found}
     o_doc, n_doc = blanked[0].document, blanked[1].document
     return Comparison(
         older=older,
@@ -510,7 +507,5 @@ def build(first: Article, second: Article, viewer: AbstractBaseUser | None = Non
         newer_from_older=_share(n_doc, reused, o_doc, older=False),
         older_in_newer=_share(o_doc, reused, n_doc, older=True),
         span_counts=tuple(sum(len(spans.get(pid, ())) for pid, _, _ in side.paragraphs) for side in sides),
-        span_labels=list(
-            Label.objects.filter(pk__in={m.label_id for found in spans.values() for _, _, m in found})
-        ),
+        span_labels=[label for pk, label in labels.items() if pk in used_labels],
     )

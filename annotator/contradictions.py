@@ -28,7 +28,7 @@ def exclusions() -> dict[int, set[int]]:
 def warning(annotation: Annotation, rows: Iterable, excluded: dict[int, set[int]]) -> str:
     """Return the warning that names each span contradicting `annotation`, or "" when there is none.
 
-    `rows` are the drawn spans of the annotation's paragraph (`views.common.SpanRow`, which the answer to a
+    `rows` are the drawn spans of the annotation's paragraph (`span_rows.SpanRow`, which the answer to a
     write reads anyway) and `excluded` comes from `exclusions()`: no query of its own.
     """
     excludes = excluded.get(annotation.label_id)

@@ -21,7 +21,7 @@ from django.utils import timezone
 
 from annotator import spans as span_ops
 from annotator.models import Annotation, Assignment, Label, Project, ProjectArticle
-from annotator.views.common import SpanRow, span_rows
+from annotator.span_rows import SpanRow, span_rows
 from articles.models import Article, Paragraph
 
 SpanKey = tuple[int, int, int, int, str]

@@ -505,3 +505,16 @@ class Completion(models.Model):
     @property
     def is_done(self) -> bool:
         return self.done_at is not None
+
+
+class DemoLoad(models.Model):
+    """That `load_demo` loaded the demo corpus and its spans into this database, and when: one row at most.
+
+    Kept apart from the articles themselves, so that whatever happens to them later (a staff member deleting
+    one, an analyst deleting a demo span) a later `load_demo` (every `make run`) adds nothing back.
+    """
+
+    loaded_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self) -> str:
+        return f"demo loaded {self.loaded_at:%Y-%m-%d %H:%M}"

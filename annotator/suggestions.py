@@ -18,11 +18,19 @@ from articles.models import Article, BoilerplateDismissal, BoilerplateSuggestion
 LABEL = "boilerplate"
 
 
-def open_for(user) -> QuerySet[BoilerplateSuggestion]:
-    """Return the suggestions on visible articles this analyst has neither dismissed nor tagged."""
+def not_dismissed_by(user, suggestions: QuerySet[BoilerplateSuggestion]) -> QuerySet[BoilerplateSuggestion]:
+    """Return the suggestions among `suggestions` that this analyst has not dismissed as "not boilerplate".
+
+    A dismissal is kept by range (paragraph, start, end), so it still holds after detection runs again.
+    """
     dismissed = BoilerplateDismissal.objects.filter(
         user=user, paragraph=OuterRef("paragraph"), start=OuterRef("start"), end=OuterRef("end")
     )
+    return suggestions.exclude(Exists(dismissed))
+
+
+def open_for(user) -> QuerySet[BoilerplateSuggestion]:
+    """Return the suggestions on visible articles this analyst has neither dismissed nor tagged."""
     tagged = Annotation.objects.live().filter(
         reviewer=user,
         label__slug=LABEL,
@@ -31,8 +39,7 @@ def open_for(user) -> QuerySet[BoilerplateSuggestion]:
         end__gt=OuterRef("start"),
     )
     return (
-        BoilerplateSuggestion.objects.filter(article__deleted_at__isnull=True)
-        .exclude(Exists(dismissed))
+        not_dismissed_by(user, BoilerplateSuggestion.objects.filter(article__deleted_at__isnull=True))
         .exclude(Exists(tagged))
         .select_related("paragraph")
         .order_by("article_id", "paragraph__position", "start")

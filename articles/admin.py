@@ -11,6 +11,7 @@ from collections.abc import Iterator
 from django import forms
 from django.conf import settings
 from django.contrib import admin, messages
+from django.contrib.admin.options import ActionLocation
 from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
@@ -173,7 +174,9 @@ class ArticleAdmin(admin.ModelAdmin):
     list_display = ["title", "publisher", "original_source", "published_on", "paragraph_count", "is_live"]
     list_filter = [DeletedFilter, "publisher", "original_source", "published_on", "tags"]
     list_select_related = ["publisher", "original_source"]
-    search_fields = ["title", "paragraphs__text"]
+    # The search box searches as the article list and the API's `q` do: `ArticleQuerySet.search`.
+    search_fields = ["title"]
+    search_help_text = "Finds the articles whose title, byline, publisher or a paragraph contains the text."
     date_hierarchy = "published_on"
     autocomplete_fields = ["publisher", "original_source", "tags"]
     import_fields = [
@@ -190,6 +193,33 @@ class ArticleAdmin(admin.ModelAdmin):
 
     def get_queryset(self, request: HttpRequest) -> QuerySet:
         return super().get_queryset(request).annotate(paragraph_count=count_of(Paragraph.objects, "article"))
+
+    def get_search_results(self, request: HttpRequest, queryset: QuerySet, search_term: str) -> tuple:
+        """Search with `ArticleQuerySet.search`, like the article list and the API; its paragraph test is a
+        subquery, so no article is listed twice."""
+        term = search_term.strip()
+        if not term:
+            return queryset, False
+        return queryset.search(term), False
+
+    def get_actions(self, request: HttpRequest, action_location=ActionLocation.CHANGE_LIST) -> dict:
+        """Articles are soft-deleted everywhere; the "Soft-delete" action replaces Django's hard delete."""
+        actions = super().get_actions(request, action_location=action_location)
+        actions.pop("delete_selected", None)
+        return actions
+
+    def delete_model(self, request: HttpRequest, obj: Article) -> None:
+        """The change page's Delete soft-deletes, as the action and the API do: spans and history stay."""
+        Article.objects.filter(pk=obj.pk, deleted_at__isnull=True).update(deleted_at=timezone.now())
+
+    def delete_queryset(self, request: HttpRequest, queryset: QuerySet) -> None:
+        queryset.filter(deleted_at__isnull=True).update(deleted_at=timezone.now())
+
+    def get_deleted_objects(self, objs, request: HttpRequest) -> tuple[list, dict, set, list]:
+        """Deleting is a soft delete of the articles alone: paragraphs and whatever points into them stay."""
+        objs = list(objs)
+        missing = set() if self.has_delete_permission(request) else {self.opts.verbose_name}
+        return [str(obj) for obj in objs], {self.opts.verbose_name_plural: len(objs)}, missing, []
 
     @admin.display(description="canonical URL (web page)")
     def canonical_url(self, article: Article) -> str:

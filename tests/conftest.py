@@ -75,23 +75,45 @@ def shared_dir() -> Path:
     return SHARED
 
 
-@pytest.hookimpl(wrapper=True, tryfirst=True)
-def pytest_terminal_summary(terminalreporter) -> Iterator[None]:
-    """Say in one line how many tests the missing shared material cost, and how to bring them back.
-
-    Wrapped first, so the line comes after the list of skips that `-ra` prints, just above the counts.
-    """
-    yield
-    skipped = [
+def _shared_skips(terminalreporter) -> list:
+    return [
         report
         for report in terminalreporter.stats.get("skipped", [])
         if isinstance(report.longrepr, tuple) and SHARED_MISSING in report.longrepr[2]
     ]
+
+
+@pytest.hookimpl(wrapper=True, tryfirst=True)
+def pytest_terminal_summary(terminalreporter) -> Iterator[None]:
+    """Keep the skips for want of the shared material out of the `-ra` list: one line sums them up instead.
+
+    Wrapped first, so they are taken out before the list is written and put back after it, for the counts.
+    """
+    skipped = _shared_skips(terminalreporter)
+    if skipped:
+        terminalreporter.stats["skipped"] = [r for r in terminalreporter.stats["skipped"] if r not in skipped]
+    try:
+        return (yield)
+    finally:
+        if skipped:
+            terminalreporter.stats["skipped"].extend(skipped)
+
+
+@pytest.hookimpl(wrapper=True, tryfirst=True)
+def pytest_sessionfinish(session) -> Iterator[None]:
+    """End the run with one line: how many tests the missing shared material cost, and how to bring them back.
+
+    Wrapped first, so the line comes after the terminal's own last line, the counts.
+    """
+    result = yield
+    terminalreporter = session.config.pluginmanager.get_plugin("terminalreporter")
+    skipped = _shared_skips(terminalreporter) if terminalreporter is not None else []
     if skipped:
         terminalreporter.write_line(
             f"{len(skipped)} tests skipped: {SHARED_MISSING}, e.g. make test SHARED_DIR=/path/to/shared",
             yellow=True,
         )
+    return result
 
 
 @pytest.fixture(scope="session")

@@ -5,7 +5,7 @@ from django.contrib.auth import authenticate
 from django.core.management import CommandError, call_command
 
 from annotator import spans
-from annotator.models import Annotation, AnnotationChange
+from annotator.models import Annotation, AnnotationChange, DemoLoad
 from articles.models import Article, Paragraph, Source
 
 
@@ -61,8 +61,8 @@ def test_load_demo_twice_changes_nothing_and_prints_the_logins_again(debug):
     history = AnnotationChange.objects.count()
     output = load_demo()
     assert (
-        "Demo corpus: 0 articles imported, 7 already there.\n"
-        "Demo spans: left as they are, since the demo corpus was loaded before.\n"
+        f"Demo corpus and spans: loaded into this database on {DemoLoad.objects.get().loaded_at:%Y-%m-%d}; "
+        "nothing added, so what was changed or deleted since stays so.\n"
     ) in output
     assert "  admin / provenance-admin" in output
     assert (Article.objects.count(), Paragraph.objects.count(), Annotation.objects.count()) == counts
@@ -80,6 +80,35 @@ def test_a_demo_span_the_analyst_deleted_stays_deleted_when_the_demo_loads_again
     assert Annotation.objects.live().filter(attributed_to="Mayor Ilse Varga").count() == 0
     assert Annotation.objects.live().filter(quote=changed.quote).get().label.slug == "speculation"
     assert Annotation.objects.live().count() == 10
+
+
+def test_a_demo_article_staff_deleted_for_good_does_not_come_back_nor_its_spans(debug):
+    """The demo loads once per database: a second `make run` adds nothing, whatever was removed since."""
+    load_demo()
+    lease = Article.objects.get(
+        title="Port Alder Council Approves 30-Year Lease of the Eastern Container Terminal"
+    )
+    spans_before = Annotation.objects.count()
+    Annotation.objects.filter(article=lease).delete()  # with their history
+    lease.delete()  # a hard delete, as from the shell: the admin only soft-deletes
+    counts = (Article.objects.count(), Paragraph.objects.count(), Annotation.objects.count())
+    assert counts[0] == 6 and counts[2] < spans_before
+    output = load_demo()
+    assert "nothing added" in output and "  analyst / provenance-analyst" in output
+    assert (Article.objects.count(), Paragraph.objects.count(), Annotation.objects.count()) == counts
+    assert DemoLoad.objects.count() == 1
+
+
+def test_a_database_that_had_the_demo_before_the_load_was_recorded_is_not_loaded_again(debug):
+    load_demo()
+    DemoLoad.objects.all().delete()  # as in a database the demo was loaded into by an older version
+    profits = Article.objects.get(title="Who Really Profits from the Port Alder Harbour Deal?")
+    Annotation.objects.filter(article=profits).delete()
+    profits.delete()
+    counts = (Article.objects.count(), Annotation.objects.count())
+    assert "nothing added" in load_demo()
+    assert (Article.objects.count(), Annotation.objects.count()) == counts
+    assert DemoLoad.objects.count() == 1
 
 
 def test_without_debug_the_passwords_must_be_given(settings, labels, monkeypatch):

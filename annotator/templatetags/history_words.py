@@ -80,8 +80,9 @@ def _time(moment) -> SafeString:
 
 
 def _history_item(item, suffix: str, csrf: str, next_url: str) -> str:
-    """One entry as `_history_item.html` draws it, built in Python: a panel draws twenty on every refresh,
-    and through the template engine they cost about a third of the article page's CPU time."""
+    """One history entry's markup, built in Python rather than by a template: a panel draws twenty on every
+    refresh, and through the template engine they cost about a third of the article page's CPU time.
+    `tests/annotator/test_history_rendering.py` holds the expected markup of every action."""
     entry = item.entry
     parts = [format_html('<li class="history-item">\n  <p><strong>{}</strong> {}', entry.actor.get_username(),
                          headline(item))]  # fmt: skip
@@ -114,7 +115,7 @@ def _history_item(item, suffix: str, csrf: str, next_url: str) -> str:
 
 @register.simple_tag(takes_context=True)
 def history_entries(context, items) -> SafeString:
-    """The entries of a history list; the same markup as including `_history_item.html` for each."""
+    """The entries of a history list, one `<li class="history-item">` each (see `_history_item`)."""
     token = context.get("csrf_token")
     csrf = (
         format_html('<input type="hidden" name="csrfmiddlewaretoken" value="{}">', token)

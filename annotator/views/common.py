@@ -7,7 +7,6 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from urllib.parse import urlencode
 
-from django.contrib.auth import get_user_model
 from django.http import Http404, HttpRequest
 from django.shortcuts import get_object_or_404
 from django.template.loader import render_to_string
@@ -15,9 +14,8 @@ from django_htmx.middleware import HtmxDetails
 
 from annotator import contradictions, projects
 from annotator.models import Annotation, AnnotationQuerySet, Label
+from annotator.span_rows import SpanRow, span_rows
 from articles.models import Article, Paragraph
-
-EXCERPT_LENGTH = 90
 
 
 class HtmxHttpRequest(HttpRequest):
@@ -74,44 +72,6 @@ class Layer:
         if self.kind in {"mine", "all"} or self.username == user.get_username():
             return user
         return projects.gold_reviewer_for(user, self.username)
-
-
-@dataclass(slots=True)
-class SpanRow:
-    """A span as the page draws it, read with `values_list`.
-
-    Building model instances for a 300-span page cost more than rendering the whole page, so the page reads
-    plain rows and attaches the labels it has already loaded.
-    """
-
-    pk: int
-    paragraph_id: int
-    start: int
-    end: int
-    quote: str
-    label: Label
-    reviewer_id: int
-    reviewer_name: str
-    attributed_to: str
-    note: str
-
-    @property
-    def excerpt(self) -> str:
-        quote = self.quote
-        return quote if len(quote) <= EXCERPT_LENGTH else quote[: EXCERPT_LENGTH - 1].rstrip() + "…"
-
-
-def span_rows(spans: AnnotationQuerySet, labels: dict[int, Label]) -> list[SpanRow]:
-    """Return the spans of a queryset as rows for drawing, in reading order (paragraph position, offsets)."""
-    fields = ("pk", "paragraph_id", "start", "end", "quote", "label_id", "reviewer_id")
-    username = f"reviewer__{get_user_model().USERNAME_FIELD}"
-    rows = spans.order_by("paragraph__position", "start", "end", "pk").values_list(
-        *fields, username, "attributed_to", "note"
-    )
-    return [
-        SpanRow(pk, paragraph_id, start, end, quote, labels[label_id], reviewer_id, name, attributed_to, note)
-        for pk, paragraph_id, start, end, quote, label_id, reviewer_id, name, attributed_to, note in rows
-    ]
 
 
 def page_paragraphs(

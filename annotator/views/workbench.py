@@ -15,7 +15,8 @@ from django.views.decorators.http import require_GET
 from annotator import contradictions
 from annotator import spans as span_ops
 from annotator.models import Annotation, AnnotationChange, Label
-from annotator.views.common import HtmxHttpRequest, Layer, get_article, page_paragraphs, span_rows
+from annotator.span_rows import span_rows
+from annotator.views.common import HtmxHttpRequest, Layer, get_article, page_paragraphs
 from articles import provenance
 from articles.models import Article
 

@@ -121,6 +121,20 @@ def test_the_article_list_shows_publishers_and_paragraph_counts(staff_client, co
     assert "Meridian Review" in response.text
 
 
+def test_the_admin_search_finds_what_the_article_list_and_the_api_find(staff_client, client, corpus):
+    """One search for articles: by title, byline, publisher's name or paragraph text, in any case."""
+    corpus["third"].byline = "By Mara Quist"
+    corpus["third"].save()
+    admin_list = reverse("admin:articles_article_changelist")
+    for term in ["MARA QUIST", "meridian", "last resort", "Water Board"]:
+        found = {a.title for a in staff_client.get(admin_list, {"q": term}).context["cl"].result_list}
+        assert found == {a.title for a in Article.objects.visible().search(term)}, term
+        assert found
+    page = staff_client.get(admin_list, {"q": "mara quist"}).text
+    assert "1 result" in page
+    assert "byline, publisher or a paragraph contains the text" in page
+
+
 def test_search_finds_articles_by_paragraph_text_once(staff_client, corpus):
     response = staff_client.get(reverse("admin:articles_article_changelist"), {"q": "strike"})
     assert [a.title for a in response.context["cl"].result_list] == ["Dockworkers threaten a strike"]
@@ -233,6 +247,28 @@ def test_soft_delete_and_restore(staff_client, corpus):
     }
     _action(staff_client, "restore", [corpus["first"]])
     assert Article.objects.visible().count() == 2
+
+
+def test_deleting_an_article_in_the_admin_is_a_soft_delete(staff_client, corpus):
+    first = corpus["first"]
+    response = staff_client.get(reverse("admin:articles_article_delete", args=[first.pk]))
+    assert response.status_code == 200
+    assert "Paragraph" not in response.text  # nothing goes with the article: it stays, soft-deleted
+    response = staff_client.post(reverse("admin:articles_article_delete", args=[first.pk]), {"post": "yes"})
+    assert response.status_code == 302
+    first.refresh_from_db()
+    assert first.deleted_at is not None
+    assert Paragraph.objects.filter(article=first).count() == 3
+    _action(staff_client, "restore", [first])
+    assert Article.objects.visible().count() == 3
+
+
+def test_the_article_list_offers_no_hard_delete(staff_client, corpus):
+    response = staff_client.get(reverse("admin:articles_article_changelist"))
+    assert "delete_selected" not in response.text
+    assert "soft_delete" in response.text
+    _action(staff_client, "delete_selected", [corpus["first"]], post="yes")
+    assert Article.objects.count() == 3
 
 
 def test_export_writes_json_lines_that_import_back_unchanged(staff_client):

@@ -1,6 +1,7 @@
 """load_demo: the demo corpus, a demo analyst and a demo admin, and a few spans to look at.
 
-Safe to re-run: the corpus and its spans are loaded once per database, the logins are reset every time.
+Safe to re-run: the corpus and its spans are loaded once per database (a `DemoLoad` row remembers it, so
+nothing deleted since comes back), the logins are reset every time.
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ from django.db import transaction
 
 import articles
 from annotator import spans
-from annotator.models import Annotation
+from annotator.models import Annotation, DemoLoad
 from articles import importers
 from articles.models import Article
 
@@ -94,6 +95,9 @@ DEMO_SPANS = [
 ]
 
 
+DEMO_TITLES = sorted({demo.title for demo in DEMO_SPANS})
+
+
 def ensure_user(username: str, password: str, *, is_admin: bool):
     """Create or update a demo login so that the printed password always works."""
     user, _ = get_user_model().objects.get_or_create(username=username)
@@ -158,22 +162,36 @@ class Command(BaseCommand):
             )
         passwords = {name: password or DEV_PASSWORDS[name] for name, password in passwords.items()}
         with transaction.atomic():
-            summary = importers.Summary(list(importers.import_files(sorted(DEMO_CORPUS.glob("*.txt")))))
-            if summary.failed:
-                raise CommandError("The demo corpus did not import:\n" + "\n".join(summary.lines()[1:]))
             analyst = ensure_user("analyst", passwords["analyst"], is_admin=False)
             ensure_user("admin", passwords["admin"], is_admin=True)
-            # Once per database: on later runs (every `make run`) the analyst's deletions and changes stand.
-            first_load = summary.imported > 0
-            if first_load:
+            loaded = self.loaded_before()
+            if loaded is None:
+                summary = importers.Summary(list(importers.import_files(sorted(DEMO_CORPUS.glob("*.txt")))))
+                if summary.failed:
+                    raise CommandError("The demo corpus did not import:\n" + "\n".join(summary.lines()[1:]))
                 added, existing = add_spans(analyst)
-        self.stdout.write(
-            f"Demo corpus: {summary.imported} articles imported, {summary.duplicates} already there."
-        )
-        if first_load:
+                DemoLoad.objects.create()
+        if loaded is None:
+            self.stdout.write(
+                f"Demo corpus: {summary.imported} articles imported, {summary.duplicates} already there."
+            )
             self.stdout.write(f"Demo spans for analyst: {added} added, {existing} already there.")
         else:
-            self.stdout.write("Demo spans: left as they are, since the demo corpus was loaded before.")
+            self.stdout.write(
+                f"Demo corpus and spans: loaded into this database on {loaded.loaded_at:%Y-%m-%d}; "
+                "nothing added, so what was changed or deleted since stays so."
+            )
         self.stdout.write(self.style.SUCCESS("Demo logins:"))
         self.stdout.write(f"  analyst / {passwords['analyst']}   (analyst: the workbench at /)")
         self.stdout.write(f"  admin / {passwords['admin']}   (staff and superuser: the admin at /admin/)")
+
+    @staticmethod
+    def loaded_before() -> DemoLoad | None:
+        """Return the record of the demo's load into this database, or None when it was never loaded.
+
+        A database that got the demo before the record existed has its articles: it is recorded now.
+        """
+        loaded = DemoLoad.objects.order_by("loaded_at").first()
+        if loaded is None and Article.objects.filter(title__in=DEMO_TITLES).exists():
+            loaded = DemoLoad.objects.create()
+        return loaded

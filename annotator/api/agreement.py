@@ -12,15 +12,9 @@ from rest_framework.response import Response
 from annotator.agreement import data, report
 from annotator.api import schema
 from annotator.api.base import ApiView
+from annotator.api.serializers import QuerySerializer
 from annotator.api.views import FORBIDDEN, READ_ERRORS
 
-GOLD = OpenApiParameter(
-    "gold",
-    str,
-    enum=["0", "1"],
-    default="0",
-    description="1 counts the project's gold layer as one more reviewer, named `gold`.",
-)
 SLUG = OpenApiParameter(
     "slug", str, OpenApiParameter.PATH, description="The project's slug (as in its page's address)."
 )
@@ -32,12 +26,6 @@ TABLE = OpenApiParameter(
     description="figures: every measure per label; pairs: Cohen's kappa per analyst pair; attribution: "
     "agreement on who claims are attributed to, per pair; articles: the project's articles with their "
     "all-labels figures.",
-)
-OUTPUT = OpenApiParameter(
-    "format", str, enum=["json", "csv"], default="json", description="JSON rows, or the same rows as CSV."
-)
-ARTICLE = OpenApiParameter(
-    "article", int, description="An article of the project: its figures instead of the project's."
 )
 ReportError = schema.field_errors("AgreementReportErrorSerializer", ["gold"])
 TableError = schema.field_errors("AgreementTableErrorSerializer", ["gold", "format", "article"])
@@ -108,11 +96,35 @@ class ReportSerializer(serializers.Serializer):
     articles = ArticleRowSerializer(many=True)
 
 
-def _gold(request) -> bool:
-    gold = request.query_params.get("gold", "0")
-    if gold not in ("0", "1"):
-        raise exceptions.ValidationError({"gold": ["Choose 0 or 1."]})
-    return gold == "1"
+class AgreementQuerySerializer(QuerySerializer):
+    gold = serializers.ChoiceField(
+        choices=["0", "1"],
+        default="0",
+        help_text="1 counts the project's gold layer as one more reviewer, named `gold`.",
+        error_messages={"invalid_choice": "Choose 0 or 1."},
+    )
+
+    def validate_gold(self, value: str) -> bool:
+        return value == "1"
+
+
+class AgreementTableQuerySerializer(AgreementQuerySerializer):
+    format = serializers.ChoiceField(
+        choices=["json", "csv"],
+        default="json",
+        help_text="JSON rows, or the same rows as CSV.",
+        error_messages={"invalid_choice": "Choose json or csv."},
+    )
+    article = serializers.IntegerField(
+        required=False,
+        help_text="An article of the project: its figures instead of the project's.",
+        error_messages={"invalid": "This article is not in the project."},
+    )
+
+    def validate(self, attrs: dict) -> dict:
+        if "article" in attrs and self.context["view"].kwargs.get("table") == "articles":
+            raise serializers.ValidationError({"article": ["The articles table is the project's."]})
+        return attrs
 
 
 def _project(request, slug):
@@ -145,6 +157,7 @@ def _scope(result, scope):
 
 class ProjectAgreementView(ApiView):
     pagination_class = None
+    query_serializer_class = AgreementQuerySerializer
 
     @extend_schema(
         summary="Agreement of a project",
@@ -155,13 +168,12 @@ class ProjectAgreementView(ApiView):
             "diagnostics. Analysts see only the projects they are on."
         ),
         operation_id="project_agreement",
-        parameters=[SLUG, GOLD],
+        parameters=[SLUG],
         responses={200: ReportSerializer, 400: ReportError, 403: FORBIDDEN, **READ_ERRORS},
     )
     def get(self, request, slug):
-        gold = _gold(request)
         project = _project(request, slug)
-        result = data.project_report(project, gold=gold)
+        result = data.project_report(project, gold=self.query["gold"])
         return Response(
             {
                 "project": project.slug,
@@ -174,6 +186,7 @@ class ProjectAgreementView(ApiView):
 
 class AgreementTableView(ApiView):
     pagination_class = None
+    query_serializer_class = AgreementTableQuerySerializer
 
     def perform_content_negotiation(self, request, force=False):
         # `format` chooses JSON or CSV rows here; errors are always JSON.
@@ -182,7 +195,7 @@ class AgreementTableView(ApiView):
     @extend_schema(
         summary="One agreement table of a project or of one of its articles, as JSON rows or CSV",
         operation_id="project_agreement_table",
-        parameters=[SLUG, TABLE, GOLD, OUTPUT, ARTICLE],
+        parameters=[SLUG, TABLE],
         responses={
             (200, "application/json"): OpenApiResponse(
                 PolymorphicProxySerializer(
@@ -207,21 +220,13 @@ class AgreementTableView(ApiView):
         },
     )
     def get(self, request, slug, table):
-        gold = _gold(request)
         project = _project(request, slug)
         if table not in data.TABLES:
             raise Http404(f"No table {table!r}; the tables are {', '.join(data.TABLES)}.")
-        output = request.query_params.get("format", "json")
-        if output not in ("json", "csv"):
-            raise exceptions.ValidationError({"format": ["Choose json or csv."]})
-        article = request.query_params.get("article")
-        result = data.project_report(project, gold=gold)
-        if article is not None:
-            if not article.isdigit() or not any(s.key == int(article) for s in result.articles):
-                raise exceptions.ValidationError({"article": ["This article is not in the project."]})
-            if table == "articles":
-                raise exceptions.ValidationError({"article": ["The articles table is the project's."]})
-            article = int(article)
+        output, article = self.query["format"], self.query.get("article")
+        result = data.project_report(project, gold=self.query["gold"])
+        if article is not None and not any(s.key == article for s in result.articles):
+            raise exceptions.ValidationError({"article": ["This article is not in the project."]})
         rows = data.table(result, table, article)
         if output == "csv":
             response = HttpResponse(data.as_csv(rows), content_type="text/csv; charset=utf-8")

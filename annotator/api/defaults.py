@@ -81,8 +81,10 @@ class StrictFilterBackend(DjangoFilterBackend):
         filters = filterset_class.base_filters if filterset_class is not None else {}
         # Without paging (the export streams everything) page and page_size would be silently ignored.
         common = COMMON_PARAMETERS if getattr(view, "pagination_class", None) else {"format"}
-        # A view may take parameters of its own besides the filters (the export's format options).
-        accepted = sorted({*filters, *common, *getattr(view, "extra_query_parameters", ())})
+        # A view may take parameters of its own besides the filters (the export's format options): those its
+        # query serializer checks.
+        own = view.query_parameters() if hasattr(view, "query_parameters") else ()
+        accepted = sorted({*filters, *common, *own})
         unknown = sorted(set(request.query_params) - set(accepted))
         if unknown:
             raise exceptions.ValidationError(

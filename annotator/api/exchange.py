@@ -5,8 +5,8 @@ from __future__ import annotations
 from django.contrib.auth import get_user_model
 from django.http import StreamingHttpResponse
 from django.urls import reverse
-from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
-from rest_framework import exceptions, status
+from drf_spectacular.utils import OpenApiResponse, extend_schema
+from rest_framework import exceptions, serializers, status
 from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.renderers import JSONRenderer
@@ -17,7 +17,13 @@ from annotator.api import schema
 from annotator.api.base import ApiView
 from annotator.api.filters import ExportFilter
 from annotator.api.permissions import IsStaff
-from annotator.api.serializers import ImportReportSerializer, ImportUploadSerializer
+from annotator.api.serializers import (
+    ImportReportSerializer,
+    ImportUploadSerializer,
+    JudgedChoiceField,
+    JudgedIntegerField,
+    QuerySerializer,
+)
 from annotator.api.views import FORBIDDEN, UNAUTHENTICATED
 from annotator.formats import label_mapping, loader, rows, w3c_collection
 from annotator.formats.documents import FileRefused
@@ -25,7 +31,7 @@ from annotator.models import Annotation
 from articles import importers
 
 ExportError = schema.field_errors(
-    "ExportErrorSerializer", ["format", *formats.OPTIONS, *ExportFilter.base_filters]
+    "ExportErrorSerializer", ["format", *formats.OPTIONS, "page_size", "page", *ExportFilter.base_filters]
 )
 
 
@@ -44,10 +50,9 @@ def _whole_number(value: str, name: str, largest: int | None = None) -> int:
     return number
 
 
-def _paging(request, format: formats.Format) -> tuple[int, int | None] | None:
-    """Return (page size, page number or None for the collection) when the request pages a w3c-collection,
+def _paging(given: dict[str, str], format: formats.Format) -> tuple[int, int | None] | None:
+    """Return (page size, page number or None for the collection) when `given` pages a w3c-collection,
     None when it does not page; raise ValidationError for paging that cannot apply."""
-    given = {name: request.query_params.get(name) for name in PAGING if name in request.query_params}
     if not given:
         return None
     if format.name != "w3c-collection":
@@ -60,10 +65,66 @@ def _paging(request, format: formats.Format) -> tuple[int, int | None] | None:
     return size, _whole_number(given["page"], "page") if "page" in given else None
 
 
+class _OptionField(JudgedChoiceField):
+    """A format's option: its default is documented, but left out of the validated values, so `validate()`
+    tells an option given (refused for a format that does not take it) from one left out."""
+
+    def get_default(self):
+        raise serializers.SkipField
+
+
+class ExportQuerySerializer(serializers.Serializer):
+    """The export's own query parameters: the file format, the format's options and paging. What the options
+    and paging accept depends on the format, so `validate()` judges them. The filters (`ExportFilter`) are
+    the export's other parameters: the filter backend refuses any parameter that is neither."""
+
+    format = JudgedChoiceField(
+        choices=sorted(formats.FORMATS),
+        default=formats.DEFAULT_FORMAT,
+        help_text="The file format; an unknown one is a 400 naming the accepted ones.",
+    )
+    page_size = JudgedIntegerField(
+        required=False,
+        help_text="w3c-collection only: serve the collection in pages of this many annotations "
+        f"(1 to {MAX_PAGE_SIZE}), as the Web Annotation Protocol does: the collection embeds its first page, "
+        "each page names the URL of the next. Without it the collection holds every annotation in one page "
+        "(what a file needs).",
+    )
+    page = JudgedIntegerField(
+        required=False, help_text="w3c-collection with page_size: serve this page (from 1) on its own."
+    )
+
+    def get_fields(self) -> dict:
+        fields = super().get_fields()
+        paging = {name: fields.pop(name) for name in PAGING}
+        for option in formats.OPTIONS.values():  # `as` is no name a class body can declare
+            fields[option.name] = _OptionField(
+                choices=sorted(option.values),
+                default=option.default,
+                help_text=f"{option.description} Another format given this option is a 400.",
+            )
+        return fields | paging
+
+    def validate_format(self, value: str) -> formats.Format:
+        try:
+            return formats.get(value)
+        except formats.UnknownFormat as error:
+            raise serializers.ValidationError(str(error)) from None
+
+    def validate(self, attrs: dict) -> dict:
+        format = attrs["format"]
+        try:
+            options = formats.options_for(format, {name: attrs.get(name) for name in formats.OPTIONS})
+        except formats.BadOptions as error:
+            raise serializers.ValidationError(error.errors) from None
+        paging = _paging({name: attrs[name] for name in PAGING if name in attrs}, format)
+        return {"format": format, "options": options, "paging": paging}
+
+
 class SpanExportView(ApiView):
     filterset_class = ExportFilter
     pagination_class = None
-    extra_query_parameters = (*formats.OPTIONS, *PAGING)
+    query_serializer_class = ExportQuerySerializer
 
     def get_queryset(self):
         # What a blind project hides from this user in the workbench stays hidden in the export.
@@ -77,50 +138,10 @@ class SpanExportView(ApiView):
         summary="Export labelled spans",
         description=schema.EXPORT_DESCRIPTION,
         filters=True,
-        parameters=[
-            OpenApiParameter(
-                "format",
-                str,
-                enum=list(formats.FORMATS),
-                default=formats.DEFAULT_FORMAT,
-                description="The file format; an unknown one is a 400 naming the accepted ones.",
-            ),
-            *(
-                OpenApiParameter(
-                    option.name,
-                    str,
-                    enum=list(option.values),
-                    default=option.default,
-                    description=f"{option.description} Another format given this option is a 400.",
-                )
-                for option in formats.OPTIONS.values()
-            ),
-            OpenApiParameter(
-                "page_size",
-                int,
-                description="w3c-collection only: serve the collection in pages of this many annotations "
-                f"(1 to {MAX_PAGE_SIZE}), as the Web Annotation Protocol does: the collection embeds its "
-                "first page, each page names the URL of the next. Without it the collection holds every "
-                "annotation in one page (what a file needs).",
-            ),
-            OpenApiParameter(
-                "page", int, description="w3c-collection with page_size: serve this page (from 1) on its own."
-            ),
-        ],
         responses={**schema.EXPORT_RESPONSES, 400: ExportError, 401: UNAUTHENTICATED},
     )
     def get(self, request, *args, **kwargs):
-        try:
-            format = formats.get(request.query_params.get("format", formats.DEFAULT_FORMAT))
-        except formats.UnknownFormat as error:
-            raise exceptions.ValidationError({"format": [str(error)]}) from None
-        try:
-            options = formats.options_for(
-                format, {name: request.query_params.get(name) for name in formats.OPTIONS}
-            )
-        except formats.BadOptions as error:
-            raise exceptions.ValidationError(error.errors) from None
-        paging = _paging(request, format)
+        format, options, paging = self.query["format"], self.query["options"], self.query["paging"]
         queryset = self.filter_queryset(self.get_queryset())
         collection_id = request.build_absolute_uri()
         if paging:
@@ -164,6 +185,7 @@ class SpanImportView(ApiView):
     permission_classes = [IsAuthenticated, IsStaff]
     parser_classes = [MultiPartParser, FormParser]
     serializer_class = ImportUploadSerializer
+    query_serializer_class = QuerySerializer
 
     @extend_schema(
         summary="Import spans from our JSONL or W3C export, or doccano, Label Studio, brat or CoNLL (staff)",
@@ -178,8 +200,7 @@ class SpanImportView(ApiView):
             "trimmed, limits of note and attribution. One transaction: with any problem nothing is written "
             "(400) unless `partial` is set. A span deleted here since the export is not brought back: it "
             'is listed in `not_restored` ("deleted since the export, not restored") unless '
-            "`restore_deleted` is set."
-            "(400) unless `partial` is set.\n\n"
+            "`restore_deleted` is set.\n\n"
             "Peer formats (`format=doccano`, `label-studio`, `brat`, `conll`): each document's text finds "
             "its article (by the checksum or article id our exports carry, by the same text white space "
             "aside, or by URL) or becomes a new article; its spans are then anchored and reported as above. "

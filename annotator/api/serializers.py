@@ -11,7 +11,8 @@ from rest_framework import serializers
 
 from annotator.formats.span_records import SpanFieldsSerializer, SpanTextsSerializer
 from annotator.models import Annotation, Label
-from articles.importers.article_record import TAG_KINDS
+from articles.importers import json_document
+from articles.importers.article_record import TAG_KINDS, ImportFailed
 from articles.models import Article, Paragraph, Source, Tag
 
 
@@ -131,7 +132,7 @@ class RefuseUnknownFields:
     def to_internal_value(self, data):
         unknown = {}
         if isinstance(data, Mapping):
-            accepted = ", ".join(sorted(self.fields))
+            accepted = ", ".join(sorted(self.fields)) or "none"
             unknown = {
                 key: [f"Unknown {self.unknown_name} {key!r}. Accepted: {accepted}."]
                 for key in data
@@ -201,10 +202,58 @@ class AnnotationUpdateSerializer(RefuseUnknownFields, SpanTextsSerializer):
         return value
 
 
-class SpanDeleteQuerySerializer(RefuseUnknownFields, serializers.Serializer):
-    """The query of a span delete."""
+class QuerySerializer(RefuseUnknownFields, serializers.Serializer):
+    """The query parameters of a request (`ApiView.query_serializer_class`); any other is a 400 naming it.
+    Without fields of its own: a request that takes no query parameters."""
 
     unknown_name = "query parameter"
+
+
+class JudgedByValidate:
+    """A query parameter documented with its type (and choices) but taken as given: the serializer's
+    `validate()` judges it, because whether and how it applies depends on another parameter (an option of
+    some formats only, paging of one format)."""
+
+    def to_internal_value(self, data):
+        return data
+
+
+class JudgedChoiceField(JudgedByValidate, serializers.ChoiceField):
+    pass
+
+
+class JudgedIntegerField(JudgedByValidate, serializers.IntegerField):
+    pass
+
+
+class ArticleCreateQuerySerializer(QuerySerializer):
+    """The query of an article create: how to read the body."""
+
+    field = serializers.ListField(
+        child=serializers.CharField(allow_blank=True, trim_whitespace=False),
+        required=False,
+        help_text="`OURS=THEIRS`, repeatable: read our field (title, paragraphs, byline, publisher, "
+        "published_on, url, language) from the document's key, e.g. `paragraphs=body-paragraphs`. Unmapped "
+        "fields are looked up under the usual names (`body-paragraphs`, `date`, `source`...).",
+    )
+    shape = serializers.ChoiceField(
+        choices=["jsonl", "document"],
+        required=False,
+        help_text="`document`: read the body as a single JSON document (implied by `field`).",
+        error_messages={"invalid_choice": "Unknown shape {input!r}. Accepted: jsonl, document."},
+    )
+
+    def validate(self, attrs: dict) -> dict:
+        mapping = attrs.get("field", [])
+        try:
+            fields = json_document.parse_mapping(mapping)
+        except ImportFailed as error:
+            raise serializers.ValidationError(error.errors) from None
+        return {"fields": fields, "as_document": bool(mapping) or attrs.get("shape") == "document"}
+
+
+class SpanDeleteQuerySerializer(QuerySerializer):
+    """The query of a span delete."""
 
     version = serializers.IntegerField(
         min_value=1,
@@ -228,7 +277,9 @@ class _LabelMappings(serializers.ListField):
         return [value for value in values if value.strip()]
 
 
-class ImportUploadSerializer(serializers.Serializer):
+class ImportUploadSerializer(RefuseUnknownFields, serializers.Serializer):
+    """A file of spans to import and how to read it; a field not listed here is a 400 naming it."""
+
     file = serializers.FileField(
         help_text="Our JSONL export, a W3C Web Annotation file (JSON or JSON lines), a doccano JSONL file, a "
         "Label Studio JSON export, a CoNLL/IOB file, a brat `.ann` file (with `text_file`), or a zip of brat "

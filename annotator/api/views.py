@@ -20,15 +20,16 @@ from annotator.api.serializers import (
     AnnotationCreateSerializer,
     AnnotationSerializer,
     AnnotationUpdateSerializer,
+    ArticleCreateQuerySerializer,
     ArticleCreateSerializer,
     ArticleDetailSerializer,
     ArticleSerializer,
     LabelSerializer,
+    QuerySerializer,
     SpanDeleteQuerySerializer,
 )
 from annotator.models import Annotation, Label
 from articles import importers
-from articles.importers import json_document
 from articles.importers.store import checksum
 from articles.models import Article, Paragraph
 
@@ -75,25 +76,6 @@ SPAN_UPDATE_RESPONSES = {
         description="Takes one article in the shape the JSON Lines importer reads, with the same checks. "
         "With `field` (or `shape=document`) the body is any single JSON document, one article as corpora "
         "such as BASIL ship them, read through the field mapping like `import_articles --format json`.",
-        parameters=[
-            OpenApiParameter(
-                "field",
-                str,
-                many=True,
-                required=False,
-                description="`OURS=THEIRS`, repeatable: read our field (title, paragraphs, byline, "
-                "publisher, published_on, url, language) from the document's key, e.g. "
-                "`paragraphs=body-paragraphs`. Unmapped fields are looked up under the usual names "
-                "(`body-paragraphs`, `date`, `source`...).",
-            ),
-            OpenApiParameter(
-                "shape",
-                str,
-                enum=["jsonl", "document"],
-                required=False,
-                description="`document`: read the body as a single JSON document (implied by `field`).",
-            ),
-        ],  # fmt: skip
         request=ArticleCreateSerializer,
         responses={
             201: ArticleDetailSerializer,
@@ -114,6 +96,7 @@ SPAN_UPDATE_RESPONSES = {
 class ArticleViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.DestroyModelMixin, ApiViewSet):
     permission_classes = [IsAuthenticated, StaffWrites]
     filterset_class = ArticleFilter
+    query_serializer_classes = {"create": ArticleCreateQuerySerializer}
 
     def get_queryset(self):
         queryset = (
@@ -130,10 +113,8 @@ class ArticleViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.De
     def create(self, request, *args, **kwargs):
         if not isinstance(request.data, dict):
             raise exceptions.ValidationError({"non_field_errors": ["Send one article as a JSON object."]})
-        mapping = request.query_params.getlist("field")
-        as_document = bool(mapping) or request.query_params.get("shape") == "document"
+        as_document, fields = self.query["as_document"], self.query["fields"]
         try:
-            fields = json_document.parse_mapping(mapping)
             text = json.dumps(request.data)
             [record] = importers.parse(text, format="json" if as_document else "jsonl", fields=fields)
             article = importers.save_article(record, imported_by=request.user)
@@ -196,7 +177,7 @@ class LabelViewSet(mixins.ListModelMixin, ApiViewSet):
     ),
     destroy=extend_schema(
         summary="Delete a span (it can be undone in the workbench)",
-        parameters=[SPAN_ID, SpanDeleteQuerySerializer],
+        parameters=[SPAN_ID],
         responses={
             204: None,
             400: AnnotationWriteError,
@@ -220,6 +201,12 @@ class AnnotationViewSet(
 
     permission_classes = [IsAuthenticated, CanEditSpan]
     filterset_class = AnnotationFilter
+    query_serializer_classes = {
+        "create": QuerySerializer,
+        "update": QuerySerializer,
+        "partial_update": QuerySerializer,
+        "destroy": SpanDeleteQuerySerializer,
+    }
 
     def get_queryset(self):
         return (
@@ -248,13 +235,9 @@ class AnnotationViewSet(
             )
 
     def perform_destroy(self, instance: Annotation) -> None:
-        query = SpanDeleteQuerySerializer(data=self.request.query_params.dict())
-        query.is_valid(raise_exception=True)
         if self.request.data:
             raise exceptions.ValidationError(
                 {"non_field_errors": ["A delete takes no body: send the version as ?version=N."]}
             )
         with domain_errors():
-            spans.delete(
-                annotation=instance, actor=self.request.user, version=query.validated_data.get("version")
-            )
+            spans.delete(annotation=instance, actor=self.request.user, version=self.query.get("version"))

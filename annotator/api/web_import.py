@@ -6,17 +6,21 @@ from __future__ import annotations
 from django.urls import reverse
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import serializers, status
-from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
+from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 
 from annotator.api import schema
 from annotator.api.base import ApiView
+from annotator.api.defaults import StrictJSONParser
+from annotator.api.serializers import QuerySerializer, RefuseUnknownFields
 from annotator.api.views import UNAUTHENTICATED
 from articles.importers import ImportFailed, web
 
 
-class PageImportSerializer(serializers.Serializer):
+class PageImportSerializer(RefuseUnknownFields, serializers.Serializer):
+    """A web page to import, by address or as HTML; a field not listed here is a 400 naming it."""
+
     url = serializers.CharField(
         required=False,
         max_length=2000,
@@ -53,8 +57,9 @@ PageImportError = schema.field_errors("PageImportErrorSerializer", ["url", "html
 
 class PageImportView(ApiView):
     permission_classes = [IsAuthenticated]
-    parser_classes = [JSONParser, MultiPartParser, FormParser]
+    parser_classes = [StrictJSONParser, MultiPartParser, FormParser]
     serializer_class = PageImportSerializer
+    query_serializer_class = QuerySerializer
 
     @extend_schema(
         summary="Import a web page (by address or as HTML)",

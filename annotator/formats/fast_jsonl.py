@@ -13,8 +13,9 @@ into the JSON string orjson would write (see `_SqliteJsonTimestamp`); on Postgre
 reads them, in C, to the datetimes Django's gives (the session is in UTC, and Django's loader only
 re-attaches that zone).
 
-This module is a writer of every field: one added to `rows.FIELDS` is added here too, to `_LINE` (a field
-of the span) or to `_ChunkArticles.load` (of its article or paragraph). tests/api/test_export_fast_jsonl.py
+This module is a writer of every field: one added to the export (`span_records.SpanRecordSerializer`, whence
+`rows.FIELDS`) is added here too, to `_LINE` (a field of the span) or to `_ChunkArticles.load` (of its
+article or paragraph). tests/api/test_export_fast_jsonl.py
 compares the bytes of both paths over a varied data set, so a field forgotten here fails there.
 """
 

@@ -1,10 +1,11 @@
 """Export rows: one dict per live span of a visible article, what every export format is written from.
 
-FIELDS declares the export: each field in output order with the ORM path it is read from, or None for the
-fields computed from the span's paragraph (its article-level offsets and quote context). One values query
-reads the declared paths, in the order of the span's paragraph index, through `QuerySet.iterator()`; for
-each chunk of CHUNK_SIZE spans, one more query reads the paragraphs of its articles, so an export costs a
-query per chunk, never one per span, and memory stays bounded by the chunk.
+FIELDS is the export: each field in output order with the ORM path it is read from, or None for the fields
+computed from the span's paragraph (its article-level offsets and quote context), as
+`span_records.SpanRecordSerializer`, the documented and imported shape of a JSONL line, declares them. One
+values query reads the declared paths, in the order of the span's paragraph index, through
+`QuerySet.iterator()`; for each chunk of CHUNK_SIZE spans, one more query reads the paragraphs of its
+articles, so an export costs a query per chunk, never one per span, and memory stays bounded by the chunk.
 
 Article-level offsets count code points in the article text: its paragraphs in position order joined with
 PARAGRAPH_SEPARATOR ("\\n\\n").
@@ -22,6 +23,7 @@ from django.db import transaction
 from django.db.models import QuerySet
 
 from annotator.formats import Format, buffered
+from annotator.formats.span_records import SpanRecordSerializer
 from annotator.models import Annotation
 from articles.models import Paragraph
 
@@ -29,30 +31,9 @@ PARAGRAPH_SEPARATOR = "\n\n"
 CONTEXT_LENGTH = 32
 CHUNK_SIZE = 10_000  # on PostgreSQL each chunk costs round trips; 10k spans hold ~5 MB
 
-FIELDS = {
-    "id": "id",
-    "article": "article_id",
-    "article_title": "article__title",
-    "article_url": "article__url",
-    "article_checksum": "article__checksum",
-    "publisher": "article__publisher__slug",
-    "original_source": "article__original_source__slug",
-    "paragraph": "paragraph_id",
-    "paragraph_position": "paragraph__position",
-    "start": "start",
-    "end": "end",
-    "article_start": None,
-    "article_end": None,
-    "quote": "quote",
-    "prefix": None,
-    "suffix": None,
-    "label": "label__slug",
-    "reviewer": "reviewer__username",
-    "note": "note",
-    "attributed_to": "attributed_to",
-    "created_at": "created_at",
-    "updated_at": "updated_at",
-}
+# The export's fields in output order, each with the ORM path it is read from (None: computed from the span's
+# paragraph), as the schema of a JSONL line declares them: the export cannot drift from its documentation.
+FIELDS = SpanRecordSerializer.export_fields()
 _READ = tuple(name for name, path in FIELDS.items() if path)
 
 

@@ -2,9 +2,9 @@
 
 `SpanFieldsSerializer` declares the fields every span input carries (offsets, quote, label, note, attribution)
 with their types. The API's create body adds the paragraph (its update body takes `SpanTextsSerializer`);
-`SpanRecordSerializer`, one line of our JSONL export and what the W3C reader maps an annotation to, adds
-where the span sits in its article. They check types only: `annotator.spans` judges offsets, quote, white
-space and lengths, with one message per rule.
+`SpanRecordSerializer`, one line of our JSONL export and what the W3C reader maps an annotation to, has the
+same fields and where the span sits in its article, in the export's order. They check types only:
+`annotator.spans` judges offsets, quote, white space and lengths, with one message per rule.
 """
 
 from __future__ import annotations
@@ -73,15 +73,27 @@ def optional_text(**kwargs) -> StrictCharField:
     return StrictCharField(required=False, allow_blank=True, trim_whitespace=False, **kwargs)
 
 
-class SpanTextsSerializer(serializers.Serializer):
-    """What every span input says about a span's words: its label, note and attribution."""
+def _label() -> StrictCharField:
+    return StrictCharField(max_length=50, help_text="Label slug, see /api/v1/labels/.")
 
-    label = StrictCharField(max_length=50, help_text="Label slug, see /api/v1/labels/.")
-    note = optional_text(help_text=f"Up to {NOTE_MAX_LENGTH} characters once edge white space is dropped.")
-    attributed_to = optional_text(
+
+def _note() -> StrictCharField:
+    return optional_text(help_text=f"Up to {NOTE_MAX_LENGTH} characters once edge white space is dropped.")
+
+
+def _attributed_to() -> StrictCharField:
+    return optional_text(
         help_text=f"Who the claim is attributed to; up to {ATTRIBUTION_MAX_LENGTH} characters once edge "
         "white space is dropped."
     )
+
+
+class SpanTextsSerializer(serializers.Serializer):
+    """What every span input says about a span's words: its label, note and attribution."""
+
+    label = _label()
+    note = _note()
+    attributed_to = _attributed_to()
 
 
 class SpanFieldsSerializer(SpanTextsSerializer):
@@ -118,37 +130,73 @@ def _timestamp(**kwargs) -> serializers.DateTimeField:
     )
 
 
-class SpanRecordSerializer(SpanFieldsSerializer):
+COMPUTED = None
+
+
+def _read_from[F: serializers.Field](path: str | None, field: F) -> F:
+    """Declare the ORM path from an annotation that the export reads `field` from, or COMPUTED for a field
+    worked out from the span's paragraph (`rows.iter_rows`)."""
+    field.read_from = path
+    return field
+
+
+class SpanRecordSerializer(serializers.Serializer):
     """One span as our JSONL export writes it (one object per line; `csv` has the same columns) and as the
     import reads it back. Read-only fields are exported and ignored on import. The import finds the article
     by `article_checksum`, else `article_url`, and the span by `paragraph_position` with `start`/`end`, else
-    by `article_start`/`article_end`, checked by `quote` and, when the text moved, by `prefix`/`suffix`."""
+    by `article_start`/`article_end`, checked by `quote` and, when the text moved, by `prefix`/`suffix`.
 
-    id = serializers.IntegerField(read_only=True)
-    article = serializers.IntegerField(read_only=True)
-    article_title = serializers.CharField(read_only=True)
-    article_url = _nullable_text()
-    article_checksum = _nullable_text()
-    publisher = serializers.CharField(read_only=True, help_text="Publisher slug.")
-    original_source = serializers.CharField(
-        read_only=True, allow_null=True, help_text="Original source slug."
+    It also declares the export (`rows.FIELDS`): its fields, in the order they are written, each with where
+    the export reads it (`_read_from`). A field added here is exported; `fast_jsonl` writes it by hand. It
+    takes the span fields' declarations (`_label()`...) rather than inheriting `SpanFieldsSerializer`, whose
+    fields DRF would put first."""
+
+    id = _read_from("id", serializers.IntegerField(read_only=True))
+    article = _read_from("article_id", serializers.IntegerField(read_only=True))
+    article_title = _read_from("article__title", serializers.CharField(read_only=True))
+    article_url = _read_from("article__url", _nullable_text())
+    article_checksum = _read_from("article__checksum", _nullable_text())
+    publisher = _read_from(
+        "article__publisher__slug", serializers.CharField(read_only=True, help_text="Publisher slug.")
     )
-    paragraph = serializers.IntegerField(read_only=True)
-    paragraph_position = _nullable_int()
-    start = _nullable_int(help_text=START_HELP)
-    end = _nullable_int(help_text=END_HELP)
-    quote = StrictCharField(
-        trim_whitespace=False, help_text="The span's text; re-anchors the span when moved."
+    original_source = _read_from(
+        "article__original_source__slug",
+        serializers.CharField(read_only=True, allow_null=True, help_text="Original source slug."),
     )
-    reviewer = _nullable_text(help_text="Username.")
-    created_at = _timestamp()
-    updated_at = _timestamp()
-    article_start = _nullable_int(
-        help_text='Code points into the article text: its paragraphs joined with "\\n\\n".'
+    paragraph = _read_from("paragraph_id", serializers.IntegerField(read_only=True))
+    paragraph_position = _read_from("paragraph__position", _nullable_int())
+    start = _read_from("start", _nullable_int(help_text=START_HELP))
+    end = _read_from("end", _nullable_int(help_text=END_HELP))
+    article_start = _read_from(
+        COMPUTED,
+        _nullable_int(help_text='Code points into the article text: its paragraphs joined with "\\n\\n".'),
     )
-    article_end = _nullable_int()
-    prefix = _nullable_text(help_text="Up to 32 characters of the paragraph before the quote.")
-    suffix = _nullable_text(help_text="Up to 32 characters of the paragraph after the quote.")
+    article_end = _read_from(COMPUTED, _nullable_int())
+    quote = _read_from(
+        "quote",
+        StrictCharField(trim_whitespace=False, help_text="The span's text; re-anchors the span when moved."),
+    )
+    prefix = _read_from(
+        COMPUTED, _nullable_text(help_text="Up to 32 characters of the paragraph before the quote.")
+    )
+    suffix = _read_from(
+        COMPUTED, _nullable_text(help_text="Up to 32 characters of the paragraph after the quote.")
+    )
+    label = _read_from("label__slug", _label())
+    reviewer = _read_from("reviewer__username", _nullable_text(help_text="Username."))
+    note = _read_from("note", _note())
+    attributed_to = _read_from("attributed_to", _attributed_to())
+    created_at = _read_from("created_at", _timestamp())
+    updated_at = _read_from("updated_at", _timestamp())
+
+    @classmethod
+    def export_fields(cls) -> dict[str, str | None]:
+        """Return the exported fields in output order, each with the ORM path it is read from (None for the
+        fields computed from the span's paragraph)."""
+        undeclared = [name for name, field in cls._declared_fields.items() if not hasattr(field, "read_from")]
+        if undeclared:
+            raise TypeError(f"Say where the export reads {', '.join(undeclared)} (_read_from).")
+        return {name: field.read_from for name, field in cls._declared_fields.items()}
 
     def validate(self, attrs: dict) -> dict:
         if not attrs.get("article_checksum") and not attrs.get("article_url"):

@@ -194,6 +194,12 @@ class AgreementTableView(ApiView):
 
     @extend_schema(
         summary="One agreement table of a project or of one of its articles, as JSON rows or CSV",
+        description=(
+            "The rows behind one table of the agreement page: `figures` (each measure per label and "
+            "overall, with its interval), `pairs` (Cohen's kappa per analyst pair), `attribution` or "
+            "`articles`. With `article`, the tables of that article only; with `format=csv`, a CSV "
+            "download of the same rows."
+        ),
         operation_id="project_agreement_table",
         parameters=[SLUG, TABLE],
         responses={

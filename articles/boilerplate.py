@@ -15,14 +15,15 @@ from __future__ import annotations
 
 import math
 from collections import defaultdict
-from collections.abc import Callable, Collection, Iterable
+from collections.abc import Callable, Collection, Iterable, Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from django.conf import settings
 from django.db import transaction
 
 from articles.models import UNKNOWN_PUBLISHER, Article, BoilerplateSuggestion, Paragraph, Source
-from articles.sentences import SHINGLE_WORDS, Sentence, age_key, split_sentences
+from articles.sentences import SHINGLE_WORDS, AgeFields, Sentence, age_key, split_sentences
 
 CONTAINED_SHARE = 0.9
 CONTAINED_MIN_WORDS = 5
@@ -40,7 +41,7 @@ SHARED_BODY_MIN_WORDS = 8
 WINDOW = 50
 
 ArticleTexts = list[tuple[int, str]]
-Paragraphs = list[tuple[int, list[Sentence]]]
+Paragraphs = list[tuple[int, Sequence[Sentence]]]
 
 
 @dataclass(frozen=True)
@@ -205,7 +206,7 @@ class _Holders(dict):
         self,
         index: Callable[[int], _Publisher],
         article: int,
-        paragraphs: dict[int, list[Sentence]],
+        paragraphs: dict[int, Sequence[Sentence]],
         evidence: _Evidence,
     ):
         super().__init__()
@@ -218,11 +219,11 @@ class _Holders(dict):
         return holders
 
 
-def _words(sentences: list[Sentence]) -> int:
+def _words(sentences: Sequence[Sentence]) -> int:
     return sum(len(s.tokens) for s in sentences)
 
 
-def _recurring(sentences: list[Sentence], holders: list[set[int]], evidence: _Evidence) -> bool:
+def _recurring(sentences: Sequence[Sentence], holders: list[set[int]], evidence: _Evidence) -> bool:
     total = sum(s.end - s.start for s in sentences)
     shared = sum(s.end - s.start for s, h in zip(sentences, holders, strict=True) if evidence.recurs(h))
     return shared >= RECURRING_PARAGRAPH_SHARE * total
@@ -248,7 +249,7 @@ def _closing_start(paragraphs: Paragraphs, holders: _Holders, evidence: _Evidenc
 
 
 def _runs(
-    pid: int, sentences: list[Sentence], holders: list[set[int]], evidence: _Evidence
+    pid: int, sentences: Sequence[Sentence], holders: list[set[int]], evidence: _Evidence
 ) -> list[Suggestion]:
     """Return the runs of recurring sentences of a paragraph, one suggestion each."""
     found: list[Suggestion] = []
@@ -322,7 +323,16 @@ def find(articles: dict[int, ArticleTexts], min_articles: int) -> dict[int, list
 
 
 def _split(paragraphs: ArticleTexts) -> Paragraphs:
-    return [(pid, sentences) for pid, text in paragraphs if (sentences := split_sentences(text, pid))]
+    return [(pid, sentences) for pid, text in paragraphs if (sentences := _sentences(pid, text))]
+
+
+# Each refresh for one new article cuts its block and the block before into sentences again: about a hundred
+# articles, most of the cost of the refresh. The cut depends only on the text, so it is kept per paragraph,
+# keyed by the text too (a paragraph without spans may still be edited). The sentences are never changed by
+# their users, and the identity of each lets the shingle caches of `_find` and `plan` serve it again.
+@lru_cache(maxsize=10_000)
+def _sentences(pid: int, text: str) -> tuple[Sentence, ...]:
+    return tuple(split_sentences(text, pid))
 
 
 def _find(
@@ -365,8 +375,9 @@ def _find(
 
 
 def _chronological(publisher_id: int) -> list[int]:
-    articles = Article.objects.visible().filter(publisher_id=publisher_id).only("published_on", "imported_at")
-    return [a.pk for a in sorted(articles, key=age_key)]
+    articles = Article.objects.visible().filter(publisher_id=publisher_id)
+    rows = articles.values_list(*AgeFields._fields)
+    return [a.pk for a in sorted(map(AgeFields._make, rows), key=age_key)]
 
 
 def _texts(article_ids: list[int]) -> dict[int, ArticleTexts]:

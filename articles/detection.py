@@ -13,16 +13,19 @@ unless it is such a footer for one of them.
 
 from __future__ import annotations
 
-from collections import Counter, defaultdict
+from collections import Counter, OrderedDict, defaultdict
 from collections.abc import Callable, Iterable
+from typing import NamedTuple
 
 from django.db import connection, transaction
 from django.db.models import Q
+from django.utils import timezone
 
 from articles import boilerplate
+from articles.gc_pause import cycle_collector_paused
 from articles.models import Article, BoilerplateSuggestion, Paragraph, ReuseFingerprint, ReuseLink, ReuseScan
 from articles.passages import PARAGRAPH_SEPARATOR, Document, Passage, align, article_text, paragraph_range
-from articles.sentences import age_key
+from articles.sentences import AgeFields, age_key
 
 # The index keeps the first MAX_POSTINGS articles holding each key. Common pairs of words reach the limit
 # soon and stop growing, so a lookup reads a bounded number of rows whatever the size of the corpus, while
@@ -38,22 +41,39 @@ MAX_CANDIDATES = 50
 # A link whose side lies at least this much on text that later turned out to be boilerplate is dropped.
 BOILERPLATE_SHARE = 0.5
 _CHUNK = 500
+# Articles whose texts (words and seeds) one `detect` keeps for the next scans: about 300 kB each, so up to
+# 300 MB while it runs.
+TEXTS_KEPT = 1_000
+_READ_AHEAD = 100
 
 ArticleParagraphs = list[tuple[int, str]]
 
 
 def _postings(hashes: set[int]) -> list[tuple[int, int]]:
-    """Return the index rows (hash, article) of the given hashes, deleted articles left out."""
+    """Return the index rows (hash, article) of the given hashes, deleted articles left out.
+
+    Plain SQL: one lookup per scan, whose compilation through the ORM cost more than running it.
+    """
     ordered = sorted(hashes)
+    quote = connection.ops.quote_name
+    index, articles = ReuseFingerprint._meta, Article._meta
+    hash_column, article_column = (quote(index.get_field(name).column) for name in ("hash", "article"))
     # Excluding deleted articles by subquery rather than a join keeps SQLite on the hash index.
-    deleted = Article.objects.filter(deleted_at__isnull=False).values("pk")
+    deleted = (
+        f"SELECT {quote(articles.pk.column)} FROM {quote(articles.db_table)} "
+        f"WHERE {quote(articles.get_field('deleted_at').column)} IS NOT NULL"
+    )
     rows: list[tuple[int, int]] = []
-    for i in range(0, len(ordered), _CHUNK):
-        rows += (
-            ReuseFingerprint.objects.filter(hash__in=ordered[i : i + _CHUNK])
-            .exclude(article_id__in=deleted)
-            .values_list("hash", "article_id")
-        )
+    with connection.cursor() as cursor:
+        for i in range(0, len(ordered), _CHUNK):
+            chunk = ordered[i : i + _CHUNK]
+            cursor.execute(
+                f"SELECT {hash_column}, {article_column} FROM {quote(index.db_table)} "
+                f"WHERE {hash_column} IN ({', '.join(['%s'] * len(chunk))}) "
+                f"AND {article_column} NOT IN ({deleted})",
+                chunk,
+            )
+            rows += cursor.fetchall()
     return rows
 
 
@@ -117,22 +137,69 @@ def _link(
     return ReuseLink(kind=p.kind.value, similarity=p.similarity, **fields)
 
 
-def _links(
-    article: Article, mine: ArticleParagraphs, document: Document, others: list[int]
-) -> list[ReuseLink]:
-    """Return one link per passage the article (its paragraphs and their Document) shares with each other."""
-    texts = _paragraphs(others)
-    ages = {
-        a.pk: age_key(a) for a in Article.objects.filter(pk__in=others).only("published_on", "imported_at")
-    }
+class _Text(NamedTuple):
+    """What aligning with one article needs: its paragraphs, their `Document` and its age."""
+
+    paragraphs: ArticleParagraphs
+    document: Document
+    age: tuple
+
+
+class Texts:
+    """The articles' texts as scans read them, the least recently used dropped beyond `size`.
+
+    Cutting a candidate into words and seeds costs more than aligning with it, and the same articles are
+    candidates of scan after scan, so one `detect` keeps them.
+    Valid as long as the suggested boilerplate and the texts stay as they are: `detect` makes a new one
+    after its boilerplate phase. Without it, every article is read again.
+    """
+
+    def __init__(self, size: int = 0) -> None:
+        self.size = size
+        self.kept: OrderedDict[int, _Text] = OrderedDict()
+        self.ahead: dict[int, _Text] = {}
+
+    def read_ahead(self, article_ids: list[int]) -> None:
+        """Read the texts of the articles about to be scanned, in one go (three queries, not three each)."""
+        self.ahead = self._read([aid for aid in article_ids if aid not in self.kept])
+
+    def get(self, article_ids: list[int]) -> dict[int, _Text]:
+        found = {aid: self.kept[aid] for aid in article_ids if aid in self.kept}
+        for aid in found:
+            self.kept.move_to_end(aid)
+        found |= {aid: self.ahead.pop(aid) for aid in article_ids if aid in self.ahead}
+        found |= self._read([aid for aid in article_ids if aid not in found])
+        for aid in article_ids:
+            if self.size and aid not in self.kept:
+                self.kept[aid] = found[aid]
+        while len(self.kept) > self.size:
+            self.kept.popitem(last=False)
+        # In the order asked for: candidates are aligned, and their links stored, in order of rank.
+        return {aid: found[aid] for aid in article_ids}
+
+    @staticmethod
+    def _read(article_ids: list[int]) -> dict[int, _Text]:
+        if not article_ids:
+            return {}
+        texts = _paragraphs(article_ids)
+        rows = Article.objects.filter(pk__in=article_ids).values_list(*AgeFields._fields)
+        ages = {row[0]: age_key(AgeFields._make(row)) for row in rows}
+        return {
+            aid: _Text(texts[aid], Document(article_text([t for _, t in texts[aid]])), ages[aid])
+            for aid in article_ids
+        }
+
+
+def _links(article_id: int, mine: _Text, others: dict[int, _Text]) -> list[ReuseLink]:
+    """Return one link per passage the article shares with each of the others, the earlier one first."""
     links = []
-    for aid in others:
-        theirs = texts[aid]
-        other = Document(article_text([text for _, text in theirs]))
-        if ages[aid] < age_key(article):
-            links += [_link((aid, theirs), (article.pk, mine), p) for p in align(other, document)]
+    for aid, other in others.items():
+        if other.age < mine.age:
+            pairs = align(other.document, mine.document)
+            links += [_link((aid, other.paragraphs), (article_id, mine.paragraphs), p) for p in pairs]
         else:
-            links += [_link((article.pk, mine), (aid, theirs), p) for p in align(document, other)]
+            pairs = align(mine.document, other.document)
+            links += [_link((article_id, mine.paragraphs), (aid, other.paragraphs), p) for p in pairs]
     return links
 
 
@@ -152,21 +219,23 @@ def _insert_fingerprints(rows: Iterable[tuple[int, int]]) -> int:
     return len(params)
 
 
-def scan(article: Article, *, skip_scanned: bool = False) -> int:
+def scan(article: Article, *, skip_scanned: bool = False, texts: Texts | None = None) -> int:
     """Link one article to the indexed corpus and add it to the index; return how many links it has.
 
     The reading and aligning happen outside any transaction and the writes in one short one, so the write
     lock (SQLite's is database-wide) is held for milliseconds per article, not for the alignment. Running
     it again gives the same result: the article's links and fingerprints are replaced. With
     `skip_scanned`, an article scanned meanwhile (by another worker) is left as it is and counts no links.
+    `texts` may hold the texts of articles read before (see `Texts`).
     """
-    mine = _paragraphs([article.pk])[article.pk]
-    document = Document(article_text([text for _, text in mine]))
-    keys = document.index_keys
+    texts = texts or Texts()
+    mine = texts.get([article.pk])[article.pk]
+    keys = mine.document.index_keys
     # The article's own rows from an earlier scan are about to be replaced, so they neither count as a
     # candidate nor fill a key's postings.
     postings = [(h, aid) for h, aid in _postings(keys) if aid != article.pk]
-    links = _links(article, mine, document, candidates(article.pk, postings))
+    others = texts.get(candidates(article.pk, postings))
+    links = _links(article.pk, mine, others)
     held = Counter(h for h, _ in postings)
     with transaction.atomic():
         # Locking the article's row makes a second worker on the same article wait here, then skip it.
@@ -177,7 +246,10 @@ def scan(article: Article, *, skip_scanned: bool = False) -> int:
         ReuseFingerprint.objects.filter(article=article).delete()
         ReuseLink.objects.bulk_create(links)
         added = _insert_fingerprints((h, article.pk) for h in keys if held[h] < MAX_POSTINGS)
-        ReuseScan.objects.update_or_create(article=article, defaults={"fingerprints": added})
+        # What update_or_create does, without its savepoint and second lookup: the row is locked already.
+        scanned = ReuseScan.objects.filter(article=article)
+        if not scanned.update(fingerprints=added, scanned_at=timezone.now()):
+            ReuseScan.objects.create(article=article, fingerprints=added)
     return len(links)
 
 
@@ -226,26 +298,45 @@ def detect(
     progress: Callable[[Article], None] | None = None,
     *,
     skip_scanned: bool = False,
+    publisher_progress: Callable[[int], None] | None = None,
 ) -> int:
     """Refresh the boilerplate of the articles' publishers, then scan each article, oldest first.
 
     Return the number of links the scanned articles have. With `skip_scanned`, articles that have a
     `ReuseScan` are left alone, so a task run again after its worker died only does what is left.
+    `publisher_progress` is called with each publisher's id once its boilerplate is refreshed, `progress`
+    with each article once it is scanned.
     """
-    articles = Article.objects.visible().filter(pk__in=list(article_ids))
-    if skip_scanned:
-        articles = articles.exclude(pk__in=ReuseScan.objects.values("article_id"))
-    articles = sorted(articles, key=age_key)
-    for publisher_id in sorted({a.publisher_id for a in articles}):
-        wanted = boilerplate.plan(publisher_id, [a.pk for a in articles if a.publisher_id == publisher_id])
-        with transaction.atomic():
-            drop_links_on(boilerplate.store(wanted))
-    total = 0
-    for article in articles:
-        total += scan(article, skip_scanned=skip_scanned)
-        if progress is not None:
-            progress(article)
+    # Sentences, words and seeds are many small objects without cycles, and the caches keep thousands of
+    # them: the cycle collector would walk them all again and again (a tenth of a rebuild's time).
+    with cycle_collector_paused():
+        articles = Article.objects.visible().filter(pk__in=list(article_ids))
+        if skip_scanned:
+            articles = articles.exclude(pk__in=ReuseScan.objects.values("article_id"))
+        articles = sorted(articles, key=age_key)
+        publishers = sorted({a.publisher_id for a in articles})
+        for publisher_id in publishers:
+            chosen = [a.pk for a in articles if a.publisher_id == publisher_id]
+            wanted = boilerplate.plan(publisher_id, chosen)
+            with transaction.atomic():
+                drop_links_on(boilerplate.store(wanted))
+            if publisher_progress is not None:
+                publisher_progress(publisher_id)
+        total = 0
+        texts = Texts(TEXTS_KEPT)
+        for i, article in enumerate(articles):
+            if i % _READ_AHEAD == 0:
+                texts.read_ahead([a.pk for a in articles[i : i + _READ_AHEAD]])
+            total += scan(article, skip_scanned=skip_scanned, texts=texts)
+            if progress is not None:
+                progress(article)
     return total
+
+
+def publishers_of(article_ids: Iterable[int]) -> int:
+    """Return how many publishers the visible articles have: the boilerplate steps `detect` will take."""
+    articles = Article.objects.visible().filter(pk__in=list(article_ids))
+    return articles.values("publisher_id").distinct().count()
 
 
 def pending() -> list[int]:

@@ -120,6 +120,14 @@ class Match:
         return self.b.text[self.b_start - self.b.start : self.b_end - self.b.start]
 
 
+class AgeFields(NamedTuple):
+    """The fields `age_key` reads, for rows fetched without building model instances."""
+
+    pk: int
+    published_on: datetime.date | None
+    imported_at: datetime.datetime
+
+
 def age_key(article) -> tuple:
     """Return the sort key telling which of two articles is older: publication date, then import order."""
     day = article.published_on or article.imported_at.date()

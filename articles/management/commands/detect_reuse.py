@@ -37,8 +37,15 @@ class Command(BaseCommand):
             return
         if rebuild:
             detection.clear()
-        with tqdm(total=len(ids), unit="article", file=self.stderr, disable=no_progress or None) as bar:
-            links = detection.detect(ids, progress=lambda article: bar.update())
+        # Two bars: the boilerplate of each publisher comes first and takes a while on a rebuild.
+        bars = {"file": self.stderr, "disable": no_progress or None}
+        outlets = tqdm(total=detection.publishers_of(ids), desc="Boilerplate", unit="publisher", **bars)
+        with outlets, tqdm(total=len(ids), desc="Scans", unit="article", **bars) as articles:
+            links = detection.detect(
+                ids,
+                progress=lambda article: articles.update(),
+                publisher_progress=lambda publisher: outlets.update(),
+            )
         self.stdout.write(
             f"Scanned {len(ids):,} articles; they have {links:,} reuse link{'' if links == 1 else 's'}."
         )

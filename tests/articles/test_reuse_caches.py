@@ -1,0 +1,73 @@
+"""The caches of reuse detection never change its results: edited texts are cut again, deleted articles are
+not candidates, and the kept texts stay within their bound."""
+
+from __future__ import annotations
+
+import pytest
+from django.utils import timezone
+
+from articles import boilerplate, detection
+from articles.models import Article, BoilerplateSuggestion, Paragraph, ReuseLink
+from tests.factories import ArticleFactory, SourceFactory
+
+FOOTER = (
+    "Support independent journalism with a monthly donation to our newsroom today. Every reader who gives "
+    "keeps our reporters in the courts, the council chamber and the hospitals of the valley."
+)
+BODIES = [
+    "The river flooded the old town on Sunday night after three days of rain in the hills above it.",
+    "Prices of bread rose again in the capital as the harvest failed for a second year in a row.",
+    "The minister resigned after the vote, saying she could no longer defend the budget in parliament.",
+]
+STORY = (
+    "The council voted on Tuesday evening to close the old swimming baths on Mill Lane after engineers found "
+    "cracks in the roof beams, and the pool will stay shut until a new building is paid for by the town."
+)
+
+
+@pytest.fixture
+def min_articles(settings):
+    settings.BOILERPLATE_MIN_ARTICLES = 3
+
+
+def test_a_paragraph_whose_text_changed_is_cut_into_sentences_again(db, min_articles):
+    courier = SourceFactory(name="Valley Courier")
+    articles = [ArticleFactory(publisher=courier, paragraphs=[body, FOOTER]) for body in BODIES]
+    boilerplate.refresh(courier.pk)
+    assert BoilerplateSuggestion.objects.count() == 3
+    # A paragraph without spans may still be edited: the footer now recurs in two articles only.
+    last = Paragraph.objects.filter(article=articles[-1]).order_by("position").last()
+    Paragraph.objects.filter(pk=last.pk).update(text="Our reporter travelled with the support of a grant.")
+    boilerplate.refresh(courier.pk)
+    assert BoilerplateSuggestion.objects.count() == 0
+
+
+def test_an_article_deleted_during_detection_is_no_candidate_of_the_next_scans(db):
+    original = ArticleFactory(paragraphs=[STORY, BODIES[0]])
+    copy = ArticleFactory(paragraphs=[BODIES[1], STORY])
+
+    def delete_the_original(article: Article) -> None:
+        if article.pk == original.pk:
+            Article.objects.filter(pk=original.pk).update(deleted_at=timezone.now())
+
+    detection.detect([original.pk, copy.pk], progress=delete_the_original)
+    assert not ReuseLink.objects.exists()
+    # Undeleted, it is found again.
+    Article.objects.filter(pk=original.pk).update(deleted_at=None)
+    detection.detect([original.pk, copy.pk])
+    assert ReuseLink.objects.count() == 1
+
+
+def test_the_kept_texts_stay_within_their_bound_and_give_the_same_links(db):
+    articles = [ArticleFactory(paragraphs=[STORY, body]) for body in BODIES]
+    ids = [a.pk for a in articles]
+    texts = detection.Texts(size=2)
+    assert set(texts.get(ids)) == set(ids)
+    assert list(texts.kept) == ids[1:]
+    # The most recently used are kept.
+    texts.get(ids[1:2])
+    texts.get(ids[:1])
+    assert list(texts.kept) == [ids[1], ids[0]]
+    kept = [detection.scan(a, texts=texts) for a in articles]
+    detection.clear()
+    assert [detection.scan(a) for a in articles] == kept == [0, 1, 2]

@@ -14,11 +14,12 @@ suggestions of one publisher.
 from __future__ import annotations
 
 import math
+import threading
 from collections import defaultdict
 from collections.abc import Callable, Collection, Iterable, Sequence
 from dataclasses import dataclass, field
-from functools import lru_cache
 
+from cachetools import LRUCache, cached
 from django.conf import settings
 from django.db import transaction
 
@@ -326,11 +327,26 @@ def _split(paragraphs: ArticleTexts) -> Paragraphs:
     return [(pid, sentences) for pid, text in paragraphs if (sentences := _sentences(pid, text))]
 
 
+# Characters of paragraph text whose sentences stay cut, in every process (the worker's for as long as it
+# runs): about 25 bytes a character, so about 50 MB; each refresh reads a block and the one before, some
+# 250,000 characters of news.
+SENTENCE_CHARACTERS_KEPT = 2_000_000
+
+
+def _cut_size(sentences: tuple[Sentence, ...]) -> int:
+    return max(1, sum(s.end - s.start for s in sentences))
+
+
 # Each refresh for one new article cuts its block and the block before into sentences again: about a hundred
 # articles, most of the cost of the refresh. The cut depends only on the text, so it is kept per paragraph,
 # keyed by the text too (a paragraph without spans may still be edited). The sentences are never changed by
-# their users, and the identity of each lets the shingle caches of `_find` and `plan` serve it again.
-@lru_cache(maxsize=10_000)
+# their users, and the identity of each lets the shingle caches of `_find` and `plan` serve it again. Bounded
+# by characters, so that long paragraphs cannot multiply its size; locked, as web requests refresh too.
+@cached(
+    LRUCache(maxsize=SENTENCE_CHARACTERS_KEPT, getsizeof=_cut_size),
+    key=lambda pid, text: (pid, text),
+    lock=threading.Lock(),
+)
 def _sentences(pid: int, text: str) -> tuple[Sentence, ...]:
     return tuple(split_sentences(text, pid))
 

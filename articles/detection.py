@@ -13,12 +13,15 @@ unless it is such a footer for one of them.
 
 from __future__ import annotations
 
-from collections import Counter, OrderedDict, defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable
+from contextlib import suppress
 from typing import NamedTuple
 
+from cachetools import LRUCache
 from django.db import connection, transaction
 from django.db.models import Q
+from django.db.models.functions import Length
 from django.utils import timezone
 
 from articles import boilerplate
@@ -41,9 +44,10 @@ MAX_CANDIDATES = 50
 # A link whose side lies at least this much on text that later turned out to be boilerplate is dropped.
 BOILERPLATE_SHARE = 0.5
 _CHUNK = 500
-# Articles whose texts (words and seeds) one `detect` keeps for the next scans: about 300 kB each, so up to
-# 300 MB while it runs.
-TEXTS_KEPT = 1_000
+# Characters of article text whose words and seeds one `detect` keeps for the next scans. They cost about
+# 125 bytes a character (seeds mostly), so about 190 MB while it runs: some 600 articles of 2,500 characters,
+# fewer long ones. Bounded by characters, not articles, so that long documents cannot multiply it.
+TEXT_CHARACTERS_KEPT = 1_500_000
 _READ_AHEAD = 100
 
 ArticleParagraphs = list[tuple[int, str]]
@@ -101,7 +105,22 @@ def _paragraphs(article_ids: list[int]) -> dict[int, ArticleParagraphs]:
 
     Blanking keeps every offset: the aligner sees no words there, and the ranges it returns stay right.
     """
-    found: dict[int, ArticleParagraphs] = {aid: [] for aid in article_ids}
+    return {aid: paragraphs for aid, (paragraphs, _) in _read_paragraphs(article_ids).items()}
+
+
+Signature = tuple[tuple[int, int, tuple[tuple[int, int], ...]], ...]
+
+
+def _read_paragraphs(
+    article_ids: list[int], *, texts: bool = True
+) -> dict[int, tuple[ArticleParagraphs, Signature]]:
+    """Return {article: (paragraphs as `_paragraphs` returns them, signature)}.
+
+    The signature (each paragraph's id and length, and the boilerplate blanked in it) changes when what the
+    aligner reads of the article changes: a kept text is checked against it. With `texts=False` only the
+    signatures are read (the paragraphs come back empty).
+    """
+    found: dict[int, tuple[ArticleParagraphs, list]] = {aid: ([], []) for aid in article_ids}
     footers: dict[int, list[tuple[int, int]]] = defaultdict(list)
     for i in range(0, len(article_ids), _CHUNK):
         chunk = article_ids[i : i + _CHUNK]
@@ -109,11 +128,16 @@ def _paragraphs(article_ids: list[int]) -> dict[int, ArticleParagraphs]:
         for pid, start, end in rows.values_list("paragraph_id", "start", "end"):
             footers[pid].append((start, end))
         rows = Paragraph.objects.filter(article_id__in=chunk).order_by("article_id", "position")
+        if not texts:
+            for aid, pid, length in rows.values_list("article_id", "id", Length("text")):
+                found[aid][1].append((pid, length, tuple(sorted(footers.get(pid, ())))))
+            continue
         for aid, pid, text in rows.values_list("article_id", "id", "text"):
+            found[aid][1].append((pid, len(text), tuple(sorted(footers.get(pid, ())))))
             for start, end in footers.get(pid, ()):
                 text = text[:start] + " " * (end - start) + text[end:]
-            found[aid].append((pid, text))
-    return found
+            found[aid][0].append((pid, text))
+    return {aid: (paragraphs, tuple(signature)) for aid, (paragraphs, signature) in found.items()}
 
 
 def _side(paragraphs: ArticleParagraphs, start: int, end: int) -> dict:
@@ -138,42 +162,56 @@ def _link(
 
 
 class _Text(NamedTuple):
-    """What aligning with one article needs: its paragraphs, their `Document` and its age."""
+    """What aligning with one article needs: its paragraphs, their `Document` and its age, and the signature
+    of the rows they were read from."""
 
     paragraphs: ArticleParagraphs
     document: Document
     age: tuple
+    signature: Signature
+
+
+def _characters(text: _Text) -> int:
+    return max(1, len(text.document.text))
 
 
 class Texts:
-    """The articles' texts as scans read them, the least recently used dropped beyond `size`.
+    """The articles' texts as scans read them, the least recently used dropped beyond `characters`.
 
     Cutting a candidate into words and seeds costs more than aligning with it, and the same articles are
-    candidates of scan after scan, so one `detect` keeps them.
-    Valid as long as the suggested boilerplate and the texts stay as they are: `detect` makes a new one
-    after its boilerplate phase. Without it, every article is read again.
+    candidates of scan after scan, so one `detect` keeps them. Other processes may change what a kept text
+    was read from meanwhile (a boilerplate refresh after an import, a paragraph edited or deleted in the
+    admin): every read-ahead, that is every `_READ_AHEAD` scans, drops the kept texts whose signature
+    changed. Without a budget, every article is read again.
     """
 
-    def __init__(self, size: int = 0) -> None:
-        self.size = size
-        self.kept: OrderedDict[int, _Text] = OrderedDict()
+    def __init__(self, characters: int = 0) -> None:
+        self.kept: LRUCache[int, _Text] | None = (
+            LRUCache(maxsize=characters, getsizeof=_characters) if characters else None
+        )
         self.ahead: dict[int, _Text] = {}
 
     def read_ahead(self, article_ids: list[int]) -> None:
-        """Read the texts of the articles about to be scanned, in one go (three queries, not three each)."""
-        self.ahead = self._read([aid for aid in article_ids if aid not in self.kept])
+        """Drop the kept texts that changed, then read the texts of the articles about to be scanned in one
+        go (three queries, not three each)."""
+        kept = self.kept if self.kept is not None else {}
+        if kept:
+            now = _read_paragraphs(list(kept), texts=False)
+            for aid in [aid for aid, text in kept.items() if now[aid][1] != text.signature]:
+                del kept[aid]
+        self.ahead = self._read([aid for aid in article_ids if aid not in kept])
 
     def get(self, article_ids: list[int]) -> dict[int, _Text]:
-        found = {aid: self.kept[aid] for aid in article_ids if aid in self.kept}
-        for aid in found:
-            self.kept.move_to_end(aid)
+        kept = self.kept if self.kept is not None else {}
+        # Reading an entry of the LRU cache makes it the most recently used.
+        found = {aid: kept[aid] for aid in article_ids if aid in kept}
         found |= {aid: self.ahead.pop(aid) for aid in article_ids if aid in self.ahead}
         found |= self._read([aid for aid in article_ids if aid not in found])
-        for aid in article_ids:
-            if self.size and aid not in self.kept:
-                self.kept[aid] = found[aid]
-        while len(self.kept) > self.size:
-            self.kept.popitem(last=False)
+        if self.kept is not None:
+            for aid in article_ids:
+                if aid not in self.kept:
+                    with suppress(ValueError):  # a text larger than the whole budget is not kept
+                        self.kept[aid] = found[aid]
         # In the order asked for: candidates are aligned, and their links stored, in order of rank.
         return {aid: found[aid] for aid in article_ids}
 
@@ -181,12 +219,12 @@ class Texts:
     def _read(article_ids: list[int]) -> dict[int, _Text]:
         if not article_ids:
             return {}
-        texts = _paragraphs(article_ids)
+        read = _read_paragraphs(article_ids)
         rows = Article.objects.filter(pk__in=article_ids).values_list(*AgeFields._fields)
         ages = {row[0]: age_key(AgeFields._make(row)) for row in rows}
         return {
-            aid: _Text(texts[aid], Document(article_text([t for _, t in texts[aid]])), ages[aid])
-            for aid in article_ids
+            aid: _Text(paragraphs, Document(article_text([t for _, t in paragraphs])), ages[aid], signature)
+            for aid, (paragraphs, signature) in read.items()
         }
 
 
@@ -323,7 +361,7 @@ def detect(
             if publisher_progress is not None:
                 publisher_progress(publisher_id)
         total = 0
-        texts = Texts(TEXTS_KEPT)
+        texts = Texts(TEXT_CHARACTERS_KEPT)
         for i, article in enumerate(articles):
             if i % _READ_AHEAD == 0:
                 texts.read_ahead([a.pk for a in articles[i : i + _READ_AHEAD]])

@@ -221,7 +221,7 @@ class _Holders(dict):
 
 
 def _words(sentences: Sequence[Sentence]) -> int:
-    return sum(len(s.tokens) for s in sentences)
+    return sum(len(s.keys) for s in sentences)
 
 
 def _recurring(sentences: Sequence[Sentence], holders: list[set[int]], evidence: _Evidence) -> bool:

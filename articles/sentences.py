@@ -70,11 +70,18 @@ class Sentence:
     start: int
     end: int
     text: str
-    tokens: tuple[Token, ...]
+    keys: tuple[str, ...]
+    # The paragraph's text with markup blanked: where the words are, read only when their ranges are wanted.
+    masked: str = field(repr=False)
 
     @cached_property
-    def keys(self) -> tuple[str, ...]:
-        return tuple(t.key for t in self.tokens)
+    def tokens(self) -> tuple[Token, ...]:
+        """Return the words with their ranges in the paragraph's text.
+
+        Only a comparison that shows ranges needs them, and building them costs three times as much as the
+        keys that boilerplate learning reads, so they are made on first use.
+        """
+        return tuple(tokenize(self.masked, self.start, self.end))
 
     @cached_property
     def norm(self) -> str:
@@ -83,7 +90,7 @@ class Sentence:
 
     @property
     def is_indexable(self) -> bool:
-        return len(self.tokens) >= MIN_SENTENCE_WORDS
+        return len(self.keys) >= MIN_SENTENCE_WORDS
 
 
 @dataclass(frozen=True)
@@ -155,6 +162,11 @@ def tokenize(text: str, offset: int = 0, end: int | None = None) -> list[Token]:
     return [Token(m.start(), m.end(), _key(m.group())) for m in words]
 
 
+def _keys(text: str, start: int, end: int) -> tuple[str, ...]:
+    """Return the normalised keys of the words of text[start:end]: those of `tokenize`, without ranges."""
+    return tuple(map(_key, _WORD.findall(text, start, end)))
+
+
 def _boundaries(masked: str) -> Iterator[int]:
     for m in _SENTENCE_END.finditer(masked):
         if m.group() == "\n":
@@ -180,15 +192,16 @@ def split_sentences(text: str, paragraph: int = 0) -> list[Sentence]:
             e -= 1
         start = end
         if s < e:
-            tokens = tuple(tokenize(masked, s, e))
-            if tokens:
-                sentences.append(Sentence(paragraph, s, e, text[s:e], tokens))
+            keys = _keys(masked, s, e)
+            if keys:
+                sentences.append(Sentence(paragraph, s, e, text[s:e], keys, masked))
     return sentences
 
 
 def sentence_at(text: str, paragraph: int, start: int, end: int) -> Sentence:
     """Return the sentence at a known range of a paragraph's text, without splitting the rest."""
-    return Sentence(paragraph, start, end, text[start:end], tuple(tokenize(mask_markup(text), start, end)))
+    masked = mask_markup(text)
+    return Sentence(paragraph, start, end, text[start:end], _keys(masked, start, end), masked)
 
 
 def split_paragraphs(paragraphs: Iterable[tuple[int, str]]) -> list[Sentence]:

@@ -11,12 +11,13 @@ from collections.abc import Iterator
 from django import forms
 from django.conf import settings
 from django.contrib import admin, messages
-from django.contrib.admin.options import ActionLocation
+from django.contrib.admin.options import IS_POPUP_VAR, ActionLocation
+from django.contrib.admin.templatetags.admin_urls import add_preserved_filters
 from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
-from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, StreamingHttpResponse
 from django.template.response import TemplateResponse
-from django.urls import path
+from django.urls import path, reverse
 from django.utils import timezone
 
 from articles import importers
@@ -169,6 +170,10 @@ def export_lines(articles: QuerySet) -> Iterator[str]:
         yield article_json_lines.dumps(importers.record_of(article)) + "\n"
 
 
+SOFT_DELETED = "Soft-deleted."  # the admin log's entry for the change page's Delete
+RESTORE_HINT = "the article list's “Restore the selected soft-deleted articles” action brings it back."
+
+
 @admin.register(Article)
 class ArticleAdmin(admin.ModelAdmin):
     list_display = ["title", "publisher", "original_source", "published_on", "paragraph_count", "is_live"]
@@ -208,9 +213,36 @@ class ArticleAdmin(admin.ModelAdmin):
         actions.pop("delete_selected", None)
         return actions
 
+    delete_confirmation_template = "admin/articles/article/delete_confirmation.html"
+
     def delete_model(self, request: HttpRequest, obj: Article) -> None:
         """The change page's Delete soft-deletes, as the action and the API do: spans and history stay."""
-        Article.objects.filter(pk=obj.pk, deleted_at__isnull=True).update(deleted_at=timezone.now())
+        count = Article.objects.filter(pk=obj.pk, deleted_at__isnull=True).update(deleted_at=timezone.now())
+        request.article_was_live = bool(count)  # for `response_delete`'s message
+
+    def log_deletions(self, request: HttpRequest, queryset) -> None:
+        """Log a soft delete as the change it is (Django logs a deletion), and nothing for an article that was
+        already deleted. Called before `delete_model`."""
+        for article in queryset:
+            if article.deleted_at is None:
+                self.log_change(request, article, SOFT_DELETED)
+
+    def response_delete(self, request: HttpRequest, obj_display: str, obj_id) -> HttpResponse:
+        """Say that the article was soft-deleted (or already was), and how to restore it."""
+        if IS_POPUP_VAR in request.POST:
+            return super().response_delete(request, obj_display, obj_id)
+        if getattr(request, "article_was_live", True):
+            message, level = f"The article “{obj_display}” was soft-deleted; {RESTORE_HINT}", messages.SUCCESS
+        else:
+            message = f"The article “{obj_display}” was already soft-deleted: nothing changed; {RESTORE_HINT}"
+            level = messages.WARNING
+        self.message_user(request, message, level)
+        if not self.has_change_permission(request):
+            return HttpResponseRedirect(reverse("admin:index", current_app=self.admin_site.name))
+        name = f"admin:{self.opts.app_label}_{self.opts.model_name}_changelist"
+        changelist = reverse(name, current_app=self.admin_site.name)
+        preserved = {"preserved_filters": self.get_preserved_filters(request), "opts": self.opts}
+        return HttpResponseRedirect(add_preserved_filters(preserved, changelist))
 
     def delete_queryset(self, request: HttpRequest, queryset: QuerySet) -> None:
         queryset.filter(deleted_at__isnull=True).update(deleted_at=timezone.now())

@@ -17,6 +17,8 @@ from rest_framework.renderers import JSONRenderer
 from rest_framework.serializers import BaseSerializer, ListField, as_serializer_error
 from rest_framework.viewsets import ViewSetMixin
 
+from annotator.api.defaults import StrictFilterBackend
+from annotator.api.serializers import QuerySerializer
 from annotator.spans import SpanConflict
 
 
@@ -49,10 +51,11 @@ class ApiView(GenericAPIView):
     # A view's query parameters are checked by its `query_serializer_class` (a viewset's, per action, by
     # `query_serializer_classes`) once the request is authenticated and allowed, before the handler runs; the
     # handler reads the validated values from `self.query`. The serializer refuses unknown parameters
-    # (`RefuseUnknownFields`), except where the filter backend does, knowing the filters as well. `format` is
-    # left to content negotiation unless the serializer takes it.
+    # (`RefuseUnknownFields`), except where the filter backend does, knowing the filters as well (a viewset's
+    # list, see `ApiViewSet`). `format` is left to content negotiation unless the serializer takes it. The
+    # default takes no parameters at all, so a view that reads none refuses every one.
     schema = ApiSchema()
-    query_serializer_class: type[BaseSerializer] | None = None
+    query_serializer_class: type[BaseSerializer] | None = QuerySerializer
 
     def get_query_serializer_class(self) -> type[BaseSerializer] | None:
         return self.query_serializer_class
@@ -105,7 +108,16 @@ class ApiViewSet(ViewSetMixin, ApiView):
     query_serializer_classes: dict[str, type[BaseSerializer]] = {}
 
     def get_query_serializer_class(self) -> type[BaseSerializer] | None:
-        return self.query_serializer_classes.get(getattr(self, "action", None), self.query_serializer_class)
+        action = getattr(self, "action", None)
+        if action in self.query_serializer_classes:
+            return self.query_serializer_classes[action]
+        if action == "list" and self.filters_judge_query():
+            return None  # the strict filter backend refuses what is no filter, page, page_size or format
+        return self.query_serializer_class
+
+    def filters_judge_query(self) -> bool:
+        """Whether the filter backend judges the whole query of a list (`StrictFilterBackend`)."""
+        return any(issubclass(backend, StrictFilterBackend) for backend in self.filter_backends)
 
 
 @contextmanager

@@ -3,10 +3,8 @@ revoked by their owner, and revoked when the owner's password changes."""
 
 from __future__ import annotations
 
-from django.contrib.auth.decorators import login_not_required
 from django.db.models import Q
 from django.utils import timezone
-from django.utils.decorators import method_decorator
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, extend_schema_view
 from knox.models import AuthToken
 from rest_framework import exceptions, mixins, serializers
@@ -14,11 +12,11 @@ from rest_framework.authtoken.serializers import AuthTokenSerializer
 from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
-from rest_framework.views import APIView
 
 from annotator.api import schema
-from annotator.api.base import ApiViewSet
+from annotator.api.base import ApiView, ApiViewSet
 from annotator.api.defaults import StrictJSONParser
+from annotator.api.serializers import RefuseUnknownFields
 from annotator.login_throttle import TokenAccountThrottle, TokenAddressThrottle
 
 TOO_MANY_TOKEN_REQUESTS = "Too many token requests for this account or from this address."
@@ -39,6 +37,12 @@ TOKEN_ID = OpenApiParameter(
 )
 
 
+class CredentialsSerializer(RefuseUnknownFields, AuthTokenSerializer):
+    """DRF's username and password, with any other field refused by name (documented as DRF's)."""
+
+    token = None  # DRF's read-only output field: no field a client sends
+
+
 class TokenSerializer(serializers.Serializer):
     token = serializers.CharField(help_text="Send it as `Authorization: Token <token>`. Shown only once.")
     expiry = serializers.DateTimeField(help_text="When the token stops working.")
@@ -56,14 +60,14 @@ class IssuedTokenSerializer(serializers.ModelSerializer):
         return self.context["request"].auth == token
 
 
-@method_decorator(login_not_required, name="dispatch")
-class TokenView(APIView):
+class TokenView(ApiView):
     """Exchange a username and password for a token to send as `Authorization: Token <token>`."""
 
     authentication_classes: list = []
     permission_classes = [AllowAny]
     parser_classes = [FormParser, MultiPartParser, StrictJSONParser]
     throttle_classes = [TokenAddressThrottle, TokenAccountThrottle]
+    serializer_class = CredentialsSerializer
 
     @extend_schema(
         request=AuthTokenSerializer,
@@ -73,7 +77,7 @@ class TokenView(APIView):
         tags=["auth"],
     )
     def post(self, request, *args, **kwargs):
-        credentials = AuthTokenSerializer(data=request.data, context={"request": request})
+        credentials = self.get_serializer(data=request.data)
         credentials.is_valid(raise_exception=True)
         token, secret = AuthToken.objects.create(credentials.validated_data["user"])
         return Response(TokenSerializer({"token": secret, "expiry": token.expiry}).data)
@@ -104,9 +108,9 @@ class IssuedTokenViewSet(mixins.ListModelMixin, mixins.DestroyModelMixin, ApiVie
     """The requesting user's own tokens; another user's token is a 404."""
 
     serializer_class = IssuedTokenSerializer
+    queryset = AuthToken.objects.none()  # the model, for the schema; `get_queryset` picks the user's tokens
     lookup_field = "token_key"
     lookup_url_kwarg = "id"
-    filter_backends: list = []
 
     def get_queryset(self):
         unexpired = Q(expiry__isnull=True) | Q(expiry__gt=timezone.now())

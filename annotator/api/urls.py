@@ -9,9 +9,10 @@ from django.contrib.auth.decorators import login_required
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 from rest_framework.permissions import IsAuthenticated
-from rest_framework.routers import DefaultRouter
+from rest_framework.routers import APIRootView, DefaultRouter
 
 from annotator.api.agreement import AgreementTableView, ProjectAgreementView
+from annotator.api.base import ApiView
 from annotator.api.exchange import SpanExportView, SpanImportView
 from annotator.api.source_criticism import BoilerplateSuggestionViewSet, ReuseLinkViewSet
 from annotator.api.tokens import IssuedTokenViewSet, TokenView
@@ -20,7 +21,18 @@ from annotator.api.web_import import PageImportView
 
 app_name = "api"
 
-router = DefaultRouter()
+
+class ApiRootView(ApiView, APIRootView):
+    """The index of v1/: DRF's links, with the query checked like every API view's (it takes none)."""
+
+    schema = None  # left out of the schema, as DRF's is
+
+
+class ApiRouter(DefaultRouter):
+    APIRootView = ApiRootView
+
+
+router = ApiRouter()
 router.register("articles", ArticleViewSet, basename="article")
 router.register("labels", LabelViewSet, basename="label")
 router.register("annotations", AnnotationViewSet, basename="annotation")

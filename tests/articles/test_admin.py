@@ -3,6 +3,7 @@ import json
 import re
 
 import pytest
+from django.contrib.admin.models import CHANGE, LogEntry
 from django.contrib.auth.models import Permission
 from django.urls import reverse
 
@@ -261,6 +262,50 @@ def test_deleting_an_article_in_the_admin_is_a_soft_delete(staff_client, corpus)
     assert Paragraph.objects.filter(article=first).count() == 3
     _action(staff_client, "restore", [first])
     assert Article.objects.visible().count() == 3
+
+
+def test_the_delete_page_says_it_soft_deletes_and_how_to_restore(staff_client, corpus):
+    first = corpus["first"]
+    url = reverse("admin:articles_article_delete", args=[first.pk])
+
+    page = re.sub(r"\s+", " ", staff_client.get(url).text)
+
+    assert "Soft-delete the article “Council votes on the lease”?" in page
+    assert "hidden everywhere outside this admin" in page
+    assert "its paragraphs, its spans and their history stay" in page
+    assert "“Restore the selected soft-deleted articles” action" in page
+    assert "related items will be deleted" not in page
+
+    response = staff_client.post(url, {"post": "yes"}, follow=True)
+
+    assert [str(m) for m in response.context["messages"]] == [
+        "The article “Council votes on the lease” was soft-deleted; the article list's “Restore the selected "
+        "soft-deleted articles” action brings it back."
+    ]
+    assert "deleted successfully" not in response.text
+    entry = LogEntry.objects.get(object_id=str(first.pk))
+    assert (entry.action_flag, entry.get_change_message()) == (CHANGE, "Soft-deleted.")
+
+
+def test_deleting_an_article_already_deleted_says_so_and_changes_nothing(staff_client, corpus):
+    first = corpus["first"]
+    url = reverse("admin:articles_article_delete", args=[first.pk])
+    staff_client.post(url, {"post": "yes"})
+    first.refresh_from_db()
+    deleted_at = first.deleted_at
+
+    page = re.sub(r"\s+", " ", staff_client.get(url).text)
+    response = staff_client.post(url, {"post": "yes"}, follow=True)
+
+    assert "was already soft-deleted on" in page
+    assert "deleting it again changes nothing" in page
+    assert [str(m) for m in response.context["messages"]] == [
+        "The article “Council votes on the lease” was already soft-deleted: nothing changed; "
+        "the article list's “Restore the selected soft-deleted articles” action brings it back."
+    ]
+    first.refresh_from_db()
+    assert first.deleted_at == deleted_at
+    assert LogEntry.objects.filter(object_id=str(first.pk)).count() == 1
 
 
 def test_the_article_list_offers_no_hard_delete(staff_client, corpus):

@@ -9,6 +9,7 @@ from collections.abc import Mapping
 
 from rest_framework import serializers
 
+from annotator.formats import units
 from annotator.formats.span_records import SpanFieldsSerializer, SpanTextsSerializer
 from annotator.models import Annotation, Label
 from articles.importers import json_document
@@ -301,8 +302,8 @@ class ImportUploadSerializer(RefuseUnknownFields, serializers.Serializer):
         "an unknown label refuses the file, naming the known ones.",
     )
     offsets = serializers.ChoiceField(
-        choices=["code-points", "utf16"],
-        default="code-points",
+        choices=list(units.ACCEPTED_ON_IMPORT),
+        default=units.CODE_POINTS,
         help_text="Unit of doccano offsets (`utf16` for a doccano project that does not count grapheme "
         "clusters), and of Label Studio results without `text`. Label Studio results with `text` are read "
         "in whichever unit holds their text.",

@@ -20,7 +20,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from annotator import spans
-from annotator.formats import IMPORT_FORMATS, UnknownFormat, jsonl, w3c
+from annotator.formats import IMPORT_FORMATS, UnknownFormat, jsonl, units, w3c
 from annotator.formats.anchoring import Unmatched, locate
 from annotator.formats.span_records import RecordError, SpanRecord
 from annotator.models import Annotation
@@ -157,7 +157,7 @@ def load_files(
     *,
     format: str | None = None,
     mapping: dict[str, str] | None = None,
-    offsets: str = "code-points",
+    offsets: str = units.CODE_POINTS,
     partial: bool = False,
     dry_run: bool = False,
     default_reviewer=None,

@@ -1,7 +1,7 @@
 """Offsets in the unit a peer tool counts: code points (Python) or UTF-16 units (JavaScript), both ways.
 
 The exports convert from code points (`converter`); the peer-format imports convert back (`code_point`,
-`utf16_slice`). Import options name the units `CODE_POINTS` / `UTF16`; the export option says "codepoints"."""
+`utf16_slice`). Imports and exports name the units alike: `codepoints` and `utf16`."""
 
 from __future__ import annotations
 
@@ -12,15 +12,18 @@ from collections.abc import Callable
 def converter(text: str, unit: str) -> Callable[[int], int]:
     """Return a function from a code-point index into `text` to an index in `unit` ("codepoints" or
     "utf16"); each character beyond the Basic Multilingual Plane (an emoji) counts two UTF-16 units."""
-    if unit == "codepoints" or text.isascii():
+    if unit == CODE_POINTS or text.isascii():
         return lambda index: index
     astral = [i for i, ch in enumerate(text) if ord(ch) > 0xFFFF]
     return lambda index: index + bisect_left(astral, index)
 
 
-CODE_POINTS = "code-points"
+CODE_POINTS = "codepoints"
 UTF16 = "utf16"
 UNITS = (CODE_POINTS, UTF16)
+# The spelling the import options had before they took the exports' name; still accepted, meaning the same.
+OLD_CODE_POINTS = "code-points"
+ACCEPTED_ON_IMPORT = (*UNITS, OLD_CODE_POINTS)
 
 
 def utf16_slice(text: str, start: int, end: int) -> str | None:

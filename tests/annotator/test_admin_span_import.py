@@ -35,7 +35,7 @@ def test_brat_pair_with_a_label_mapping(staff_client, staff):
     ]
     response = staff_client.post(URL, {
         "files": files, "format": "brat", "labels": "Person=attributed_claim\nTopic=reported_fact",
-        "offsets": "code-points",
+        "offsets": "codepoints",
     })  # fmt: skip
 
     assert response.status_code == 200, response.text
@@ -57,7 +57,7 @@ def test_an_unknown_label_is_refused_and_nothing_is_written(staff_client):
         SimpleUploadedFile("story.txt", BRAT_TEXT.encode()),
         SimpleUploadedFile("story.ann", BRAT_ANN.encode()),
     ]
-    response = staff_client.post(URL, {"files": files, "offsets": "code-points"})
+    response = staff_client.post(URL, {"files": files, "offsets": "codepoints"})
     assert response.status_code == 400
     assert "Refused: nothing was written" in response.text
     assert (
@@ -69,7 +69,7 @@ def test_an_unknown_label_is_refused_and_nothing_is_written(staff_client):
 
 def test_a_file_of_the_wrong_format_gets_one_error(staff_client):
     upload = SimpleUploadedFile("x.json", b'{"text": "abc", "label": []}')
-    response = staff_client.post(URL, {"files": [upload], "format": "label-studio", "offsets": "code-points"})
+    response = staff_client.post(URL, {"files": [upload], "format": "label-studio", "offsets": "codepoints"})
     assert response.status_code == 400
     assert (
         '<p class="errornote">not a Label Studio export: expected a JSON array of tasks, each with a '

@@ -151,6 +151,15 @@ def test_doccano_utf16_offsets_from_a_default_project(staff_client):
     assert [s[4] for s in spans()] == ["the mayor"]
 
 
+@pytest.mark.parametrize("unit", ["codepoints", "code-points"])
+def test_doccano_code_point_offsets_take_the_exports_name_and_the_older_spelling(staff_client, unit):
+    text = "Wow 😮 the mayor said"
+    content = json.dumps({"text": text, "label": [[6, 15, "attributed_claim"]]})
+    response = post(staff_client, "x.jsonl", content, format="doccano", offsets=unit)
+    assert response.status_code == 200, response.json()
+    assert [s[4] for s in spans()] == ["the mayor"]
+
+
 def test_not_json_lines_get_one_error(staff_client):
     response = post(
         staff_client, "x.jsonl", '{"text": "a", "label": []}\n{"text": "b", "lab', format="doccano"

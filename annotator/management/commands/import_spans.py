@@ -9,7 +9,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from annotator.formats import UnknownFormat, label_mapping, loader
 from annotator.formats.documents import FileRefused
-from annotator.formats.units import CODE_POINTS, UNITS
+from annotator.formats.units import ACCEPTED_ON_IMPORT, CODE_POINTS
 from articles import importers
 
 
@@ -46,7 +46,7 @@ class Command(BaseCommand):
         )
         parser.add_argument(
             "--offsets",
-            choices=UNITS,
+            choices=ACCEPTED_ON_IMPORT,
             default=CODE_POINTS,
             help="Unit of doccano offsets, and of Label Studio results that carry no text "
             "(default: code points).",

@@ -217,8 +217,8 @@ class ArticleAdmin(admin.ModelAdmin):
 
     def delete_model(self, request: HttpRequest, obj: Article) -> None:
         """The change page's Delete soft-deletes, as the action and the API do: spans and history stay."""
-        count = Article.objects.filter(pk=obj.pk, deleted_at__isnull=True).update(deleted_at=timezone.now())
-        request.article_was_live = bool(count)  # for `response_delete`'s message
+        # For `response_delete`'s message.
+        request.article_was_live = bool(Article.objects.filter(pk=obj.pk).soft_delete())
 
     def log_deletions(self, request: HttpRequest, queryset) -> None:
         """Log a soft delete as the change it is (Django logs a deletion), and nothing for an article that was
@@ -245,7 +245,8 @@ class ArticleAdmin(admin.ModelAdmin):
         return HttpResponseRedirect(add_preserved_filters(preserved, changelist))
 
     def delete_queryset(self, request: HttpRequest, queryset: QuerySet) -> None:
-        queryset.filter(deleted_at__isnull=True).update(deleted_at=timezone.now())
+        """Soft too, should a bulk delete ever be offered again."""
+        queryset.soft_delete()
 
     def get_deleted_objects(self, objs, request: HttpRequest) -> tuple[list, dict, set, list]:
         """Deleting is a soft delete of the articles alone: paragraphs and whatever points into them stay."""
@@ -318,7 +319,7 @@ class ArticleAdmin(admin.ModelAdmin):
 
     @admin.action(description="Soft-delete the selected articles (their spans stay)", permissions=["change"])
     def soft_delete(self, request: HttpRequest, queryset: QuerySet) -> None:
-        count = queryset.filter(deleted_at__isnull=True).update(deleted_at=timezone.now())
+        count = queryset.soft_delete()
         self.message_user(request, f"{count} articles were soft-deleted.", messages.SUCCESS)
 
     @admin.action(description="Restore the selected soft-deleted articles", permissions=["change"])

@@ -100,23 +100,16 @@ def candidates(article_id: int, postings: list[tuple[int, int]]) -> list[int]:
     return ranked[:MAX_CANDIDATES]
 
 
-def _paragraphs(article_ids: list[int]) -> dict[int, ArticleParagraphs]:
-    """Return {article: [(paragraph id, text)]} in reading order, suggested boilerplate blanked out.
-
-    Blanking keeps every offset: the aligner sees no words there, and the ranges it returns stay right.
-    """
-    return {aid: paragraphs for aid, (paragraphs, _) in _read_paragraphs(article_ids).items()}
-
-
 Signature = tuple[tuple[int, int, tuple[tuple[int, int], ...]], ...]
 
 
 def _read_paragraphs(
     article_ids: list[int], *, texts: bool = True
 ) -> dict[int, tuple[ArticleParagraphs, Signature]]:
-    """Return {article: (paragraphs as `_paragraphs` returns them, signature)}.
+    """Return {article: ([(paragraph id, text)] in reading order, signature)}, suggested boilerplate blanked.
 
-    The signature (each paragraph's id and length, and the boilerplate blanked in it) changes when what the
+    Blanking keeps every offset: the aligner sees no words there, and the ranges it returns stay right. The
+    signature (each paragraph's id and length, and the boilerplate blanked in it) changes when what the
     aligner reads of the article changes: a kept text is checked against it. With `texts=False` only the
     signatures are read (the paragraphs come back empty).
     """

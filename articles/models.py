@@ -7,6 +7,7 @@ import hashlib
 from django.conf import settings
 from django.db import models
 from django.db.models.functions import Coalesce
+from django.utils import timezone
 
 
 def count_of(queryset: models.QuerySet, field: str, counted: models.Aggregate | None = None) -> Coalesce:
@@ -62,6 +63,11 @@ class Tag(models.Model):
 class ArticleQuerySet(models.QuerySet):
     def visible(self) -> ArticleQuerySet:
         return self.filter(deleted_at__isnull=True)
+
+    def soft_delete(self) -> int:
+        """Hide the live articles among these everywhere but the admin (paragraphs, spans and history stay);
+        return how many were live. Articles already deleted keep their deletion time."""
+        return self.filter(deleted_at__isnull=True).update(deleted_at=timezone.now())
 
     def search(self, q: str) -> ArticleQuerySet:
         """Return the articles whose title, byline, publisher's name or a paragraph contains `q`, in any case.

@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 
 from django.db.models import Prefetch
-from django.utils import timezone
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import exceptions, mixins, status
 from rest_framework.permissions import IsAuthenticated
@@ -129,7 +128,7 @@ class ArticleViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.De
         return Response(ArticleDetailSerializer(article).data, status=status.HTTP_201_CREATED)
 
     def perform_destroy(self, instance: Article) -> None:
-        Article.objects.filter(pk=instance.pk).update(deleted_at=timezone.now())
+        Article.objects.filter(pk=instance.pk).soft_delete()
 
 
 @extend_schema_view(

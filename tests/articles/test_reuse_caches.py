@@ -8,17 +8,9 @@ from django.utils import timezone
 
 from articles import boilerplate, detection
 from articles.models import Article, BoilerplateSuggestion, Paragraph, ReuseLink
+from tests.articles.test_reuse_boilerplate import BODIES, FOOTER
 from tests.factories import ArticleFactory, SourceFactory
 
-FOOTER = (
-    "Support independent journalism with a monthly donation to our newsroom today. Every reader who gives "
-    "keeps our reporters in the courts, the council chamber and the hospitals of the valley."
-)
-BODIES = [
-    "The river flooded the old town on Sunday night after three days of rain in the hills above it.",
-    "Prices of bread rose again in the capital as the harvest failed for a second year in a row.",
-    "The minister resigned after the vote, saying she could no longer defend the budget in parliament.",
-]
 STORY = (
     "The council voted on Tuesday evening to close the old swimming baths on Mill Lane after engineers found "
     "cracks in the roof beams, and the pool will stay shut until a new building is paid for by the town."
